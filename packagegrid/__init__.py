@@ -1,0 +1,1 @@
+"""packagegrid: a directory of reusable Django packages."""

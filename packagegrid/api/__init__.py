@@ -1,0 +1,1 @@
+"""The REST APIs: djangopackages.org-compatible v4 and v3."""

@@ -1,0 +1,1 @@
+"""Benchmark data set and the HTTP benchmark runner."""

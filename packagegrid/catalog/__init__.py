@@ -1,0 +1,1 @@
+"""Packages, categories and what the code hosts and PyPI say about them."""

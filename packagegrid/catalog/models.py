@@ -1,0 +1,319 @@
+"""Catalog models.
+
+Curated facts (what people say: `Category`, `Package`) are kept apart from fetched facts
+(what the code host says: `RepoData`; what PyPI says: `PyPIData`, `Release`) and from
+community signals (`Usage`, `Favorite`, `Flag`), trends (`Snapshot`) and the edit
+history (`EditRecord`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from packagegrid.lib.pypi_names import pypi_name_from_url
+from packagegrid.lib.repo_urls import RepoRef, parse_repo_url
+
+if TYPE_CHECKING:
+    from packagegrid.grids.models import Grid
+
+
+class TimestampedModel(models.Model):
+    """`created` and `modified`, set explicitly rather than with auto_now.
+
+    Imported records keep their original timestamps, so nothing may overwrite them on save;
+    services set `modified` when a person changes something.
+    """
+
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    modified = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Category(TimestampedModel):
+    title = models.CharField(max_length=50)
+    slug = models.SlugField(max_length=50, unique=True)
+    description = models.TextField(blank=True)
+    title_plural = models.CharField(max_length=50, blank=True)
+    show_pypi = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("category", kwargs={"slug": self.slug})
+
+
+class PackageQuerySet(models.QuerySet["Package"]):
+    def with_fetched_data(self) -> PackageQuerySet:
+        """Join the category and both fetched-data records (one query, no N+1)."""
+        return self.select_related("category", "repo_data", "pypi_data")
+
+
+class Package(TimestampedModel):
+    """A package as people curate it. Fetched numbers live in `RepoData`/`PyPIData`."""
+
+    title = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="packages")
+    repo_url = models.URLField(max_length=500, blank=True, db_index=True)
+    # Stored as given: djangopackages.org records carry several URL forms (and a few malformed
+    # ones); `pypi_name` normalises them when the name is needed.
+    pypi_url = models.CharField(max_length=500, blank=True)
+    # null ("never set", older records) and "" ("set to nothing") are kept apart on purpose:
+    # API v4 serves them differently and an import must read back identically.
+    documentation_url = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_packages",
+    )
+    last_modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="modified_packages",
+    )
+    # When fetched data was last applied; null means never fetched.
+    last_fetched = models.DateTimeField(null=True, blank=True)
+
+    objects = PackageQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        repo_data: RepoData
+        pypi_data: PyPIData
+        grids: models.Manager[Grid]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("package", kwargs={"slug": self.slug})
+
+    @property
+    def repo(self) -> RepoRef | None:
+        """The parsed repository URL, or None when there is none or it cannot be read."""
+        return parse_repo_url(self.repo_url) if self.repo_url else None
+
+    @property
+    def pypi_name(self) -> str:
+        """The PyPI project name from `pypi_url` in any of its forms ("" when none)."""
+        return pypi_name_from_url(self.pypi_url)
+
+    @property
+    def is_deprecated(self) -> bool:
+        return self.replaced_by_id is not None
+
+
+class RepoData(models.Model):
+    """What the code host says about a package's repository."""
+
+    package = models.OneToOneField(
+        Package, primary_key=True, on_delete=models.CASCADE, related_name="repo_data"
+    )
+    stars = models.PositiveIntegerField(default=0)
+    forks = models.PositiveIntegerField(default=0)
+    description = models.TextField(blank=True)
+    archived = models.BooleanField(default=False)
+    license = models.CharField(max_length=100, blank=True)
+    open_issues = models.PositiveIntegerField(null=True, blank=True)
+    default_branch = models.CharField(max_length=255, blank=True)
+    homepage = models.CharField(max_length=500, blank=True)
+    last_commit_at = models.DateTimeField(null=True, blank=True)
+    # 52 weekly commit counts, oldest first; [] when the host could not be read (kept apart
+    # from 52 zeros, which mean "readable, and no commits").
+    commits_over_52 = models.JSONField(default=list, blank=True)
+    # Contributor logins in contribution order.
+    participants = models.JSONField(default=list, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "repository data"
+        verbose_name_plural = "repository data"
+
+    def __str__(self) -> str:
+        return f"Repository data for {self.package_id}"
+
+
+class PyPIData(models.Model):
+    """What PyPI says about a package."""
+
+    package = models.OneToOneField(
+        Package, primary_key=True, on_delete=models.CASCADE, related_name="pypi_data"
+    )
+    # The latest non-yanked release; null when unknown.
+    latest_version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    summary = models.TextField(blank=True)
+    classifiers = models.JSONField(default=list, blank=True)
+    requires_python = models.CharField(max_length=100, blank=True)
+    license = models.CharField(max_length=255, blank=True)
+    development_status = models.CharField(max_length=50, blank=True)
+    project_urls = models.JSONField(default=dict, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "PyPI data"
+        verbose_name_plural = "PyPI data"
+
+    def __str__(self) -> str:
+        return f"PyPI data for {self.package_id}"
+
+
+class Release(models.Model):
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="releases")
+    version = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    yanked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "version"], name="unique_release"),
+        ]
+        indexes = [models.Index(fields=["-uploaded_at"], name="release_uploaded_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} {self.version}"
+
+
+class Usage(models.Model):
+    """A person saying "I use this"."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="usages")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usages"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["package", "user"], name="unique_usage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} uses {self.package_id}"
+
+
+class Favorite(models.Model):
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="favorites")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["package", "user"], name="unique_favorite"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} favors {self.package_id}"
+
+
+class Flag(models.Model):
+    """A report that something about a package is wrong, for staff to review."""
+
+    class Reason(models.TextChoices):
+        WRONG_DATA = "wrong_data", "Wrong or outdated data"
+        DEPRECATED = "deprecated", "Deprecated or unmaintained"
+        SPAM = "spam", "Spam or not a package for this ecosystem"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    message = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    created = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resolved_flags",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on {self.package_id}"
+
+
+class Snapshot(models.Model):
+    """The numbers of a package at one moment, for trends."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField(default=timezone.now)
+    stars = models.PositiveIntegerField(default=0)
+    forks = models.PositiveIntegerField(default=0)
+    commits_over_52 = models.PositiveIntegerField(default=0)
+    latest_version = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-taken_at"]
+        indexes = [models.Index(fields=["package", "-taken_at"], name="snapshot_package_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} at {self.taken_at:%Y-%m-%d}"
+
+
+class EditRecord(models.Model):
+    """One edit by a person: who, when, and each changed field's value before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+        REVERT = "revert", "Reverted"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="edits"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # {"field": [before, after], ...}
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="edit_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.content_type_id}:{self.object_id}"

@@ -1,0 +1,1 @@
+"""The demo data set built from real djangopackages.org records."""

@@ -1,0 +1,8 @@
+"""App configuration for `packagegrid.demo`."""
+
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "packagegrid.demo"
+    verbose_name = "Demo"

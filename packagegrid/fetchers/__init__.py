@@ -1,0 +1,1 @@
+"""Fetching package data from code hosts and PyPI."""

@@ -1,0 +1,151 @@
+"""The one place outbound HTTP happens: timeouts, User-Agent, bounded retries, typed errors.
+
+Every client (importer, code hosts, PyPI) goes through `HttpClient`, so timeouts, retry
+policy and identification are decided here once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class HttpError(Exception):
+    """A request that did not produce a usable response.
+
+    `permanent` is True when asking again will not help (404, 410, 400, a malformed body),
+    False for timeouts, connection errors, 5xx and rate limits.
+    """
+
+    def __init__(
+        self, message: str, *, url: str, permanent: bool, status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.url = url
+        self.permanent = permanent
+        self.status = status
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    """Seconds from a `Retry-After` header (delta seconds or an HTTP date), if any."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+class HttpClient:
+    """A small wrapper over `httpx.Client` with our defaults.
+
+    - timeout: `settings.HTTP_TIMEOUT_SECONDS` on every request;
+    - User-Agent: `settings.HTTP_USER_AGENT`;
+    - retries: up to `retries` more attempts on timeouts, connection errors, 429 and 5xx,
+      with exponential backoff and jitter, honouring `Retry-After` up to `max_wait`.
+    """
+
+    def __init__(
+        self,
+        *,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_wait: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.retries = retries
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.requests_made = 0
+        self._client = httpx.Client(
+            timeout=settings.HTTP_TIMEOUT_SECONDS,
+            headers={"User-Agent": settings.HTTP_USER_AGENT},
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _wait_before_retry(self, attempt: int, response: httpx.Response | None) -> None:
+        delay = self.backoff * (2**attempt) * (1 + random.random() / 2)  # noqa: S311 - jitter
+        if response is not None:
+            retry_after = _retry_after_seconds(response)
+            if retry_after is not None:
+                delay = retry_after
+        self.sleep(min(delay, self.max_wait))
+
+    def request(
+        self, method: str, url: str, *, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """Send a request, retrying transient failures; return the final response.
+
+        Raises HttpError(permanent=False) when retries run out on a transient failure.
+        Any other status (2xx, 3xx, 304, 4xx) is returned for the caller to interpret.
+        """
+        last_error = ""
+        for attempt in range(self.retries + 1):
+            response: httpx.Response | None = None
+            try:
+                self.requests_made += 1
+                response = self._client.request(method, url, headers=headers)
+            except httpx.TimeoutException:
+                last_error = "timed out"
+            except httpx.TransportError as exc:
+                last_error = f"connection failed: {exc}"
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                last_error = f"HTTP {response.status_code}"
+            if attempt < self.retries:
+                logger.info("Retrying %s %s after %s", method, url, last_error)
+                self._wait_before_retry(attempt, response)
+        raise HttpError(
+            f"{method} {url} failed after {self.retries + 1} attempts: {last_error}",
+            url=url,
+            permanent=False,
+            status=response.status_code if response is not None else None,
+        )
+
+    def get_json(self, url: str, *, headers: Mapping[str, str] | None = None) -> Any:
+        """GET a URL and decode its JSON body.
+
+        Raises HttpError: permanent for 4xx and malformed JSON, transient as `request` does.
+        """
+        response = self.request("GET", url, headers=headers)
+        if response.status_code >= 400:
+            raise HttpError(
+                f"GET {url} answered HTTP {response.status_code}",
+                url=url,
+                permanent=True,
+                status=response.status_code,
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise HttpError(
+                f"GET {url} returned malformed JSON", url=url, permanent=True
+            ) from None

@@ -1,0 +1,36 @@
+"""Fetch bookkeeping, one row per package and source, apart from the data itself."""
+
+from django.db import models
+
+from packagegrid.catalog.models import Package
+
+
+class Source(models.TextChoices):
+    GITHUB = "github", "GitHub"
+    GITLAB = "gitlab", "GitLab"
+    BITBUCKET = "bitbucket", "Bitbucket"
+    CODEBERG = "codeberg", "Codeberg"
+    PYPI = "pypi", "PyPI"
+
+
+class FetchState(models.Model):
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="fetch_states")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # ETag per requested URL, for conditional requests.
+    etags = models.JSONField(default=dict, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    error_count = models.PositiveIntegerField(default=0, help_text="Consecutive failures.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    needs_review = models.BooleanField(
+        default=False, help_text="The source said the repository or project is gone."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["package", "source"], name="unique_fetch_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} state of {self.package_id}"

@@ -1,0 +1,1 @@
+"""Comparison grids: packages side by side with features and cells."""

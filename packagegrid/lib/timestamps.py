@@ -1,0 +1,31 @@
+"""Timestamp rendering shared by the APIs (ORM-free)."""
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+
+def iso_local(value: datetime | None) -> str | None:
+    """ISO 8601 in the current time zone, microseconds as stored; None stays None.
+
+    Matches DRF's DateTimeField output, including `Z` for UTC:
+    `2017-03-30T05:32:33.260750-04:00` in America/New_York.
+    """
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    if text.endswith("+00:00"):
+        text = text[:-6] + "Z"
+    return text
+
+
+def iso_utc_millis(value: datetime | None) -> str | None:
+    """UTC with milliseconds and `Z`, as djangopackages.org's API v3 writes them.
+
+    >>> iso_utc_millis(datetime(2026, 11, 29, 1, 38, 10, 878123, tzinfo=UTC))
+    '2026-11-29T01:38:10.878Z'
+    """
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
