@@ -6,9 +6,13 @@ Every variable is listed in the README and in `.env.example`.
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from packagegrid.lib.env import env_bool, env_int, env_list, env_str
+
+# Makes the generic classes django-stubs types (ModelAdmin[Package], QuerySet[Grid]) subscriptable.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +42,7 @@ INSTALLED_APPS = [
     "packagegrid.fetchers",
     "packagegrid.search",
     "packagegrid.api",
+    "packagegrid.web",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]
@@ -119,6 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "packagegrid" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("packagegrid.api.urls")),
+    path("", include("packagegrid.web.urls")),
 ]

@@ -14,4 +14,5 @@ v4.register("categories", views.CategoryViewSet, basename="category")
 
 urlpatterns = [
     path("v4/", include((v4.urls, "v4"))),
+    path("v3/", include(("packagegrid.api.legacy", "v3"))),
 ]

@@ -26,11 +26,9 @@ V4_ROOT = "v4:api-root"
 class LinkContextMixin:
     """Hands serializers a LinkBuilder for this request."""
 
-    request: Request
-
     def get_serializer_context(self) -> dict[str, Any]:
         context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
-        context["links"] = LinkBuilder(self.request, V4_ROOT)
+        context["links"] = LinkBuilder(context["request"], V4_ROOT)
         return context
 
 
@@ -38,7 +36,8 @@ class IdOrSlugLookupMixin:
     """Finds an object by numeric id first, then by slug (404 when neither matches)."""
 
     kwargs: dict[str, Any]
-    lookup_value_regex = "[^/]+"
+    # Slugs are [-\w]+; refusing anything else here also keeps NUL bytes from PostgreSQL.
+    lookup_value_regex = r"[-\w]+"
 
     def get_object(self) -> Model:
         key = str(self.kwargs["pk"])
@@ -84,4 +83,4 @@ class SearchViewSet(viewsets.ViewSet):
 
     def list(self, request: Request) -> Response:
         items = search_items(query=request.query_params.get("q", ""))
-        return Response(SearchItemSerializer(items, many=True).data)
+        return Response([SearchItemSerializer(item).data for item in items])

@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
@@ -28,7 +30,7 @@ _ID_IN_LINK = {
 }
 
 
-class ImportError_(Exception):  # noqa: N801 - avoids shadowing the builtin ImportError
+class ImportError_(Exception):
     """A record that cannot be imported; the message says why."""
 
 
@@ -160,22 +162,32 @@ def _ensure_grids(grid_ids: list[int]) -> None:
 
 
 def _sync_grid_links(package_id: int, grid_ids: list[int]) -> bool:
-    """Make the package's grids exactly `grid_ids`; return whether anything changed."""
-    current = set(GridPackage.objects.filter(package_id=package_id).values_list("grid_id", flat=True))
+    """Make the package's grids exactly `grid_ids`; return whether anything changed.
+
+    New links are created in the record's order, which is the order API v4 lists them in
+    (the order the package joined its grids). Existing links are kept, with their cells.
+    """
+    current = set(
+        GridPackage.objects.filter(package_id=package_id).values_list("grid_id", flat=True)
+    )
     wanted = set(grid_ids)
     if current == wanted:
         return False
     GridPackage.objects.filter(package_id=package_id, grid_id__in=current - wanted).delete()
     GridPackage.objects.bulk_create(
-        GridPackage(package_id=package_id, grid_id=grid_id) for grid_id in wanted - current
+        GridPackage(package_id=package_id, grid_id=grid_id)
+        for grid_id in grid_ids
+        if grid_id not in current
     )
     return True
 
 
 @transaction.atomic
-def package_import_record(*, record: V4Package) -> str:
+def package_import_record(*, record: V4Package, link_grids: bool = True) -> str:
     """Create or update a package and its fetched data from one API v4 record.
 
+    With `link_grids`, the package's grids become exactly those the record links to
+    (missing grids are created with placeholder titles); without it, grids are left alone.
     Returns "created", "updated" or "unchanged". Raises ImportError_ when the record
     cannot be applied (bad links, slug taken by another package); nothing is written then.
     """
@@ -183,7 +195,8 @@ def package_import_record(*, record: V4Package) -> str:
     grid_ids = [id_from_link("grids", link) for link in record.grids]
     _check_slug_free(Package, record.id, record.slug)
     _ensure_category(category_id)
-    _ensure_grids(grid_ids)
+    if link_grids:
+        _ensure_grids(grid_ids)
     outcome = _upsert(
         Package,
         record.id,
@@ -214,10 +227,22 @@ def package_import_record(*, record: V4Package) -> str:
         ),
         _upsert(PyPIData, record.id, {"latest_version": record.pypi_version}),
     ]
-    links_changed = _sync_grid_links(record.id, grid_ids)
+    links_changed = link_grids and _sync_grid_links(record.id, grid_ids)
     if outcome == "unchanged" and (links_changed or any(o != "unchanged" for o in fetched)):
         outcome = "updated"
     return outcome
+
+
+def reset_sequences() -> None:
+    """Move id sequences past imported ids (PostgreSQL), so new rows get fresh ids.
+
+    Rows inserted with explicit ids do not advance PostgreSQL's sequences; SQLite needs
+    nothing, and there the statement list is empty.
+    """
+    statements = connection.ops.sequence_reset_sql(no_style(), [Category, Grid, Package])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def _apply(report: ImportReport, where: str, apply: Callable[[], str]) -> None:
@@ -233,7 +258,7 @@ def _validation_message(exc: ValidationError) -> str:
     )
 
 
-def import_lines(lines: Iterable[str]) -> ImportReport:
+def import_lines(lines: Iterable[str], *, link_grids: bool = True) -> ImportReport:
     """Import API v4 package bodies, one JSON object a line; blank lines are skipped.
 
     A malformed line is reported with its line number and skipped; the others import.
@@ -250,7 +275,12 @@ def import_lines(lines: Iterable[str]) -> ImportReport:
         except ValidationError as exc:
             report.errors.append(f"line {number}: {_validation_message(exc)}")
             continue
-        _apply(report, f"line {number}", lambda r=record: package_import_record(record=r))
+        _apply(
+            report,
+            f"line {number}",
+            partial(package_import_record, record=record, link_grids=link_grids),
+        )
+    reset_sequences()
     return report
 
 
@@ -260,7 +290,9 @@ def _pages(client: HttpClient, url: str) -> Iterator[dict[str, Any]]:
     while next_url:
         page = client.get_json(next_url)
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-            raise HttpError(f"{next_url} is not a paginated API v4 list", url=next_url, permanent=True)
+            raise HttpError(
+                f"{next_url} is not a paginated API v4 list", url=next_url, permanent=True
+            )
         yield from page["results"]
         next_url = page.get("next")
 
@@ -273,10 +305,10 @@ def import_api(base_url: str, *, client: HttpClient | None = None) -> ImportRepo
     """
     base_url = base_url.rstrip("/") + "/"
     report = ImportReport()
-    steps: list[tuple[str, type[_Record], Callable[[Any], str]]] = [
-        ("categories", V4Category, lambda r: category_import_record(record=r)),
-        ("grids", V4Grid, lambda r: grid_import_record(record=r)),
-        ("packages", V4Package, lambda r: package_import_record(record=r)),
+    steps: list[tuple[str, type[_Record], Callable[..., str]]] = [
+        ("categories", V4Category, category_import_record),
+        ("grids", V4Grid, grid_import_record),
+        ("packages", V4Package, package_import_record),
     ]
     with client or HttpClient() as http:
         for collection, schema, apply in steps:
@@ -287,5 +319,6 @@ def import_api(base_url: str, *, client: HttpClient | None = None) -> ImportRepo
                 except ValidationError as exc:
                     report.errors.append(f"{where}: {_validation_message(exc)}")
                     continue
-                _apply(report, where, lambda r=record, a=apply: a(r))  # type: ignore[misc]
+                _apply(report, where, partial(apply, record=record))
+    reset_sequences()
     return report

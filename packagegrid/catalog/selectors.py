@@ -32,8 +32,11 @@ def last_release_subquery() -> Subquery:
 
 
 def package_list_for_api() -> PackageQuerySet:
-    """Packages newest id first, with fetched data and grid ids: three queries a page."""
-    grid_links = GridPackage.objects.only("grid_id", "package_id").order_by("grid_id")
+    """Packages newest id first, with fetched data and grid ids: three queries a page.
+
+    A package's grids come in the order it joined them, as upstream lists them.
+    """
+    grid_links = GridPackage.objects.only("grid_id", "package_id").order_by("id")
     return (
         Package.objects.with_fetched_data()
         .prefetch_related(Prefetch("grid_packages", queryset=grid_links))

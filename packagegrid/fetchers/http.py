@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
@@ -29,12 +30,36 @@ class HttpError(Exception):
     """
 
     def __init__(
-        self, message: str, *, url: str, permanent: bool, status: int | None = None
+        self,
+        message: str,
+        *,
+        url: str,
+        permanent: bool,
+        status: int | None = None,
+        reason: str = "",
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message)
         self.url = url
         self.permanent = permanent
         self.status = status
+        self.reason = reason or _reason_for(status)
+        # The last response when there was one (a 429 or 5xx after the retries), so a caller
+        # can read its rate-limit headers.
+        self.response = response
+
+
+def _reason_for(status: int | None) -> str:
+    """A short word for summaries: timeout, server_error, rate_limited, not_found, ..."""
+    if status is None:
+        return "timeout"
+    if status == 429:
+        return "rate_limited"
+    if status in (404, 410):
+        return "not_found"
+    if status >= 500:
+        return "server_error"
+    return "client_error"
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
@@ -58,6 +83,8 @@ class HttpClient:
     - User-Agent: `settings.HTTP_USER_AGENT`;
     - retries: up to `retries` more attempts on timeouts, connection errors, 429 and 5xx,
       with exponential backoff and jitter, honouring `Retry-After` up to `max_wait`.
+
+    One client may be shared by many threads (httpx.Client is thread-safe).
     """
 
     def __init__(
@@ -74,6 +101,7 @@ class HttpClient:
         self.max_wait = max_wait
         self.sleep = sleep
         self.requests_made = 0
+        self._lock = threading.Lock()
         self._client = httpx.Client(
             timeout=settings.HTTP_TIMEOUT_SECONDS,
             headers={"User-Agent": settings.HTTP_USER_AGENT},
@@ -91,7 +119,7 @@ class HttpClient:
         self.close()
 
     def _wait_before_retry(self, attempt: int, response: httpx.Response | None) -> None:
-        delay = self.backoff * (2**attempt) * (1 + random.random() / 2)  # noqa: S311 - jitter
+        delay = self.backoff * (2**attempt) * (1 + random.random() / 2)
         if response is not None:
             retry_after = _retry_after_seconds(response)
             if retry_after is not None:
@@ -107,19 +135,21 @@ class HttpClient:
         Any other status (2xx, 3xx, 304, 4xx) is returned for the caller to interpret.
         """
         last_error = ""
+        reason = ""
         for attempt in range(self.retries + 1):
             response: httpx.Response | None = None
             try:
-                self.requests_made += 1
+                with self._lock:
+                    self.requests_made += 1
                 response = self._client.request(method, url, headers=headers)
             except httpx.TimeoutException:
-                last_error = "timed out"
+                last_error, reason = "timed out", "timeout"
             except httpx.TransportError as exc:
-                last_error = f"connection failed: {exc}"
+                last_error, reason = f"connection failed: {exc}", "connection_error"
             else:
                 if response.status_code not in RETRY_STATUSES:
                     return response
-                last_error = f"HTTP {response.status_code}"
+                last_error, reason = f"HTTP {response.status_code}", ""
             if attempt < self.retries:
                 logger.info("Retrying %s %s after %s", method, url, last_error)
                 self._wait_before_retry(attempt, response)
@@ -128,6 +158,8 @@ class HttpClient:
             url=url,
             permanent=False,
             status=response.status_code if response is not None else None,
+            reason=reason,
+            response=response,
         )
 
     def get_json(self, url: str, *, headers: Mapping[str, str] | None = None) -> Any:
@@ -146,6 +178,4 @@ class HttpClient:
         try:
             return response.json()
         except ValueError:
-            raise HttpError(
-                f"GET {url} returned malformed JSON", url=url, permanent=True
-            ) from None
+            raise HttpError(f"GET {url} returned malformed JSON", url=url, permanent=True) from None

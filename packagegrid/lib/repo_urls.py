@@ -71,7 +71,7 @@ def parse_repo_url(text: str) -> RepoRef:
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise InvalidRepoURL(f"Not a repository URL: {text!r}")
         netloc, raw_path = parts.hostname.lower(), parts.path
-    segments = []
+    segments: list[str] = []
     for segment in raw_path.split("/"):
         if not segment:
             continue

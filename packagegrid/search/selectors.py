@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from packagegrid.catalog.models import Package
@@ -49,12 +49,12 @@ def _relevance(query: str, *, description_field: str) -> Case:
     )
 
 
-def _matching(queryset: QuerySet, query: str, *, description_field: str) -> QuerySet:  # type: ignore[type-arg]
-    return queryset.filter(
+def _matches(query: str, *, description_field: str) -> Q:
+    return (
         Q(slug__icontains=query)
         | Q(title__icontains=query)
         | Q(**{f"{description_field}__icontains": query})
-    ).annotate(weight=_relevance(query, description_field=description_field))
+    )
 
 
 def search_items(*, query: str, limit: int = 20) -> list[SearchItem]:
@@ -67,18 +67,21 @@ def search_items(*, query: str, limit: int = 20) -> list[SearchItem]:
     if not query:
         return []
     packages = (
-        _matching(Package.objects.all(), query, description_field="repo_data__description")
+        Package.objects.filter(_matches(query, description_field="repo_data__description"))
         .select_related("category", "repo_data")
         .annotate(
+            weight=_relevance(query, description_field="repo_data__description"),
             stars=Coalesce(F("repo_data__stars"), 0),
             usage=usage_count_subquery(),
             last_released=last_release_subquery(),
         )
         .order_by("-weight", "-stars", "title")[:limit]
     )
-    grids = _matching(Grid.objects.all(), query, description_field="description").order_by(
-        "-weight", "title"
-    )[:limit]
+    grids = (
+        Grid.objects.filter(_matches(query, description_field="description"))
+        .annotate(weight=_relevance(query, description_field="description"))
+        .order_by("-weight", "title")[:limit]
+    )
     items = [_package_item(p) for p in packages] + [_grid_item(g) for g in grids]
     items.sort(key=lambda item: (-item.weight, -item.repo_watchers, item.title.lower()))
     return items[:limit]

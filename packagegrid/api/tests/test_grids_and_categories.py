@@ -1,0 +1,94 @@
+"""API v4 grids and categories: shape, lookups and query counts."""
+
+import pytest
+from django.test import Client
+
+from packagegrid.api.tests.golden import assert_matches_golden
+from packagegrid.conftest import make_category, make_grid, make_package
+
+pytestmark = pytest.mark.django_db
+
+GRID_KEYS = [
+    "id",
+    "title",
+    "slug",
+    "description",
+    "is_locked",
+    "packages",
+    "header",
+    "created",
+    "modified",
+]
+CATEGORY_KEYS = [
+    "id",
+    "title",
+    "slug",
+    "description",
+    "title_plural",
+    "show_pypi",
+    "created",
+    "modified",
+]
+
+
+def test_it_lists_grids_in_the_v4_shape(client: Client) -> None:
+    category = make_category(id=3)
+    packages = [make_package(id=200 + i, category=category) for i in range(3)]
+    make_grid(id=41, packages=packages[:2], is_locked=True)
+    make_grid(id=42, packages=packages[1:], header=True)
+    body = client.get("/api/v4/grids/").json()
+    assert [g["id"] for g in body["results"]] == [42, 41]
+    assert list(body["results"][0]) == GRID_KEYS
+    assert_matches_golden(body, "grids-list")
+
+
+def test_it_finds_a_grid_by_id_or_slug(client: Client) -> None:
+    grid = make_grid(slug="rest-apis")
+    assert client.get(f"/api/v4/grids/{grid.id}/").json()["slug"] == "rest-apis"
+    assert client.get("/api/v4/grids/rest-apis/").json()["id"] == grid.id
+    assert client.get("/api/v4/grids/nope/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_it_lists_grids_in_three_queries(
+    client: Client, django_assert_num_queries: object, count: int
+) -> None:
+    packages = [make_package() for _ in range(10)]
+    for _ in range(count):
+        make_grid(packages=packages)
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        assert len(client.get("/api/v4/grids/").json()["results"]) == min(count, 20)
+
+
+def test_it_lists_categories_in_the_v4_shape(client: Client) -> None:
+    make_category(id=1, title="App", slug="apps", title_plural="Apps", description="Apps.")
+    make_category(id=2, title="Framework", slug="frameworks", show_pypi=False)
+    body = client.get("/api/v4/categories/").json()
+    assert list(body["results"][0]) == CATEGORY_KEYS
+    assert_matches_golden(body, "categories-list")
+
+
+def test_it_finds_categories_by_id_only(client: Client) -> None:
+    category = make_category(slug="apps")
+    assert client.get(f"/api/v4/categories/{category.id}/").json()["slug"] == "apps"
+    assert client.get("/api/v4/categories/apps/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_it_lists_categories_in_two_queries(
+    client: Client, django_assert_num_queries: object, count: int
+) -> None:
+    for _ in range(count):
+        make_category()
+    with django_assert_num_queries(2):  # type: ignore[operator]
+        client.get("/api/v4/categories/")
+
+
+def test_it_lists_the_four_collections_at_the_root(client: Client) -> None:
+    body = client.get("/api/v4/", HTTP_ACCEPT="application/json").json()
+    assert body == {
+        "packages": "http://testserver/api/v4/packages/",
+        "search": "http://testserver/api/v4/search/",
+        "grids": "http://testserver/api/v4/grids/",
+        "categories": "http://testserver/api/v4/categories/",
+    }

@@ -1,0 +1,259 @@
+"""API v3 packages: shape, slug lookup, category filter, paging and query counts."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from packagegrid.api.tests.conftest import assert_keys_sorted
+from packagegrid.api.tests.golden import assert_matches_golden
+from packagegrid.catalog.models import Package, Usage
+from packagegrid.conftest import make_category, make_grid, make_package
+
+pytestmark = pytest.mark.django_db
+
+MakePerson = Callable[..., User]
+
+
+def make_rich_package(make_person: MakePerson) -> Package:
+    """A package with everything v3 shows: people, two grids, usage, fetched data."""
+    category = make_category(title="APIs", slug="apis")
+    alice = make_person("alice")
+    carol = make_person("carol", github_account="carol-gh")
+    package = make_package(
+        title="django-rich",
+        slug="django-rich",
+        category=category,
+        created_by=alice,
+        last_modified_by=carol,
+        repo_url="https://github.com/example/django-rich",
+        pypi_url="https://pypi.org/project/django-rich/",
+        documentation_url=None,
+        created=datetime(2014, 3, 4, 5, 6, 7, 890123, tzinfo=UTC),
+        repo={
+            "stars": 42,
+            "forks": 5,
+            "description": "Rich in data",
+            "commits_over_52": [0] * 50 + [3, 17],
+            "participants": ["alice", "carol", "dave"],
+        },
+        pypi={"latest_version": "2.0.1"},
+    )
+    # Joined "zebra" first: a package lists its grids in the order it joined them.
+    make_grid(title="Zebra", slug="zebra", packages=[package])
+    make_grid(title="Alpha", slug="alpha", packages=[package])
+    Usage.objects.create(package=package, user=alice)
+    Usage.objects.create(package=package, user=carol)
+    return package
+
+
+def make_bare_package() -> Package:
+    """A package that was never fetched and that nobody is recorded as adding."""
+    package = make_package(
+        title="django-bare",
+        slug="django-bare",
+        repo_url="",
+        pypi_url="",
+        last_fetched=None,
+    )
+    package.repo_data.delete()
+    package.pypi_data.delete()
+    return package
+
+
+def test_it_lists_packages_by_id_in_the_legacy_shape(
+    client: Client, make_person: MakePerson
+) -> None:
+    make_rich_package(make_person)
+    make_bare_package()
+    response = client.get("/api/v3/packages/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert [p["slug"] for p in body["objects"]] == ["django-rich", "django-bare"]
+    assert_keys_sorted(body)
+    assert_matches_golden(body, "legacy-packages-list")
+
+
+def test_it_serves_a_package_by_slug(client: Client, make_person: MakePerson) -> None:
+    make_rich_package(make_person)
+    response = client.get("/api/v3/packages/django-rich/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["commit_list"] == body["commits_over_52"] == "0," * 50 + "3,17"
+    assert body["created"] == "2014-03-04T05:06:07.890Z"
+    assert body["created_by"] == "/api/v3/users/alice/"
+    assert body["last_modified_by"] == "/api/v3/users/carol-gh/"
+    assert body["grids"] == ["/api/v3/grids/zebra/", "/api/v3/grids/alpha/"]
+    assert body["usage_count"] == 2
+    assert_keys_sorted(body)
+    assert_matches_golden(body, "legacy-package-detail")
+
+
+def test_it_serves_a_never_fetched_package_with_empty_values(client: Client) -> None:
+    make_bare_package()
+    body = client.get("/api/v3/packages/django-bare/").json()
+    assert body["commit_list"] == body["commits_over_52"] == body["participants"] == ""
+    assert body["repo_watchers"] == body["repo_forks"] == body["usage_count"] == 0
+    assert body["pypi_version"] is None
+    assert body["last_fetched"] is None
+    assert body["created_by"] is None
+    assert body["grids"] == []
+
+
+def test_it_links_no_user_for_people_without_a_github_account(
+    client: Client, make_person: MakePerson
+) -> None:
+    make_package(
+        slug="orphan",
+        created_by=make_person("bob", profile=False),
+        last_modified_by=make_person("dan", github_account=""),
+    )
+    body = client.get("/api/v3/packages/orphan/").json()
+    assert body["created_by"] is None
+    assert body["last_modified_by"] is None
+
+
+def test_it_filters_packages_by_category_slug(client: Client) -> None:
+    apis = make_category(slug="apis")
+    other = make_category(slug="other")
+    make_package(slug="in-apis", category=apis)
+    make_package(slug="elsewhere", category=other)
+    body = client.get("/api/v3/packages/", {"category": "apis"}).json()
+    assert [p["slug"] for p in body["objects"]] == ["in-apis"]
+    assert body["meta"]["total_count"] == 1
+
+
+def test_it_answers_an_unknown_category_with_an_empty_list(client: Client) -> None:
+    make_package()
+    response = client.get("/api/v3/packages/", {"category": "no-such-category"})
+    assert response.status_code == 200
+    assert response.json()["objects"] == []
+    assert response.json()["meta"]["total_count"] == 0
+
+
+def test_it_answers_a_nul_byte_in_the_category_with_an_empty_list(client: Client) -> None:
+    make_package()
+    response = client.get("/api/v3/packages/?category=a%00b")
+    assert response.status_code == 200
+    assert response.json()["objects"] == []
+
+
+def test_it_keeps_the_category_filter_in_paging_links(client: Client) -> None:
+    apis = make_category(slug="apis")
+    for _ in range(3):
+        make_package(category=apis)
+    make_package(category=make_category())
+    meta = client.get("/api/v3/packages/", {"category": "apis", "limit": 2}).json()["meta"]
+    assert meta["next"] == "/api/v3/packages/?limit=2&offset=2&category=apis"
+    assert meta["total_count"] == 3
+
+
+def test_it_pages_with_limit_and_offset(client: Client) -> None:
+    for _ in range(5):
+        make_package()
+    first = client.get("/api/v3/packages/", {"limit": 2}).json()
+    assert first["meta"] == {
+        "limit": 2,
+        "next": "/api/v3/packages/?limit=2&offset=2",
+        "offset": 0,
+        "previous": None,
+        "total_count": 5,
+    }
+    middle = client.get(first["meta"]["next"]).json()
+    assert middle["meta"]["next"] == "/api/v3/packages/?limit=2&offset=4"
+    assert middle["meta"]["previous"] == "/api/v3/packages/?limit=2&offset=0"
+    last = client.get(middle["meta"]["next"]).json()
+    assert last["meta"]["next"] is None
+    slugs = [p["slug"] for page in (first, middle, last) for p in page["objects"]]
+    assert slugs == list(Package.objects.order_by("pk").values_list("slug", flat=True))
+
+
+def test_it_defaults_to_20_a_page(client: Client) -> None:
+    for _ in range(21):
+        make_package()
+    body = client.get("/api/v3/packages/").json()
+    assert len(body["objects"]) == 20
+    assert body["meta"]["limit"] == 20
+    assert body["meta"]["next"] == "/api/v3/packages/?limit=20&offset=20"
+
+
+def test_it_serves_an_empty_page_past_the_end(client: Client) -> None:
+    make_package()
+    for offset in ("10", "99999999999999999999999999"):
+        response = client.get("/api/v3/packages/", {"limit": 5, "offset": offset})
+        assert response.status_code == 200
+        assert response.json()["objects"] == []
+        assert response.json()["meta"]["total_count"] == 1
+        assert response.json()["meta"]["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"limit": "abc"}, "limit"),
+        ({"limit": "10000000"}, "limit"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "1.5"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"offset": "x"}, "offset"),
+    ],
+)
+def test_it_rejects_bad_paging_parameters(
+    client: Client, params: dict[str, str], name: str
+) -> None:
+    response = client.get("/api/v3/packages/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
+
+
+def test_it_answers_an_unknown_slug_with_404_json(client: Client) -> None:
+    response = client.get("/api/v3/packages/no-such-package/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def make_busy_packages(count: int, make_person: MakePerson) -> None:
+    """`count` packages, each with a creator, an editor, two grids and a user."""
+    editor = make_person("editor")
+    for i in range(count):
+        creator = make_person(f"creator-{i}")
+        package = make_package(created_by=creator, last_modified_by=editor)
+        make_grid(packages=[package])
+        make_grid(packages=[package])
+        Usage.objects.create(package=package, user=creator)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_it_lists_packages_in_three_queries(
+    client: Client, make_person: MakePerson, django_assert_num_queries, count: int
+) -> None:
+    make_busy_packages(count, make_person)
+    # count, page, grid slugs
+    with django_assert_num_queries(3):
+        body = client.get("/api/v3/packages/", {"limit": 30}).json()
+    assert len(body["objects"]) == count
+    assert all(len(p["grids"]) == 2 and p["created_by"] for p in body["objects"])
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_it_lists_a_category_in_three_queries(
+    client: Client, make_person: MakePerson, django_assert_num_queries, count: int
+) -> None:
+    make_busy_packages(count, make_person)
+    slug = Package.objects.first().category.slug
+    with django_assert_num_queries(3):
+        body = client.get("/api/v3/packages/", {"limit": 30, "category": slug}).json()
+    assert len(body["objects"]) == count
+
+
+def test_it_serves_a_package_in_two_queries(
+    client: Client, make_person: MakePerson, django_assert_num_queries
+) -> None:
+    make_busy_packages(1, make_person)
+    slug = Package.objects.get().slug
+    # package, grid slugs
+    with django_assert_num_queries(2):
+        assert client.get(f"/api/v3/packages/{slug}/").status_code == 200

@@ -1,0 +1,104 @@
+"""API v3 as a whole: the root, read-only methods, content negotiation."""
+
+import pytest
+from django.test import Client
+
+from packagegrid.conftest import make_grid, make_package
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = [
+    "/api/v3/",
+    "/api/v3/packages/",
+    "/api/v3/packages/django-thing-1/",
+    "/api/v3/grids/",
+    "/api/v3/grids/grid-1/",
+    "/api/v3/grids/grid-1/packages/",
+    "/api/v3/categories/",
+    "/api/v3/categories/category-1/",
+]
+
+
+@pytest.fixture
+def catalog(db: None) -> None:
+    """One package in one category and one grid, reachable by the slugs in PUBLIC_URLS."""
+    make_grid(packages=[make_package()])
+
+
+def test_it_lists_the_four_collections_with_relative_urls(
+    client: Client, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(0):
+        response = client.get("/api/v3/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "categories": "/api/v3/categories/",
+        "grids": "/api/v3/grids/",
+        "packages": "/api/v3/packages/",
+        "users": "/api/v3/users/",
+    }
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_it_serves_json_by_default(client: Client, catalog: None, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_it_refuses_writes_with_405_json(
+    client: Client, catalog: None, url: str, method: str
+) -> None:
+    response = getattr(client, method)(url, {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_it_answers_head_and_options(client: Client, catalog: None, url: str) -> None:
+    assert client.head(url).status_code == 200
+    assert client.options(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_it_serves_the_browsable_api_on_request(client: Client, catalog: None, url: str) -> None:
+    response = client.get(url, {"format": "api"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_it_keeps_the_format_in_paging_links(client: Client) -> None:
+    make_package()
+    make_package()
+    body = client.get("/api/v3/packages/", {"limit": 1, "format": "json"}).json()
+    assert body["meta"]["next"] == "/api/v3/packages/?limit=1&offset=1&format=json"
+
+
+def test_it_refuses_anonymous_writes_to_users_without_saying_more(client: Client) -> None:
+    response = client.post("/api/v3/users/", {}, content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v3/packages/a%00b/",
+        "/api/v3/grids/a%00b/",
+        "/api/v3/grids/a%00b/packages/",
+        "/api/v3/categories/a%00b/",
+        "/api/v3/packages/a.b/",
+        "/api/v3/nothing-here/",
+    ],
+)
+def test_it_answers_impossible_slugs_with_404(client: Client, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+def test_it_answers_an_impossible_account_with_404(client: Client, make_person) -> None:
+    client.force_login(make_person("alice"))
+    assert client.get("/api/v3/users/a%00b/").status_code == 404

@@ -1,0 +1,98 @@
+"""API v4 search: a bare list in djangopackages.org's shape, safe on any input."""
+
+import pytest
+from django.test import Client
+
+from packagegrid.catalog.models import Usage
+from packagegrid.conftest import make_category, make_grid, make_package
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_KEYS = [
+    "description",
+    "title",
+    "title_no_prefix",
+    "slug_no_prefix",
+    "clean_title",
+    "absolute_url",
+    "created",
+    "modified",
+    "weight",
+    "item_type",
+    "slug",
+    "category",
+    "repo_watchers",
+    "repo_forks",
+    "pypi_downloads",
+    "score",
+    "usage",
+    "participants",
+    "last_committed",
+    "last_released",
+]
+
+
+def test_it_returns_a_bare_list_of_packages_and_grids(client: Client) -> None:
+    category = make_category(title="App")
+    package = make_package(
+        title="django-filter",
+        slug="django-filter",
+        category=category,
+        repo={"participants": ["carltongibson", "alex"], "stars": 4000},
+    )
+    make_grid(title="Lists", slug="lists", description="Packages that filter querysets")
+    response = client.get("/api/v4/search/", {"q": "filter"})
+    assert response.status_code == 200
+    results = response.json()
+    assert isinstance(results, list)
+    assert [r["item_type"] for r in results] == ["package", "grid"]
+    first = results[0]
+    assert list(first) == SEARCH_KEYS
+    assert first["slug"] == first["slug_no_prefix"] == "django-filter"
+    assert first["title"] == first["clean_title"] == first["title_no_prefix"] == "django-filter"
+    assert first["absolute_url"] == "/packages/p/django-filter/"
+    assert first["category"] == "App"
+    assert first["participants"] == "carltongibson,alex"
+    assert first["repo_watchers"] == 4000
+    assert first["score"] == 4000
+    assert first["usage"] == Usage.objects.filter(package=package).count() == 0
+    assert results[1]["absolute_url"] == "/grids/g/lists/"
+
+
+def test_it_ranks_an_exact_name_above_a_description_match(client: Client) -> None:
+    make_package(
+        title="django-other",
+        slug="django-other",
+        repo={"description": "uses sesame", "stars": 9999},
+    )
+    make_package(title="sesame", slug="sesame", repo={"stars": 1})
+    results = client.get("/api/v4/search/", {"q": "sesame"}).json()
+    assert [r["slug"] for r in results][:2] == ["sesame", "django-other"]
+
+
+def test_it_returns_at_most_twenty(client: Client) -> None:
+    for _ in range(25):
+        make_package()
+    assert len(client.get("/api/v4/search/", {"q": "thing"}).json()) == 20
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "x" * 10_000, '"*:-()', "'; DROP TABLE catalog_package; --", "ǅ\u200b🐍%_"]
+)
+def test_it_answers_any_query_without_error(client: Client, query: str) -> None:
+    make_package()
+    response = client.get("/api/v4/search/", {"q": query})
+    assert response.status_code == 200
+    assert isinstance(response.json(), list)
+
+
+def test_it_returns_an_empty_list_without_a_query(client: Client) -> None:
+    make_package()
+    assert client.get("/api/v4/search/").json() == []
+
+
+def test_it_searches_in_two_queries(client: Client, django_assert_num_queries: object) -> None:
+    for _ in range(30):
+        make_package()
+    with django_assert_num_queries(2):  # type: ignore[operator]
+        client.get("/api/v4/search/", {"q": "thing"})

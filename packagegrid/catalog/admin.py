@@ -1,0 +1,85 @@
+"""Admin for the catalog: curated packages with their fetched data inline."""
+
+from django.contrib import admin
+
+from packagegrid.catalog import models
+
+
+@admin.register(models.Category)
+class CategoryAdmin(admin.ModelAdmin[models.Category]):
+    list_display = ["title", "slug", "title_plural", "show_pypi", "modified"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class RepoDataInline(admin.StackedInline[models.RepoData, models.Package]):
+    model = models.RepoData
+    extra = 0
+
+
+class PyPIDataInline(admin.StackedInline[models.PyPIData, models.Package]):
+    model = models.PyPIData
+    extra = 0
+
+
+@admin.register(models.Package)
+class PackageAdmin(admin.ModelAdmin[models.Package]):
+    list_display = ["title", "slug", "category", "repo_url", "last_fetched", "modified"]
+    list_filter = ["category", "repo_data__archived"]
+    search_fields = ["title", "slug", "repo_url", "pypi_url"]
+    list_select_related = ["category"]
+    raw_id_fields = ["replaced_by", "created_by", "last_modified_by"]
+    date_hierarchy = "created"
+    inlines = [RepoDataInline, PyPIDataInline]
+
+
+@admin.register(models.Release)
+class ReleaseAdmin(admin.ModelAdmin[models.Release]):
+    list_display = ["package", "version", "uploaded_at", "yanked"]
+    list_filter = ["yanked"]
+    search_fields = ["package__title", "version"]
+    list_select_related = ["package"]
+    raw_id_fields = ["package"]
+
+
+@admin.register(models.Usage)
+class UsageAdmin(admin.ModelAdmin[models.Usage]):
+    list_display = ["user", "package", "created"]
+    search_fields = ["user__username", "package__title"]
+    list_select_related = ["user", "package"]
+    raw_id_fields = ["user", "package"]
+
+
+@admin.register(models.Favorite)
+class FavoriteAdmin(admin.ModelAdmin[models.Favorite]):
+    list_display = ["user", "package", "created"]
+    search_fields = ["user__username", "package__title"]
+    list_select_related = ["user", "package"]
+    raw_id_fields = ["user", "package"]
+
+
+@admin.register(models.Flag)
+class FlagAdmin(admin.ModelAdmin[models.Flag]):
+    list_display = ["package", "reason", "status", "user", "created", "resolved_by"]
+    list_filter = ["status", "reason"]
+    search_fields = ["package__title", "message"]
+    list_select_related = ["package", "user", "resolved_by"]
+    raw_id_fields = ["package", "user", "resolved_by"]
+
+
+@admin.register(models.Snapshot)
+class SnapshotAdmin(admin.ModelAdmin[models.Snapshot]):
+    list_display = ["package", "taken_at", "stars", "forks", "commits_over_52", "latest_version"]
+    search_fields = ["package__title"]
+    list_select_related = ["package"]
+    raw_id_fields = ["package"]
+    date_hierarchy = "taken_at"
+
+
+@admin.register(models.EditRecord)
+class EditRecordAdmin(admin.ModelAdmin[models.EditRecord]):
+    list_display = ["created", "action", "content_type", "object_id", "user"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["user__username"]
+    list_select_related = ["content_type", "user"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,112 @@
+"""Test set-up shared by every app: no network, and small builders for test data.
+
+Builders create rows with explicit, fixed timestamps so that golden files stay stable.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
+from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+
+FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(sock: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and host not in {"127.0.0.1", "::1", "localhost"} and "/" not in host:
+        raise RuntimeError(
+            f"Outgoing network requests are not allowed in tests (tried {address!r}); "
+            "serve the response from a local test server."
+        )
+    return _real_connect(sock, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Refuse connections to anything but this machine (databases and test servers are local)."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    yield
+
+
+def make_category(**fields: Any) -> Category:
+    n = Category.objects.count() + 1
+    values: dict[str, Any] = {
+        "title": f"Category {n}",
+        "slug": f"category-{n}",
+        "title_plural": f"Categories {n}",
+        "created": FIXED_TIME,
+        "modified": FIXED_TIME,
+    }
+    values.update(fields)
+    return Category.objects.create(**values)
+
+
+def make_package(
+    *,
+    category: Category | None = None,
+    repo: dict[str, Any] | None = None,
+    pypi: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Package:
+    """A package with repository and PyPI data (pass repo=/pypi= to override their fields)."""
+    n = Package.objects.count() + 1
+    values: dict[str, Any] = {
+        "title": f"django-thing-{n}",
+        "slug": f"django-thing-{n}",
+        "category": category or Category.objects.first() or make_category(),
+        "repo_url": f"https://github.com/example/django-thing-{n}",
+        "pypi_url": f"https://pypi.org/project/django-thing-{n}/",
+        "documentation_url": "",
+        "created": FIXED_TIME,
+        "modified": FIXED_TIME,
+        "last_fetched": FIXED_TIME,
+    }
+    values.update(fields)
+    package = Package.objects.create(**values)
+    RepoData.objects.create(
+        package=package,
+        **{
+            "stars": 10 * n,
+            "forks": n,
+            "description": f"Thing number {n}",
+            "last_commit_at": FIXED_TIME,
+            "commits_over_52": [n % 3] * 52,
+            "participants": ["alice", "bob"],
+            **(repo or {}),
+        },
+    )
+    PyPIData.objects.create(package=package, **{"latest_version": f"1.{n}", **(pypi or {})})
+    return package
+
+
+def make_grid(*, packages: Sequence[Package] = (), features: int = 0, **fields: Any) -> Grid:
+    """A grid holding `packages`, with `features` features and a cell for every pair."""
+    n = Grid.objects.count() + 1
+    values: dict[str, Any] = {
+        "title": f"Grid {n}",
+        "slug": f"grid-{n}",
+        "description": f"Grid number {n}",
+        "created": FIXED_TIME,
+        "modified": FIXED_TIME,
+    }
+    values.update(fields)
+    grid = Grid.objects.create(**values)
+    links = [
+        GridPackage.objects.create(grid=grid, package=p, created=FIXED_TIME, modified=FIXED_TIME)
+        for p in packages
+    ]
+    for i in range(features):
+        feature = Feature.objects.create(grid=grid, title=f"Feature {i + 1}")
+        Element.objects.bulk_create(
+            Element(grid_package=link, feature=feature, text="+") for link in links
+        )
+    return grid

@@ -1,0 +1,1 @@
+"""The read-only web pages: home, packages, categories, grids, search, health, robots."""

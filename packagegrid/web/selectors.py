@@ -1,0 +1,290 @@
+"""Reads shaped for the web pages; each returns everything a page needs in a fixed number
+of queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import DatabaseError, connection
+from django.db.models import Count, F, OrderBy, Q, QuerySet, Subquery
+from redis.exceptions import RedisError
+
+from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
+from packagegrid.catalog.selectors import usage_count_subquery
+from packagegrid.fetchers.models import FetchState
+from packagegrid.grids.models import Grid
+from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+
+# Longest text filter we pass to the database; longer input is cut, never an error.
+MAX_FILTER_LENGTH = 200
+HOME_LIST_SIZE = 10
+HOME_GRID_COUNT = 8
+PACKAGE_RELEASES_SHOWN = 30
+
+# Sort key (the `sort` query parameter) -> ORDER BY; ties always break on title, then id.
+PACKAGE_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
+    "stars": ("Stars", [F("repo_data__stars").desc(nulls_last=True)]),
+    "forks": ("Forks", [F("repo_data__forks").desc(nulls_last=True)]),
+    "last_commit": ("Last commit", [F("repo_data__last_commit_at").desc(nulls_last=True)]),
+    "usage": ("Usage", [F("usage").desc()]),
+    "title": ("Title", []),
+    "newest": ("Newest", [F("created").desc()]),
+}
+DEFAULT_PACKAGE_SORT = "stars"
+
+GRID_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
+    "title": ("Title", []),
+    "packages": ("Packages", [F("package_count").desc()]),
+    "updated": ("Recently updated", [F("modified").desc()]),
+}
+DEFAULT_GRID_SORT = "title"
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    grids: Sequence[Grid]  # annotated with `package_count`
+    grids_are_featured: bool
+    categories: Sequence[Category]  # annotated with `package_count`
+    latest_packages: Sequence[Package]
+    most_used: Sequence[Package]  # annotated with `usage`
+    latest_releases: Sequence[Release]  # with `package` joined
+
+
+@dataclass(frozen=True, slots=True)
+class PackageListPage:
+    packages: list[Package]  # annotated with `usage`, category and fetched data joined
+    page: Page[int]  # page numbers and counts; its object_list holds the package ids
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+    is_web: bool  # http(s): safe to render as a link; anything else is shown as text
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    login: str
+    url: str  # "" when the repository is not on GitHub
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePage:
+    package: Package  # annotated with `usage`, with category and fetched data joined
+    repo: RepoData | None  # None when never fetched
+    pypi: PyPIData | None  # None when never fetched
+    description: str  # the code host's, else PyPI's summary
+    links: list[Link]
+    license: str
+    participants: list[Participant]
+    releases: list[Release]  # newest first, at most PACKAGE_RELEASES_SHOWN
+    more_releases: bool
+    grids: list[Grid]
+    # Sources whose last fetch failed or that need review, for the "data problems" notice.
+    fetch_problems: list[FetchState]
+
+
+def home_page() -> HomePage:
+    """Everything the home page shows, in five queries."""
+    # One query for both cases: featured grids first, then the biggest. When any grid is
+    # featured only the featured ones are shown.
+    grids = list(
+        Grid.objects.annotate(package_count=Count("grid_packages")).order_by(
+            "-is_featured", "-package_count", "title"
+        )[:HOME_GRID_COUNT]
+    )
+    featured = bool(grids) and grids[0].is_featured
+    if featured:
+        grids = [grid for grid in grids if grid.is_featured]
+    categories = list(Category.objects.annotate(package_count=Count("packages")))
+    latest = list(
+        _package_rows().order_by("-created", "-id")[:HOME_LIST_SIZE],
+    )
+    # Rank in the usage table alone, then join only the winners.
+    most_used_ids = (
+        Usage.objects.values("package_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "package_id")
+        .values("package_id")[:HOME_LIST_SIZE]
+    )
+    most_used = list(
+        _package_rows()
+        .filter(pk__in=Subquery(most_used_ids))
+        .annotate(usage=usage_count_subquery())
+        .order_by("-usage", "title")
+    )
+    releases = list(
+        Release.objects.filter(uploaded_at__isnull=False)
+        .select_related("package")
+        .only("version", "uploaded_at", "yanked", "package__title", "package__slug")
+        .order_by("-uploaded_at", "-id")[:HOME_LIST_SIZE]
+    )
+    return HomePage(
+        grids=grids,
+        grids_are_featured=featured,
+        categories=categories,
+        latest_packages=latest,
+        most_used=most_used,
+        latest_releases=releases,
+    )
+
+
+def _package_rows() -> QuerySet[Package]:
+    """Packages with what a list row shows joined, minus the bulky JSON it does not."""
+    return Package.objects.select_related("category", "repo_data", "pypi_data").defer(
+        "repo_data__participants",
+        "pypi_data__classifiers",
+        "pypi_data__project_urls",
+    )
+
+
+def package_list_page(
+    *, category: Category | None, query: str, sort: str, page_number: str, per_page: int
+) -> PackageListPage:
+    """One page of packages for a list page, in three queries (count, ids, rows).
+
+    Packages are optionally in `category`, with `query` (case-insensitive, cut to
+    MAX_FILTER_LENGTH) in their title or slug, ordered by `sort` (an unknown key means
+    DEFAULT_PACKAGE_SORT; ties break on title). Each has `usage` annotated and its
+    category and fetched data joined. `page_number` is read as Paginator.get_page does:
+    anything invalid gives the first page, anything too large the last.
+    """
+    # Sort narrow rows (ids and sort keys) and fetch the wide ones for one page only:
+    # sorting 5,000 joined rows with their descriptions and 52-week lists made the
+    # single-query version several times slower on PostgreSQL, worse on deep pages.
+    matching = Package.objects.all()
+    if category is not None:
+        matching = matching.filter(category=category)
+    query = query.strip()[:MAX_FILTER_LENGTH]
+    if query:
+        matching = matching.filter(Q(title__icontains=query) | Q(slug__icontains=query))
+    ranked = matching
+    if sort == "usage":
+        # A grouped join counts everyone's users in one pass (the per-row subquery used
+        # for display would probe the index once per package).
+        ranked = ranked.annotate(usage=Count("usages"))
+    _, ordering = PACKAGE_SORTS.get(sort, PACKAGE_SORTS[DEFAULT_PACKAGE_SORT])
+    ids = ranked.order_by(*ordering, "title", "id").values_list("id", flat=True)
+    paginator = Paginator(ids, per_page)
+    # Counted without the grouping, which would otherwise wrap the count in a subquery.
+    paginator.count = matching.count()
+    page = paginator.get_page(page_number)
+    page_ids = list(page.object_list)
+    rows = _package_rows().annotate(usage=usage_count_subquery()).in_bulk(page_ids)
+    return PackageListPage(packages=[rows[pk] for pk in page_ids if pk in rows], page=page)
+
+
+def category_list() -> Sequence[Category]:
+    """All categories with `package_count`, for filters and navigation (one query)."""
+    return list(Category.objects.annotate(package_count=Count("packages")))
+
+
+def package_page(*, slug: str) -> PackagePage:
+    """Everything the package page shows, in four queries.
+
+    Raises Package.DoesNotExist for an unknown slug.
+    """
+    package = (
+        Package.objects.select_related("category", "repo_data", "pypi_data", "replaced_by")
+        .annotate(usage=usage_count_subquery())
+        .get(slug=slug)
+    )
+    newest_first = Release.objects.filter(package=package).order_by(
+        F("uploaded_at").desc(nulls_last=True), "-id"
+    )
+    releases = list(newest_first[: PACKAGE_RELEASES_SHOWN + 1])
+    grids = list(Grid.objects.filter(packages=package).order_by("title").only("title", "slug"))
+    problems = list(
+        FetchState.objects.filter(package=package)
+        .filter(Q(error_count__gt=0) | Q(needs_review=True))
+        .order_by("source")
+    )
+    repo = getattr(package, "repo_data", None)
+    pypi = getattr(package, "pypi_data", None)
+    return PackagePage(
+        package=package,
+        repo=repo,
+        pypi=pypi,
+        description=(repo.description if repo else "") or (pypi.summary if pypi else ""),
+        links=_package_links(package),
+        license=(repo.license if repo else "") or (pypi.license if pypi else ""),
+        participants=_participants(package, repo.participants if repo else []),
+        releases=releases[:PACKAGE_RELEASES_SHOWN],
+        more_releases=len(releases) > PACKAGE_RELEASES_SHOWN,
+        grids=grids,
+        fetch_problems=problems,
+    )
+
+
+def is_web_url(url: str) -> bool:
+    """True when `url` is an absolute http(s) URL with a host, safe for an href."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def _package_links(package: Package) -> list[Link]:
+    links = []
+    if package.repo_url:
+        links.append(Link("Repository", package.repo_url, is_web_url(package.repo_url)))
+    # Old records hold several URL forms (and malformed doubled ones): link to the
+    # canonical project page read from them instead.
+    if package.pypi_name:
+        url = f"https://pypi.org/project/{quote(package.pypi_name)}/"
+        links.append(Link("PyPI", url, is_web=True))
+    elif package.pypi_url:
+        links.append(Link("PyPI", package.pypi_url, is_web_url(package.pypi_url)))
+    if package.documentation_url:
+        docs = package.documentation_url
+        links.append(Link("Documentation", docs, is_web_url(docs)))
+    return links
+
+
+def _participants(package: Package, logins: list[str]) -> list[Participant]:
+    try:
+        on_github = bool(package.repo_url) and parse_repo_url(package.repo_url).host == "github"
+    except InvalidRepoURL:
+        on_github = False
+    return [
+        Participant(
+            login=str(login),
+            url=f"https://github.com/{quote(str(login))}" if on_github else "",
+        )
+        for login in logins
+    ]
+
+
+def grid_list(*, sort: str) -> Sequence[Grid]:
+    """All grids with `package_count`, ordered by `sort` (one query).
+
+    An unknown `sort` means DEFAULT_GRID_SORT.
+    """
+    _, ordering = GRID_SORTS.get(sort, GRID_SORTS[DEFAULT_GRID_SORT])
+    return list(
+        Grid.objects.annotate(package_count=Count("grid_packages"))
+        .only("title", "slug", "description", "modified")
+        .order_by(*ordering, "title", "id")
+    )
+
+
+def health_status() -> dict[str, bool]:
+    """Whether the database and the cache answer: {"database": bool, "cache": bool}."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            database = cursor.fetchone() == (1,)
+    except DatabaseError:
+        database = False
+    try:
+        cache.set("health-check", "ok", timeout=10)
+        cache_ok = cache.get("health-check") == "ok"
+    except (RedisError, OSError):
+        cache_ok = False
+    return {"database": database, "cache": cache_ok}

@@ -1,0 +1,159 @@
+"""Template helpers: commit sparklines, grid cells with ✓/✗ shorthand, times.
+
+Load with `{% load packagegrid %}`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Cell text (stripped, case-folded) that reads as a plain yes or no.
+YES_TEXTS = frozenset({"+", "yes", "✓"})
+NO_TEXTS = frozenset({"-", "no", "✗"})
+# The mark is hidden from screen readers, which read the word instead.
+_YES_MARK = mark_safe(
+    '<span class="mark mark-yes" aria-hidden="true">✓</span>'
+    '<span class="visually-hidden">Yes</span>'
+)
+_NO_MARK = mark_safe(
+    '<span class="mark mark-no" aria-hidden="true">✗</span><span class="visually-hidden">No</span>'
+)
+
+# The sparkline is drawn in a fixed integer coordinate space and stretched by CSS/SVG to
+# the requested size, so every coordinate written into the markup is an int.
+_STEP = 10
+_HEIGHT = 100
+
+
+def _as_count(value: object) -> int:
+    """A non-negative int from a stored weekly count; anything unexpected counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return max(int(value), 0)
+
+
+@register.simple_tag
+def sparkline(values: object, width: int = 120, height: int = 28) -> SafeString:
+    """An inline SVG line of weekly commit counts (oldest first) with an accessible label.
+
+    The line is scaled so the busiest week touches the top; `width`/`height` set the
+    drawn size. `values` that is not a non-empty list renders a "No commit data" note.
+    """
+    if not isinstance(values, list | tuple) or not values:
+        return mark_safe('<span class="sparkline-empty">No commit data</span>')
+    # Stored counts are ints; anything else (never expected) is read as 0.
+    if all(type(value) is int and value >= 0 for value in values):
+        counts = list(values)
+    else:
+        counts = [_as_count(value) for value in values]
+    total = sum(counts)
+    peak = max(counts) or 1
+    if len(counts) == 1:
+        counts = counts * 2  # one week still draws as a flat line
+    last_x = _STEP * (len(counts) - 1)
+    scale = _HEIGHT - 4
+    points = " ".join(
+        f"{index * _STEP},{_HEIGHT - 2 - count * scale // peak}"
+        for index, count in enumerate(counts)
+    )
+    label = f"{total} commit{'' if total == 1 else 's'} in the last 52 weeks"
+    svg = (
+        f'<svg class="sparkline" role="img" aria-label="{label}" width="{int(width)}" '
+        f'height="{int(height)}" viewBox="0 0 {last_x} {_HEIGHT}" preserveAspectRatio="none">'
+        f"<title>{label}</title>"
+        f'<polygon class="sparkline-area" points="0,{_HEIGHT} {points} {last_x},{_HEIGHT}"/>'
+        f'<polyline class="sparkline-line" points="{points}" '
+        f'vector-effect="non-scaling-stroke"/></svg>'
+    )
+    # Safe: only ints and the fixed label above go into this markup.
+    return mark_safe(svg)
+
+
+@register.filter
+def cell(text: object) -> SafeString:
+    """A grid cell: ✓ for "+"/"yes"/"✓", ✗ for "-"/"no"/"✗", else the text escaped.
+
+    Line breaks in the text become <br>; markup is always shown as text.
+    """
+    value = "" if text is None else str(text)
+    shorthand = value.strip().casefold()
+    if shorthand in YES_TEXTS:
+        return _YES_MARK
+    if shorthand in NO_TEXTS:
+        return _NO_MARK
+    return linebreaksbr(value, autoescape=True)
+
+
+def time_ago(moment: datetime, now: datetime) -> str:
+    """ "3 days ago", "2 months ago": one unit, rounded down; the date when in the future.
+
+    Written out here rather than with humanize's naturaltime, which goes through the
+    translation machinery and costs ~100 µs a call: too much for a 300-row list.
+    """
+    seconds = int((now - moment).total_seconds())
+    if seconds < 0:
+        return moment.strftime("%Y-%m-%d")
+    if seconds < 60:
+        return "just now"
+    days = seconds // 86400
+    for size, unit, count in (
+        (3600, "minute", seconds // 60),
+        (86400, "hour", seconds // 3600),
+        (14 * 86400, "day", days),
+        (61 * 86400, "week", days // 7),
+        (365 * 86400, "month", days // 30),
+    ):
+        if seconds < size:
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    years = days // 365
+    return f"{years} year{'' if years == 1 else 's'} ago"
+
+
+@register.simple_tag
+def when(moment: object, empty: str = "Never") -> SafeString:
+    """A <time> showing "3 days ago", with the date as machine-readable and hover text.
+
+    Anything but a datetime (None, or "" for a missing related record) shows `empty`.
+    """
+    if not isinstance(moment, datetime):
+        return format_html('<span class="muted">{}</span>', empty)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.get_current_timezone())
+    ago = time_ago(moment, timezone.now())
+    # Safe: ISO dates, digits and fixed words only (format_html costs a third of the tag).
+    return mark_safe(
+        f'<time datetime="{moment.isoformat()}" title="{moment:%Y-%m-%d %H:%M}">{ago}</time>'
+    )
+
+
+@register.filter
+def number(value: object) -> str:
+    """An int with thousands separators ("12,345"); 0 for a missing value.
+
+    A cheaper stand-in for humanize's intcomma, which goes through number formatting
+    and localisation on every call.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "0"
+    return f"{value:,}"
+
+
+@register.filter
+def clip(value: object, length: int) -> str:
+    """`value` cut to at most `length` characters, ending in "…" when cut.
+
+    A cheaper stand-in for truncatechars (whose Truncator handles combining characters
+    we do not need to care about in one-line descriptions). Autoescaping still applies.
+    """
+    text = "" if value is None else str(value)
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rstrip() + "…"

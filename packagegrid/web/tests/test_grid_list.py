@@ -1,0 +1,58 @@
+"""The grids list."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package
+
+pytestmark = pytest.mark.django_db
+
+GRID_LIST_QUERIES = 1
+
+
+def test_it_lists_grids_with_package_counts(client):
+    grid = make_grid(title="Forms", description="Form helpers")
+    add_to_grid(grid, make_package(), make_package(), make_package())
+    response = client.get("/grids/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{grid.get_absolute_url()}">Forms</a>' in html
+    assert "Form helpers" in html
+    assert '<td class="num" data-label="Packages">3</td>' in html
+
+
+def test_it_escapes_descriptions(client):
+    make_grid(description="<script>alert(1)</script>")
+    html = client.get("/grids/").content.decode()
+    assert "<script>alert(1)" not in html
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("title", ["Alpha", "Bravo", "Charlie"]),
+        ("packages", ["Charlie", "Alpha", "Bravo"]),
+        ("updated", ["Bravo", "Charlie", "Alpha"]),
+        ("bogus", ["Alpha", "Bravo", "Charlie"]),
+    ],
+)
+def test_it_sorts(client, sort, expected):
+    now = timezone.now()
+    alpha = make_grid(title="Alpha", modified=now - timedelta(days=9))
+    make_grid(title="Bravo", modified=now)
+    charlie = make_grid(title="Charlie", modified=now - timedelta(days=1))
+    add_to_grid(alpha, make_package())
+    add_to_grid(charlie, make_package(), make_package())
+    html = client.get("/grids/", {"sort": sort}).content.decode()
+    positions = [html.index(f">{title}</a>") for title in expected]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+    for _ in range(count):
+        add_to_grid(make_grid(), make_package())
+    with django_assert_num_queries(GRID_LIST_QUERIES):
+        assert client.get("/grids/", {"sort": "packages"}).status_code == 200

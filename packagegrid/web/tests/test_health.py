@@ -1,0 +1,35 @@
+"""The health check."""
+
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_ok_when_database_and_cache_work(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_it_is_503_when_the_database_fails(client):
+    with mock.patch(
+        "packagegrid.web.selectors.connection.cursor", side_effect=DatabaseError("down")
+    ):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"database": "error", "cache": "ok"}
+
+
+def test_it_is_503_when_the_cache_fails(client):
+    with mock.patch(
+        "packagegrid.web.selectors.cache.set", side_effect=RedisConnectionError("down")
+    ):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "error"}

@@ -1,0 +1,190 @@
+"""The package page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from packagegrid.catalog.models import PyPIData, RepoData
+from packagegrid.web.tests.factories import (
+    add_to_grid,
+    make_grid,
+    make_package,
+    make_release,
+    make_usage,
+)
+
+pytestmark = pytest.mark.django_db
+
+PACKAGE_QUERIES = 4  # the package with its joins, releases, grids, fetch problems
+
+
+def test_it_shows_the_package(client):
+    package = make_package(
+        title="Django Widgets",
+        description="Widgets for Django",
+        stars=4321,
+        forks=12,
+        license="MIT",
+        latest_version="2.5.1",
+        last_commit_at=timezone.now() - timedelta(days=2),
+        commits=[1] * 52,
+    )
+    make_usage(package, 2)
+    response = client.get(package.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Django Widgets</h1>" in html
+    assert "Widgets for Django" in html
+    assert "4,321" in html
+    assert "2.5.1" in html
+    assert "MIT" in html
+    assert 'aria-label="52 commits in the last 52 weeks"' in html
+    assert "<dt>Users</dt><dd>2</dd>" in html
+
+
+def test_it_escapes_a_script_in_the_description(client):
+    package = make_package(description="<script>alert(1)</script>")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_links_only_http_urls(client):
+    package = make_package(documentation_url="javascript:alert(1)")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert 'href="javascript:' not in html
+    assert "javascript:alert(1)" in html  # shown as text
+    assert f'href="{package.repo_url}"' in html
+    assert f'href="https://pypi.org/project/{package.slug}/"' in html
+
+
+def test_it_reads_the_pypi_name_out_of_old_url_forms(client):
+    package = make_package()
+    package.pypi_url = "https://pypi.org/project/http://pypi.python.org/pypi/South/"
+    package.save(update_fields=["pypi_url"])
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert 'href="https://pypi.org/project/South/"' in html
+
+
+def test_it_links_participants_to_github_only_for_github_repos(client):
+    on_github = make_package(participants=["alice", "bob[bot]"])
+    html = client.get(on_github.get_absolute_url()).content.decode()
+    assert 'href="https://github.com/alice"' in html
+    assert 'href="https://github.com/bob%5Bbot%5D"' in html
+
+    on_gitlab = make_package(
+        repo_url="https://gitlab.com/group/project", participants=["Carol Smith"]
+    )
+    html = client.get(on_gitlab.get_absolute_url()).content.decode()
+    assert "Carol Smith" in html
+    assert "https://github.com/Carol" not in html
+
+
+def test_it_lists_releases_newest_first_and_marks_yanked(client):
+    package = make_package()
+    make_release(package, "1.0", days_ago=30)
+    make_release(package, "1.1", days_ago=10, yanked=True)
+    make_release(package, "1.2", days_ago=1)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert html.index(">1.2<") < html.index(">1.1<") < html.index(">1.0<")
+    assert "Yanked" in html
+    assert 'class="yanked"' in html
+
+
+def test_it_says_so_when_there_are_no_releases(client):
+    package = make_package()
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "No releases recorded." in html
+
+
+def test_it_falls_back_to_the_pypi_license(client):
+    package = make_package(license="")
+    PyPIData.objects.filter(package=package).update(license="BSD-3-Clause")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "BSD-3-Clause" in html
+
+
+def test_it_lists_its_grids(client):
+    package = make_package()
+    grid = make_grid(title="Widget grids")
+    add_to_grid(grid, package)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert f'href="{grid.get_absolute_url()}"' in html
+    assert "Widget grids" in html
+
+
+def test_it_warns_about_an_archived_repository(client):
+    package = make_package(archived=True)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "Archived." in html
+
+
+def test_it_warns_about_a_replaced_package_with_a_link(client):
+    successor = make_package(title="The successor")
+    package = make_package(replaced_by=successor)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "Deprecated." in html
+    assert f'href="{successor.get_absolute_url()}">The successor</a>' in html
+
+
+def test_it_shows_a_package_that_was_never_fetched(client):
+    package = make_package(fetched=False)
+    assert not RepoData.objects.filter(package=package).exists()
+    response = client.get(package.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No commit data" in html
+    assert '<dt>Data fetched</dt><dd><span class="muted">Never</span>' in html
+
+
+def test_it_is_404_for_an_unknown_slug(client):
+    assert client.get("/packages/p/nope/").status_code == 404
+    assert client.get("/packages/p/%00/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+    package = make_package(participants=[f"user{i}" for i in range(count)])
+    make_usage(package, count)
+    for index in range(count):
+        make_release(package, f"1.{index}", days_ago=index)
+        add_to_grid(make_grid(), package)
+    with django_assert_num_queries(PACKAGE_QUERIES):
+        assert client.get(package.get_absolute_url()).status_code == 200
+
+
+def test_it_shows_the_newest_thirty_releases(client):
+    package = make_package()
+    for index in range(35):
+        make_release(package, f"0.{index}", days_ago=index)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert ">0.29<" in html
+    assert ">0.30<" not in html
+    assert "Showing the 30 newest releases." in html
+
+
+def test_it_shows_fetch_failures_and_review_flags(client):
+    from packagegrid.fetchers.models import FetchState
+
+    package = make_package()
+    FetchState.objects.create(
+        package=package,
+        source="github",
+        error_count=3,
+        last_error="timeout: <b>slow</b>",
+        last_error_at=package.created,
+        needs_review=False,
+    )
+    FetchState.objects.create(
+        package=package,
+        source="pypi",
+        needs_review=True,
+        error_count=1,
+        last_error="not_found: 404",
+    )
+    page = client.get(package.get_absolute_url()).content.decode()
+    assert "GitHub data may be out of date." in page
+    assert "The last 3 attempts to fetch it failed (timeout: &lt;b&gt;slow&lt;/b&gt;" in page
+    assert "Needs review." in page
+

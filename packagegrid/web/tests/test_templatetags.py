@@ -1,0 +1,111 @@
+"""Sparklines and grid cells."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from packagegrid.web.templatetags.packagegrid import (
+    cell,
+    clip,
+    number,
+    sparkline,
+    time_ago,
+    when,
+)
+
+
+def test_it_draws_a_sparkline_from_integers_with_a_label():
+    svg = sparkline([0, 3, 1] + [0] * 49)
+    assert svg.startswith('<svg class="sparkline" role="img"')
+    assert 'aria-label="4 commits in the last 52 weeks"' in svg
+    assert "<title>4 commits in the last 52 weeks</title>" in svg
+    points = re.search(r'<polyline class="sparkline-line" points="([^"]+)"', svg)
+    assert points is not None
+    assert re.fullmatch(r"(\d+,\d+ ?)+", points.group(1))
+    assert len(points.group(1).split()) == 52
+
+
+def test_it_says_one_commit_in_the_singular():
+    assert 'aria-label="1 commit in the last 52 weeks"' in sparkline([1])
+
+
+@pytest.mark.parametrize("values", [[], None, "", "1,2,3"])
+def test_it_notes_missing_data(values):
+    assert sparkline(values) == '<span class="sparkline-empty">No commit data</span>'
+
+
+def test_it_ignores_junk_in_the_counts():
+    svg = sparkline(["<script>", None, 2, True, -5, 1.7])
+    assert "<script>" not in svg
+    assert 'aria-label="3 commits in the last 52 weeks"' in svg
+
+
+def test_it_draws_all_zeros_as_a_flat_line():
+    assert 'aria-label="0 commits in the last 52 weeks"' in sparkline([0] * 52)
+
+
+@pytest.mark.parametrize("text", ["+", "yes", "Yes", " YES ", "✓"])
+def test_it_renders_yes_shorthand(text):
+    html = cell(text)
+    assert "mark-yes" in html
+    assert '<span class="visually-hidden">Yes</span>' in html
+
+
+@pytest.mark.parametrize("text", ["-", "no", "NO", "✗"])
+def test_it_renders_no_shorthand(text):
+    html = cell(text)
+    assert "mark-no" in html
+    assert '<span class="visually-hidden">No</span>' in html
+
+
+def test_it_escapes_other_text_and_keeps_line_breaks():
+    assert cell("<b>yes</b>\nmaybe") == "&lt;b&gt;yes&lt;/b&gt;<br>maybe"
+    assert cell("yes please") == "yes please"
+    assert cell(None) == ""
+
+
+def test_it_shows_a_placeholder_for_a_missing_time():
+    assert when(None) == '<span class="muted">Never</span>'
+    assert when("", empty="Unknown") == '<span class="muted">Unknown</span>'
+
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=5), "just now"),
+        (timedelta(minutes=1), "1 minute ago"),
+        (timedelta(minutes=59), "59 minutes ago"),
+        (timedelta(hours=2), "2 hours ago"),
+        (timedelta(days=1), "1 day ago"),
+        (timedelta(days=13), "13 days ago"),
+        (timedelta(days=20), "2 weeks ago"),
+        (timedelta(days=90), "3 months ago"),
+        (timedelta(days=800), "2 years ago"),
+        (timedelta(days=-3), "2026-06-04"),
+    ],
+)
+def test_it_says_how_long_ago(delta, text):
+    assert time_ago(NOW - delta, NOW) == text
+
+
+def test_it_wraps_a_time_in_a_time_element():
+    html = when(datetime(2020, 1, 2, 3, 4, tzinfo=UTC))
+    assert html.startswith('<time datetime="2020-01-02T03:04:00+00:00" title="2020-01-02 03:04">')
+    assert html.endswith(" years ago</time>")
+
+
+def test_it_formats_numbers_with_separators():
+    assert number(1234567) == "1,234,567"
+    assert number(0) == "0"
+    assert number("") == "0"
+    assert number(None) == "0"
+
+
+def test_it_clips_long_text():
+    assert clip("short", 10) == "short"
+    assert clip("a" * 20, 10) == "a" * 9 + "…"
+    assert clip(None, 5) == ""

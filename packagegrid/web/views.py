@@ -1,0 +1,123 @@
+"""Views of the read-only web pages: each parses, calls one selector and renders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from packagegrid.catalog.models import Category, Package
+from packagegrid.grids.models import Grid
+from packagegrid.grids.selectors import GRID_COMPARISON_SORTS, grid_comparison
+from packagegrid.search.selectors import search_items
+from packagegrid.web import selectors
+
+PACKAGES_PER_PAGE = 50
+SEARCH_LIMIT = 50
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    # PostgreSQL rejects NUL in text parameters; no real filter or query contains one.
+    return request.GET.get(name, "").replace("\x00", "")
+
+
+def _check_slug(slug: str) -> str:
+    """The slug, or Http404 for one no record can have (PostgreSQL rejects NUL)."""
+    if "\x00" in slug:
+        raise Http404("No such page.")
+    return slug
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"page": selectors.home_page()})
+
+
+@require_safe
+def package_list(request: HttpRequest) -> HttpResponse:
+    categories = selectors.category_list()
+    category = next((c for c in categories if c.slug == _param(request, "category")), None)
+    return _render_package_list(request, categories=categories, category=category)
+
+
+@require_safe
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=_check_slug(slug))
+    return _render_package_list(request, categories=None, category=category)
+
+
+def _render_package_list(
+    request: HttpRequest, *, categories: Sequence[Category] | None, category: Category | None
+) -> HttpResponse:
+    """The packages list and a category page share one template and one selector."""
+    sort = _param(request, "sort")
+    if sort not in selectors.PACKAGE_SORTS:
+        sort = selectors.DEFAULT_PACKAGE_SORT
+    query = _param(request, "q")
+    listing = selectors.package_list_page(
+        category=category,
+        query=query,
+        sort=sort,
+        page_number=_param(request, "page"),
+        per_page=PACKAGES_PER_PAGE,
+    )
+    context = {
+        "packages": listing.packages,
+        "page_obj": listing.page,
+        "categories": categories,
+        "category": category,
+        "query": query,
+        "sort": sort,
+        "sort_label": selectors.PACKAGE_SORTS[sort][0],
+        "sorts": selectors.PACKAGE_SORTS,
+    }
+    return render(request, "web/package_list.html", context)
+
+
+@require_safe
+def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        page = selectors.package_page(slug=_check_slug(slug))
+    except Package.DoesNotExist:
+        raise Http404("No such package.") from None
+    return render(request, "web/package_detail.html", {"page": page})
+
+
+@require_safe
+def grid_list(request: HttpRequest) -> HttpResponse:
+    sort = _param(request, "sort")
+    if sort not in selectors.GRID_SORTS:
+        sort = selectors.DEFAULT_GRID_SORT
+    context = {"grids": selectors.grid_list(sort=sort), "sort": sort, "sorts": selectors.GRID_SORTS}
+    return render(request, "web/grid_list.html", context)
+
+
+@require_safe
+def grid_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    grid = get_object_or_404(Grid, slug=_check_slug(slug))
+    comparison = grid_comparison(grid=grid, sort=_param(request, "sort"))
+    context = {"comparison": comparison, "grid": grid, "sorts": GRID_COMPARISON_SORTS}
+    return render(request, "web/grid_detail.html", context)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = _param(request, "q").strip()
+    results = search_items(query=query, limit=SEARCH_LIMIT) if query else []
+    return render(request, "web/search.html", {"query": query, "results": results})
+
+
+@never_cache
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    status = selectors.health_status()
+    body = {name: "ok" if ok else "error" for name, ok in status.items()}
+    return JsonResponse(body, status=200 if all(status.values()) else 503)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/robots.txt", content_type="text/plain; charset=utf-8")
