@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("packagegrid.api.urls")),
+    path("", include("packagegrid.fetchers.urls")),
     path("", include("packagegrid.web.urls")),
 ]

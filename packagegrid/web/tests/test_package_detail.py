@@ -188,3 +188,11 @@ def test_it_shows_fetch_failures_and_review_flags(client):
     assert "The last 3 attempts to fetch it failed (timeout: &lt;b&gt;slow&lt;/b&gt;" in page
     assert "Needs review." in page
 
+
+def test_it_offers_a_refresh_button_to_people_who_are_logged_in(client, django_user_model):
+    package = make_package()
+    assert "Refresh data" not in client.get(package.get_absolute_url()).content.decode()
+    client.force_login(django_user_model.objects.create_user("alice"))
+    page = client.get(package.get_absolute_url()).content.decode()
+    assert f'action="/packages/{package.slug}/refresh/"' in page
+    assert "csrfmiddlewaretoken" in page

@@ -1,0 +1,287 @@
+"""A fetch run: many packages, all their sources, concurrently within a bound.
+
+Threads do only network I/O (`fetch_job`), on plain data (`FetchJob`); the calling
+thread applies each result to the database as it arrives, one transaction per source, so
+a run killed halfway keeps everything it applied and a new run carries on (packages are
+taken least recently fetched first).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from packagegrid.catalog.models import Package
+from packagegrid.fetchers import services
+from packagegrid.fetchers.http import HttpClient
+from packagegrid.fetchers.models import FetchState, Source
+from packagegrid.fetchers.ratelimit import RateBudget
+from packagegrid.fetchers.types import FetchFailed, PyPIFetch, RateLimitExhausted, RepoFetch
+from packagegrid.lib.repo_urls import RepoRef
+
+logger = logging.getLogger(__name__)
+
+CODE_HOSTS = (Source.GITHUB, Source.GITLAB, Source.BITBUCKET, Source.CODEBERG)
+
+
+@dataclass(frozen=True)
+class FetchJob:
+    """What the network side needs to know about one package (no ORM objects)."""
+
+    package_id: int
+    slug: str
+    repo: RepoRef | None
+    pypi_name: str
+    etags: dict[str, dict[str, str]]  # source -> URL -> ETag
+    # Sources to leave alone this time, with the reason ("backoff", "unsupported_host").
+    skip: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SourceResult:
+    source: str
+    data: RepoFetch | PyPIFetch | None = None
+    error: FetchFailed | None = None
+    skipped: str = ""  # why nothing was asked
+
+
+@dataclass
+class RunSummary:
+    fetched: int = 0
+    unchanged: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    requests: int = 0
+    not_modified: int = 0
+    rate_limit_remaining: dict[str, int | None] = field(default_factory=dict)
+    stopped: dict[str, str] = field(default_factory=dict)  # source -> why it was stopped
+    elapsed: float = 0.0
+    cpu: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return self.fetched + self.unchanged + sum(self.failed.values()) + self.skipped.total()
+
+    def lines(self) -> list[str]:
+        failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) or "none"
+        budget = ", ".join(
+            f"{source} {'unknown' if left is None else left}"
+            for source, left in sorted(self.rate_limit_remaining.items())
+        )
+        lines = [
+            f"packages: {self.total}",
+            f"fetched: {self.fetched}",
+            f"unchanged (304): {self.unchanged}",
+            f"failed: {sum(self.failed.values())} ({failed})",
+            f"skipped: {self.skipped.total()} ({skipped})",
+            f"HTTP requests: {self.requests} ({self.not_modified} answered 304)",
+            f"rate-limit budget left: {budget or 'unknown'}",
+            f"elapsed: {self.elapsed:.1f} s (CPU {self.cpu:.1f} s)",
+        ]
+        lines += [f"stopped {source}: {why}" for source, why in self.stopped.items()]
+        return lines
+
+
+def packages_to_fetch(
+    *, slugs: Iterable[str] = (), stale_hours: float = 0, now: datetime | None = None
+) -> QuerySet[Package]:
+    """Packages for a run, least recently fetched (or never fetched) first.
+
+    With `slugs`, just those; otherwise all, or with `stale_hours` only those not fetched
+    within that many hours.
+    """
+    packages = Package.objects.all()
+    slugs = list(slugs)
+    if slugs:
+        packages = packages.filter(slug__in=slugs)
+    elif stale_hours:
+        cutoff = (now or timezone.now()) - timedelta(hours=stale_hours)
+        packages = packages.filter(last_fetched__lt=cutoff) | packages.filter(
+            last_fetched__isnull=True
+        )
+    return packages.order_by(F("last_fetched").asc(nulls_first=True), "id")
+
+
+def build_jobs(
+    packages: QuerySet[Package],
+    *,
+    sources: Iterable[str],
+    force: bool = False,
+    now: datetime | None = None,
+) -> list[FetchJob]:
+    """One FetchJob per package, with stored ETags and backoff read in two queries."""
+    now = now or timezone.now()
+    sources = set(sources)
+    rows = list(packages.only("id", "slug", "repo_url", "pypi_url"))
+    states: dict[int, dict[str, FetchState]] = {}
+    for stored in FetchState.objects.filter(package__in=rows):
+        states.setdefault(stored.package_id, {})[stored.source] = stored
+    jobs = []
+    for package in rows:
+        own = states.get(package.id, {})
+        repo = package.repo
+        skip: dict[str, str] = {}
+        for source in sources:
+            state = own.get(source)
+            if not force and state and state.next_attempt_at and state.next_attempt_at > now:
+                skip[source] = "backoff"
+        if repo is not None and repo.host not in CODE_HOSTS and sources & set(CODE_HOSTS):
+            skip["repository"] = "unsupported_host"
+        jobs.append(
+            FetchJob(
+                package_id=package.id,
+                slug=package.slug,
+                repo=repo,
+                pypi_name=package.pypi_name,
+                etags={source: dict(state.etags) for source, state in own.items()},
+                skip=skip,
+            )
+        )
+    return jobs
+
+
+def _fetch_repo(
+    client: HttpClient, repo: RepoRef, etags: dict[str, str], budget: RateBudget | None
+) -> RepoFetch:
+    from packagegrid.fetchers import bitbucket, codeberg, github, gitlab
+
+    if repo.host == Source.GITHUB:
+        return github.github_repo_fetch(
+            client, owner=repo.owner, name=repo.name, etags=etags, budget=budget
+        )
+    if repo.host == Source.GITLAB:
+        return gitlab.gitlab_repo_fetch(client, path=repo.path, etags=etags)
+    if repo.host == Source.BITBUCKET:
+        return bitbucket.bitbucket_repo_fetch(
+            client, workspace=repo.owner, slug=repo.name, etags=etags
+        )
+    return codeberg.codeberg_repo_fetch(client, owner=repo.owner, name=repo.name, etags=etags)
+
+
+class FetchRun:
+    """Fetch packages from their sources with at most `concurrency` requests in flight."""
+
+    def __init__(
+        self,
+        *,
+        sources: Iterable[str] = tuple(Source.values),
+        concurrency: int = 8,
+        client: HttpClient | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.sources = set(sources)
+        self.concurrency = max(1, concurrency)
+        self.client = client or HttpClient()
+        self.progress = progress
+        # The budget does not count requests in flight, so keep a reserve at least that big.
+        self.budgets: dict[str, RateBudget] = {
+            Source.GITHUB: RateBudget(reserve=max(5, self.concurrency))
+        }
+        # A source whose budget is spent is stopped for the rest of the run.
+        self._stopped: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def fetch_job(self, job: FetchJob) -> list[SourceResult]:
+        """Ask every wanted source about one package (network only; runs in a thread)."""
+        results = []
+        repo = job.repo
+        if repo is not None and repo.host in self.sources:
+            results.append(self._ask(repo.host, job, lambda: self._repo(job, repo)))
+        if job.pypi_name and Source.PYPI in self.sources:
+            results.append(self._ask(Source.PYPI, job, lambda: self._pypi(job)))
+        if "repository" in job.skip and self.sources & set(CODE_HOSTS):
+            results.append(SourceResult("repository", skipped=job.skip["repository"]))
+        return results
+
+    def _repo(self, job: FetchJob, repo: RepoRef) -> RepoFetch:
+        return _fetch_repo(
+            self.client, repo, job.etags.get(repo.host, {}), self.budgets.get(repo.host)
+        )
+
+    def _pypi(self, job: FetchJob) -> PyPIFetch:
+        from packagegrid.fetchers.pypi import pypi_project_fetch
+
+        return pypi_project_fetch(
+            self.client, name=job.pypi_name, etags=job.etags.get(Source.PYPI, {})
+        )
+
+    def _ask(
+        self, source: str, job: FetchJob, call: Callable[[], RepoFetch | PyPIFetch]
+    ) -> SourceResult:
+        if source in job.skip:
+            return SourceResult(source, skipped=job.skip[source])
+        with self._lock:
+            if source in self._stopped:
+                return SourceResult(source, skipped="rate_limit_stop")
+        try:
+            return SourceResult(source, data=call())
+        except RateLimitExhausted as exc:
+            with self._lock:
+                self._stopped.setdefault(source, str(exc))
+            return SourceResult(source, error=exc)
+        except FetchFailed as exc:
+            return SourceResult(source, error=exc)
+
+    def run(self, jobs: list[FetchJob]) -> RunSummary:
+        """Fetch every job and apply the results; returns the summary."""
+        summary = RunSummary()
+        started, cpu_started = time.monotonic(), time.process_time()
+        packages = Package.objects.in_bulk([job.package_id for job in jobs])
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            futures = {pool.submit(self.fetch_job, job): job for job in jobs}
+            for done, future in enumerate(as_completed(futures), start=1):
+                job = futures[future]
+                self._apply(packages[job.package_id], future.result(), summary)
+                if self.progress:
+                    self.progress(done, len(jobs))
+        summary.requests = self.client.requests_made
+        summary.rate_limit_remaining = {s: b.remaining for s, b in self.budgets.items()}
+        summary.stopped = dict(self._stopped)
+        summary.elapsed = time.monotonic() - started
+        summary.cpu = time.process_time() - cpu_started
+        return summary
+
+    def _apply(self, package: Package, results: list[SourceResult], summary: RunSummary) -> None:
+        """Apply one package's results and count it once in the summary."""
+        now = timezone.now()
+        asked = [r for r in results if not r.skipped]
+        failures = [r for r in asked if r.error is not None]
+        answered = [r for r in asked if r.data is not None]
+        for result in failures:
+            assert result.error is not None
+            services.package_record_failure(
+                package=package, source=result.source, error=result.error, now=now
+            )
+        for result in answered:
+            if isinstance(result.data, PyPIFetch):
+                services.package_apply_pypi(package=package, fetch=result.data, now=now)
+            elif isinstance(result.data, RepoFetch):
+                services.package_apply_repo(
+                    package=package, source=result.source, fetch=result.data, now=now
+                )
+            summary.not_modified += result.data.not_modified if result.data else 0
+        if answered:
+            services.package_finish_fetch(package=package, now=now)
+        if failures:
+            summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]
+        elif answered and all(_all_not_modified(r.data) for r in answered):
+            summary.unchanged += 1
+        elif answered:
+            summary.fetched += 1
+        else:
+            reason = next((r.skipped for r in results if r.skipped), "nothing_to_fetch")
+            summary.skipped[reason] += 1
+
+
+def _all_not_modified(data: RepoFetch | PyPIFetch | None) -> bool:
+    return data is not None and data.requests > 0 and data.not_modified == data.requests

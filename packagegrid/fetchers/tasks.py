@@ -1,0 +1,42 @@
+"""Background work, run by `packagegrid worker` through Django's Tasks framework."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from packagegrid.fetchers.models import Source
+from packagegrid.fetchers.run import FetchRun, build_jobs, packages_to_fetch
+
+
+@task()
+def fetch_package(package_id: int) -> list[str]:
+    """Fetch one package from all its sources now (ignoring backoff); returns the summary."""
+    packages = packages_to_fetch().filter(pk=package_id)
+    jobs = build_jobs(packages, sources=Source.values, force=True)
+    return FetchRun(concurrency=2).run(jobs).lines()
+
+
+@task()
+def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> list[str]:
+    """Fetch every package not fetched within `stale_hours`.
+
+    With `every_seconds`, enqueue the next run that much later, so that one enqueued run
+    keeps the refresh going on the workers (see `packagegrid schedule_refresh`).
+    """
+    try:
+        jobs = build_jobs(packages_to_fetch(stale_hours=stale_hours), sources=Source.values)
+        return FetchRun().run(jobs).lines()
+    finally:
+        if every_seconds:
+            refresh_stale_packages.using(
+                run_after=timezone.now() + timedelta(seconds=every_seconds)
+            ).enqueue(stale_hours=stale_hours, every_seconds=every_seconds)
+
+
+def enqueue_package_fetch(package_id: int) -> None:
+    """Fetch a package in the background once the current transaction commits."""
+    transaction.on_commit(lambda: fetch_package.enqueue(package_id))

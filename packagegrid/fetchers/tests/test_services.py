@@ -1,0 +1,171 @@
+"""Applying fetched data: explicit fields, nothing empty over good data, failures recorded."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from packagegrid.catalog.models import Release, Snapshot
+from packagegrid.conftest import make_package
+from packagegrid.fetchers import services
+from packagegrid.fetchers.models import FetchState
+from packagegrid.fetchers.types import (
+    FetchFailed,
+    PyPIFetch,
+    PyPIProject,
+    RateLimitExhausted,
+    ReleaseInfo,
+    RepoFetch,
+    RepoInfo,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+INFO = RepoInfo(
+    stars=174,
+    forks=87,
+    description="User management",
+    archived=False,
+    license="BSD-3-Clause",
+    open_issues=12,
+    default_branch="master",
+    homepage="https://openwisp.org",
+    pushed_at=NOW,
+)
+
+
+def test_it_writes_every_fetched_repository_field() -> None:
+    package = make_package()
+    fetch = RepoFetch(
+        info=INFO,
+        commits_over_52=[1] * 52,
+        participants=["nemesifier", "pandafy"],
+        last_commit_at=NOW,
+        etags={"https://api/x": '"abc"'},
+        requests=4,
+    )
+    assert services.package_apply_repo(package=package, source="github", fetch=fetch, now=NOW)
+    repo = type(package.repo_data).objects.get(package=package)
+    assert (repo.stars, repo.forks, repo.description, repo.license) == (
+        174,
+        87,
+        "User management",
+        "BSD-3-Clause",
+    )
+    assert (repo.open_issues, repo.default_branch, repo.homepage) == (
+        12,
+        "master",
+        "https://openwisp.org",
+    )
+    assert repo.commits_over_52 == [1] * 52
+    assert repo.participants == ["nemesifier", "pandafy"]
+    assert repo.last_commit_at == NOW
+    assert repo.fetched_at == NOW
+    state = FetchState.objects.get(package=package, source="github")
+    assert state.etags == {"https://api/x": '"abc"'}
+    assert state.last_success_at == NOW
+
+
+def test_it_keeps_stored_numbers_for_sections_that_did_not_change() -> None:
+    package = make_package(repo={"commits_over_52": [5] * 52, "participants": ["a"], "stars": 9})
+    fetch = RepoFetch(
+        info=None, commits_over_52=None, participants=None, requests=3, not_modified=2
+    )
+    changed = services.package_apply_repo(package=package, source="github", fetch=fetch, now=NOW)
+    package.repo_data.refresh_from_db()
+    assert changed is False
+    assert package.repo_data.commits_over_52 == [5] * 52
+    assert package.repo_data.participants == ["a"]
+    assert package.repo_data.stars == 9
+
+
+def test_it_follows_a_moved_repository() -> None:
+    package = make_package(repo_url="https://github.com/old/name")
+    fetch = RepoFetch(info=INFO, moved_to="https://github.com/new/name", requests=2)
+    services.package_apply_repo(package=package, source="github", fetch=fetch, now=NOW)
+    package.refresh_from_db()
+    assert package.repo_url == "https://github.com/new/name"
+
+
+def test_it_writes_pypi_data_and_releases_without_deleting_old_ones() -> None:
+    package = make_package()
+    Release.objects.create(package=package, version="0.1", uploaded_at=NOW - timedelta(days=900))
+    project = PyPIProject(
+        name="openwisp-users",
+        summary="Users",
+        latest_version="1.2.0",
+        releases=[
+            ReleaseInfo("1.1.0", NOW - timedelta(days=100), False),
+            ReleaseInfo("1.2.0", NOW - timedelta(days=10), False),
+            ReleaseInfo("1.3.0", NOW - timedelta(days=1), True),
+        ],
+        classifiers=["Framework :: Django :: 5.2"],
+        requires_python=">=3.9",
+        license="BSD-3-Clause",
+        development_status="5 - Production/Stable",
+        project_urls={"Source": "https://github.com/openwisp/openwisp-users"},
+        documentation_url="",
+    )
+    services.package_apply_pypi(
+        package=package, fetch=PyPIFetch(project=project, requests=1), now=NOW
+    )
+    package.pypi_data.refresh_from_db()
+    assert package.pypi_data.latest_version == "1.2.0"
+    assert package.pypi_data.requires_python == ">=3.9"
+    assert package.pypi_data.development_status == "5 - Production/Stable"
+    versions = dict(Release.objects.filter(package=package).values_list("version", "yanked"))
+    assert versions == {"0.1": False, "1.1.0": False, "1.2.0": False, "1.3.0": True}
+
+
+def test_a_failure_keeps_the_data_and_counts_with_growing_backoff() -> None:
+    package = make_package(repo={"stars": 50})
+    error = FetchFailed("GET ... timed out", reason="timeout")
+    first = services.package_record_failure(package=package, source="github", error=error, now=NOW)
+    second = services.package_record_failure(package=package, source="github", error=error, now=NOW)
+    package.repo_data.refresh_from_db()
+    assert package.repo_data.stars == 50
+    assert second.error_count == 2
+    assert second.last_error.startswith("timeout: ")
+    assert first.next_attempt_at is not None
+    assert second.next_attempt_at == NOW + services.failure_backoff(2)
+    assert services.failure_backoff(2) == 2 * services.failure_backoff(1)
+    assert services.failure_backoff(100) == services.BACKOFF_MAX
+
+
+def test_a_missing_repository_is_flagged_for_review_not_deprecated() -> None:
+    package = make_package()
+    error = FetchFailed("404", reason="not_found", permanent=True)
+    state = services.package_record_failure(package=package, source="github", error=error, now=NOW)
+    package.refresh_from_db()
+    assert state.needs_review is True
+    assert package.replaced_by is None
+
+
+def test_a_rate_limit_waits_until_its_reset() -> None:
+    package = make_package()
+    reset = NOW + timedelta(minutes=17)
+    error = RateLimitExhausted("budget spent", retry_at=reset)
+    state = services.package_record_failure(package=package, source="github", error=error, now=NOW)
+    assert state.next_attempt_at == reset
+
+
+def test_a_success_clears_the_failure_count() -> None:
+    package = make_package()
+    error = FetchFailed("boom", reason="server_error")
+    services.package_record_failure(package=package, source="github", error=error, now=NOW)
+    services.package_apply_repo(
+        package=package, source="github", fetch=RepoFetch(info=INFO), now=NOW
+    )
+    state = FetchState.objects.get(package=package, source="github")
+    assert (state.error_count, state.next_attempt_at) == (0, None)
+    assert state.last_error.startswith("server_error")
+
+
+def test_finishing_a_fetch_stamps_the_package_and_records_a_snapshot() -> None:
+    package = make_package(repo={"stars": 7, "forks": 2, "commits_over_52": [1] * 52})
+    snapshot = services.package_finish_fetch(package=package, now=NOW)
+    package.refresh_from_db()
+    assert package.last_fetched == NOW
+    assert (snapshot.stars, snapshot.forks, snapshot.commits_over_52) == (7, 2, 52)
+    assert snapshot.latest_version == package.pypi_data.latest_version
+    assert Snapshot.objects.filter(package=package).count() == 1
