@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
     "django_tasks_db",
     "packagegrid.accounts",
     "packagegrid.catalog",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "packagegrid.urls"
@@ -113,6 +120,51 @@ else:
 # Background work: tasks are rows in the database, run by `packagegrid worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+GITHUB_CLIENT_ID = env_str("GITHUB_CLIENT_ID")
+GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET")
+
+# Accounts (django-allauth): local accounts by username or e-mail; GitHub login when its
+# OAuth app is configured. Logging out takes a POST.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_LOGOUT_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "SCOPE": ["read:user", "user:email"],
+        **(
+            {"APPS": [{"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET}]}
+            if GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET
+            else {}
+        ),
+    }
+}
+# Mail goes to the console by default; set EMAIL_HOST (and friends) to send it by SMTP.
+_smtp_host = env_str("EMAIL_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            },
+        }
+        if _smtp_host
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "packagegrid <noreply@localhost>")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -165,8 +217,6 @@ BITBUCKET_API_URL = env_str("BITBUCKET_API_URL", "https://api.bitbucket.org/2.0"
 CODEBERG_API_URL = env_str("CODEBERG_API_URL", "https://codeberg.org/api/v1").rstrip("/")
 PYPI_URL = env_str("PYPI_URL", "https://pypi.org").rstrip("/")
 GITHUB_WEBHOOK_SECRET = env_str("GITHUB_WEBHOOK_SECRET")
-GITHUB_CLIENT_ID = env_str("GITHUB_CLIENT_ID")
-GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("api/", include("packagegrid.api.urls")),
     path("", include("packagegrid.fetchers.urls")),
     path("", include("packagegrid.web.urls")),

@@ -1,0 +1,70 @@
+# packagegrid developer loop. `make run` and `make test` set everything up on a fresh machine.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid
+# Extra pytest arguments, e.g. make test PYTEST_ARGS='-k grid -x'
+PYTEST_ARGS ?=
+# Extra `packagegrid bench` arguments, e.g. make bench BENCH_ARGS='--duration 3'
+BENCH_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-postgres lint migrations-check bench clean
+
+help:
+	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
+	@echo "make test              run the test suite on SQLite (PYTEST_ARGS=... passes arguments)"
+	@echo "make test-postgres     the same on PostgreSQL ($(POSTGRES_URL))"
+	@echo "make lint              ruff check, ruff format --check, mypy"
+	@echo "make migrations-check  fail when a model change has no migration"
+	@echo "make bench             benchmarks on PostgreSQL and SQLite (BENCH_ARGS=...)"
+	@echo "make install           create $(VENV) (PYTHON=/path/to/python3.12+ to choose)"
+	@echo "make clean             remove $(VENV), caches, collected static files, bench.sqlite3"
+
+install: $(STAMP)
+
+# Re-installs when pyproject.toml changes; recreates the venv when it is missing or broken.
+$(STAMP): pyproject.toml
+	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		python=$$(scripts/find-python) || exit 1; \
+		echo "Creating $(VENV) with $$python"; \
+		rm -rf $(VENV) && "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+run: install
+	$(BIN)/packagegrid migrate --noinput
+	$(BIN)/packagegrid demo
+	$(BIN)/packagegrid runserver 127.0.0.1:8000
+
+test: install
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Runs all three checks, then fails if any did.
+lint: install
+	@rc=0; \
+	echo "ruff check ."; $(BIN)/ruff check . || rc=1; \
+	echo "ruff format --check ."; $(BIN)/ruff format --check . || rc=1; \
+	echo "mypy packagegrid"; $(BIN)/mypy packagegrid || rc=1; \
+	exit $$rc
+
+migrations-check: install
+	env -u DATABASE_URL $(BIN)/packagegrid makemigrations --check --dry-run
+
+bench: install
+	@command -v wrk >/dev/null || { \
+		echo "Installing wrk (apt-get)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+		else sudo apt-get install -y wrk || { sudo apt-get update && sudo apt-get install -y wrk; }; fi; \
+	}
+	$(BIN)/packagegrid bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles build *.egg-info bench.sqlite3*
+	find packagegrid -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,502 @@
+"""The benchmark data set (SPEC §9): a seeded, realistic catalogue at production scale.
+
+`bench_data_build()` writes it with `bulk_create` and explicit ids, so the same seed and
+sizes give the same rows (ids included) on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from packagegrid.accounts.models import Profile
+from packagegrid.catalog.models import (
+    Category,
+    EditRecord,
+    Favorite,
+    Flag,
+    Package,
+    PyPIData,
+    Release,
+    RepoData,
+    Snapshot,
+    Usage,
+)
+from packagegrid.fetchers.models import FetchState
+from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+
+SEED = 20_260_901
+LARGEST_GRID_SLUG = "bench-largest"
+LARGEST_GRID_PACKAGES = 25
+LARGEST_GRID_FEATURES = 15
+ARCHIVED_FRACTION = 0.04
+DEPRECATED_FRACTION = 0.01
+BATCH_SIZE = 2000
+
+CATEGORIES = [
+    ("Apps", "apps", "Apps", "Small components used to build projects.", 0.70),
+    ("Frameworks", "frameworks", "Frameworks", "Large efforts that combine many apps.", 0.10),
+    ("Other", "other", "Other", "Other packages: tools, libraries, utilities.", 0.12),
+    ("Projects", "projects", "Projects", "Complete Django sites you can run.", 0.08),
+]
+# fmt: off
+WORDS = [
+    "admin", "auth", "cache", "celery", "channels", "cms", "comments", "cors", "crispy", "csv",
+    "debug", "email", "extensions", "filter", "forms", "geo", "graphql", "guardian", "haystack",
+    "htmx", "import", "export", "imagekit", "json", "jwt", "location", "markdown", "model-utils",
+    "money", "mptt", "notifications", "oauth", "otp", "pagination", "payments", "permissions",
+    "polymorphic", "queue", "ratelimit", "redis", "rest", "reversion", "rq", "search", "select2",
+    "sentry", "simple-history", "sitemaps", "slug", "social", "storages", "tables", "tagging",
+    "tasks", "tenants", "timezone", "translation", "tree", "upload", "users", "webhooks", "widget",
+]
+ADJECTIVES = [
+    "fast", "simple", "tiny", "smart", "async", "modern", "lazy", "secure", "flexible", "easy",
+]
+# fmt: on
+PHRASES = [
+    "for Django",
+    "that just works",
+    "with batteries included",
+    "for the Django admin",
+    "done right",
+    "for Django REST framework",
+]
+CELL_TEXTS = ["✓", "✗", "yes", "no", "partial", "PostgreSQL only", "via a plugin", "", "2.x+"]
+# fmt: off
+FEATURE_TITLES = [
+    "Python 3 support", "Django 5.2 support", "Documentation", "Tests", "Admin integration",
+    "REST API", "Async support", "Type hints", "Translations", "Caching", "Permissions", "Signals",
+    "Management commands", "Templates", "Migrations", "Multiple databases", "License",
+]
+# fmt: on
+CLASSIFIERS = [
+    "Framework :: Django",
+    "Framework :: Django :: 4.2",
+    "Framework :: Django :: 5.2",
+    "Framework :: Django :: 6.0",
+    "Programming Language :: Python :: 3",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
+    "License :: OSI Approved :: MIT License",
+]
+LICENSES = ["MIT", "BSD-3-Clause", "Apache-2.0", "GPL-3.0-or-later", ""]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchDataSummary:
+    """Row counts of a built data set."""
+
+    categories: int
+    packages: int
+    archived: int
+    deprecated: int
+    releases: int
+    grids: int
+    grid_packages: int
+    features: int
+    elements: int
+    users: int
+    usages: int
+    favorites: int
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+class NotEmptyError(Exception):
+    """The database already holds catalogue, grid or user rows."""
+
+
+def bench_data_is_present(*, packages: int = 5000) -> bool:
+    """Whether the database holds a complete benchmark data set of `packages` packages."""
+    return (
+        Package.objects.count() == packages and Grid.objects.filter(slug=LARGEST_GRID_SLUG).exists()
+    )
+
+
+def bench_data_flush() -> None:
+    """Delete every catalogue, grid and user row (children first, so deletes stay cheap)."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        for model in (
+            Element,
+            Feature,
+            GridPackage,
+            Grid,
+            Usage,
+            Favorite,
+            Flag,
+            Snapshot,
+            EditRecord,
+            FetchState,
+            Release,
+            PyPIData,
+            RepoData,
+        ):
+            model.objects.all().delete()
+        Package.objects.update(replaced_by=None)
+        Package.objects.all().delete()
+        Category.objects.all().delete()
+        Profile.objects.all().delete()
+        user_model.objects.all().delete()
+
+
+def _database_is_empty() -> bool:
+    return not (
+        Package.objects.exists()
+        or Category.objects.exists()
+        or Grid.objects.exists()
+        or get_user_model().objects.exists()
+    )
+
+
+def bench_data_build(
+    *,
+    packages: int = 5000,
+    grids: int = 300,
+    users: int = 200,
+    seed: int = SEED,
+    flush: bool = False,
+) -> BenchDataSummary:
+    """Write the benchmark data set and return its row counts.
+
+    The defaults are the SPEC §9 sizes; tests pass smaller ones. Raises NotEmptyError when
+    the database already has catalogue, grid or user rows, unless `flush` is true, which
+    deletes them first. Ids start at 1 in every table the set fills.
+    """
+    if packages < 1 or grids < 1 or users < 1:
+        raise ValueError("packages, grids and users must each be at least 1.")
+    if flush:
+        bench_data_flush()
+    elif not _database_is_empty():
+        raise NotEmptyError(
+            "The database already has packages, grids or users; pass --flush to replace them."
+        )
+    with transaction.atomic():
+        summary = _Builder(random.Random(seed), packages, grids, users).build()
+        _reset_sequences()
+    return summary
+
+
+class _Builder:
+    """Generates rows in memory and bulk-inserts them, table by table."""
+
+    def __init__(self, rng: random.Random, packages: int, grids: int, users: int) -> None:
+        self.rng = rng
+        self.n_packages = packages
+        self.n_grids = grids
+        self.n_users = users
+        self.now = timezone.now().replace(microsecond=0)
+
+    def ago(self, *, max_days: int, min_days: int = 0) -> datetime:
+        seconds = self.rng.randint(min_days * 86400, max_days * 86400)
+        return self.now - timedelta(seconds=seconds)
+
+    def build(self) -> BenchDataSummary:
+        category_ids = self._categories()
+        user_ids = self._users()
+        package_ids, archived, deprecated = self._packages(category_ids, user_ids)
+        releases = self._releases(package_ids)
+        grid_packages, features, elements = self._grids(package_ids, user_ids)
+        usages, favorites = self._usage(package_ids, user_ids)
+        return BenchDataSummary(
+            categories=len(category_ids),
+            packages=len(package_ids),
+            archived=archived,
+            deprecated=deprecated,
+            releases=releases,
+            grids=self.n_grids,
+            grid_packages=grid_packages,
+            features=features,
+            elements=elements,
+            users=len(user_ids),
+            usages=usages,
+            favorites=favorites,
+        )
+
+    def _categories(self) -> list[int]:
+        rows = [
+            Category(
+                id=index,
+                title=title,
+                slug=slug,
+                title_plural=plural,
+                description=description,
+                show_pypi=slug != "projects",
+                created=self.now - timedelta(days=4000),
+                modified=self.now - timedelta(days=400),
+            )
+            for index, (title, slug, plural, description, _share) in enumerate(CATEGORIES, 1)
+        ]
+        _insert(Category, rows)
+        return [row.id for row in rows]
+
+    def _users(self) -> list[int]:
+        user_model = get_user_model()
+        users = []
+        profiles = []
+        for index in range(1, self.n_users + 1):
+            joined = self.ago(max_days=3000, min_days=30)
+            users.append(
+                user_model(
+                    id=index,
+                    username=f"bench-user-{index:03d}",
+                    email=f"bench-user-{index:03d}@example.com",
+                    password="!",
+                    date_joined=joined,
+                    last_login=self.ago(max_days=30),
+                )
+            )
+            profiles.append(
+                Profile(
+                    id=index,
+                    user_id=index,
+                    github_account=f"bench-user-{index:03d}",
+                    created=joined,
+                    modified=joined,
+                )
+            )
+        _insert(user_model, users)
+        _insert(Profile, profiles)
+        return list(range(1, self.n_users + 1))
+
+    def _packages(self, category_ids: list[int], user_ids: list[int]) -> tuple[list[int], int, int]:
+        rng = self.rng
+        ids = list(range(1, self.n_packages + 1))
+        archived = set(rng.sample(ids, round(self.n_packages * ARCHIVED_FRACTION)))
+        deprecated = set(rng.sample(ids, round(self.n_packages * DEPRECATED_FRACTION)))
+        shares = [share for *_rest, share in CATEGORIES]
+        contributors = [f"contributor-{index:04d}" for index in range(3000)]
+        replacements = [other for other in ids[:100] if other not in deprecated]
+        packages: list[Package] = []
+        repo_data: list[RepoData] = []
+        for pid in ids:
+            words = rng.sample(WORDS, 2)
+            if rng.random() < 0.75:
+                name = f"django-{words[0]}-{words[1]}"
+            else:
+                name = f"{rng.choice(ADJECTIVES)}-{words[0]}"
+            slug = f"{name}-{pid}"
+            owner = f"owner{rng.randint(1, 2000)}"
+            created = self.ago(max_days=4500, min_days=60)
+            replacement = None
+            if pid in deprecated:
+                replacement = rng.choice(replacements) if replacements else None
+            packages.append(
+                Package(
+                    id=pid,
+                    title=name,
+                    slug=slug,
+                    category_id=rng.choices(category_ids, weights=shares)[0],
+                    repo_url=f"https://github.com/{owner}/{slug}",
+                    pypi_url=f"https://pypi.org/project/{slug}/",
+                    documentation_url=f"https://{slug}.readthedocs.io/",
+                    replaced_by_id=replacement,
+                    created_by_id=rng.choice(user_ids),
+                    last_modified_by_id=rng.choice(user_ids),
+                    last_fetched=self.ago(max_days=2),
+                    created=created,
+                    modified=self.ago(max_days=300),
+                )
+            )
+            inactive = pid in archived or pid in deprecated
+            stars = min(int(rng.paretovariate(1.1) * 8), 40_000)
+            commits = [
+                0 if inactive or rng.random() < 0.5 else rng.randint(1, 25) for _ in range(52)
+            ]
+            repo_data.append(
+                RepoData(
+                    package_id=pid,
+                    stars=stars,
+                    forks=stars // rng.randint(4, 12),
+                    description=(
+                        f"A {rng.choice(ADJECTIVES)} {words[0]} and {words[1]} app "
+                        f"{rng.choice(PHRASES)}."
+                    ),
+                    archived=pid in archived,
+                    license=rng.choice(LICENSES),
+                    open_issues=rng.randint(0, 150),
+                    default_branch="main",
+                    last_commit_at=self.ago(max_days=1500 if inactive else 400),
+                    commits_over_52=commits,
+                    participants=rng.sample(contributors, rng.randint(12, 28)),
+                    fetched_at=self.ago(max_days=2),
+                )
+            )
+        _insert(Package, packages)
+        _insert(RepoData, repo_data)
+        return ids, len(archived), len(deprecated)
+
+    def _releases(self, package_ids: list[int]) -> int:
+        rng = self.rng
+        releases: list[Release] = []
+        pypi_data: list[PyPIData] = []
+        for pid in package_ids:
+            count = rng.randint(2, 6)
+            uploaded = self.ago(max_days=3000, min_days=700)
+            major = rng.randint(0, 3)
+            version = ""
+            for minor in range(count):
+                version = f"{major}.{minor}.{rng.randint(0, 4)}"
+                uploaded += timedelta(days=rng.randint(10, 150))
+                releases.append(
+                    Release(
+                        id=len(releases) + 1,
+                        package_id=pid,
+                        version=version,
+                        uploaded_at=min(uploaded, self.now),
+                        yanked=rng.random() < 0.02,
+                    )
+                )
+            pypi_data.append(
+                PyPIData(
+                    package_id=pid,
+                    latest_version=version,
+                    summary="A reusable Django app.",
+                    classifiers=rng.sample(CLASSIFIERS, rng.randint(3, len(CLASSIFIERS))),
+                    requires_python=rng.choice([">=3.10", ">=3.12", ""]),
+                    license=rng.choice(LICENSES),
+                    development_status=rng.choice(
+                        ["5 - Production/Stable", "4 - Beta", "3 - Alpha", ""]
+                    ),
+                    project_urls={"Source": f"https://github.com/example/{pid}"},
+                    fetched_at=self.ago(max_days=2),
+                )
+            )
+        _insert(Release, releases)
+        _insert(PyPIData, pypi_data)
+        return len(releases)
+
+    def _grids(self, package_ids: list[int], user_ids: list[int]) -> tuple[int, int, int]:
+        rng = self.rng
+        grids: list[Grid] = []
+        grid_packages: list[GridPackage] = []
+        features: list[Feature] = []
+        elements: list[Element] = []
+        for gid in range(1, self.n_grids + 1):
+            created = self.ago(max_days=3500, min_days=30)
+            if gid == 1:
+                title, slug = "Bench largest grid", LARGEST_GRID_SLUG
+                n_packages = min(LARGEST_GRID_PACKAGES, len(package_ids))
+                n_features = LARGEST_GRID_FEATURES
+            else:
+                topic = rng.choice(WORDS)
+                title, slug = f"{topic.title()} {gid}", f"{topic}-{gid}"
+                n_packages = min(rng.randint(6, 25), len(package_ids))
+                n_features = rng.randint(5, 15)
+            grids.append(
+                Grid(
+                    id=gid,
+                    title=title,
+                    slug=slug,
+                    description=f"Compare {title.lower()} packages for Django.",
+                    is_locked=rng.random() < 0.05,
+                    header=gid <= 8,
+                    is_featured=gid <= 8,
+                    created_by_id=rng.choice(user_ids),
+                    created=created,
+                    modified=self.ago(max_days=300),
+                )
+            )
+            grid_feature_ids = []
+            for title_ in rng.sample(FEATURE_TITLES, n_features):
+                feature_id = len(features) + 1
+                features.append(
+                    Feature(
+                        id=feature_id,
+                        grid_id=gid,
+                        title=title_,
+                        description=f"Does the package offer {title_.lower()}?",
+                        created=created,
+                        modified=created,
+                    )
+                )
+                grid_feature_ids.append(feature_id)
+            for pid in rng.sample(package_ids, n_packages):
+                gp_id = len(grid_packages) + 1
+                first_element_id = len(elements) + 1
+                grid_packages.append(
+                    GridPackage(
+                        id=gp_id, grid_id=gid, package_id=pid, created=created, modified=created
+                    )
+                )
+                elements.extend(
+                    Element(
+                        id=first_element_id + offset,
+                        grid_package_id=gp_id,
+                        feature_id=feature_id,
+                        text=rng.choice(CELL_TEXTS),
+                        created=created,
+                        modified=created,
+                    )
+                    for offset, feature_id in enumerate(grid_feature_ids)
+                )
+        _insert(Grid, grids)
+        _insert(Feature, features)
+        _insert(GridPackage, grid_packages)
+        _insert(Element, elements)
+        return len(grid_packages), len(features), len(elements)
+
+    def _usage(self, package_ids: list[int], user_ids: list[int]) -> tuple[int, int]:
+        rng = self.rng
+        usages: list[Usage] = []
+        favorites: list[Favorite] = []
+        for uid in user_ids:
+            for pid in rng.sample(package_ids, min(rng.randint(5, 60), len(package_ids))):
+                usages.append(
+                    Usage(
+                        id=len(usages) + 1,
+                        package_id=pid,
+                        user_id=uid,
+                        created=self.ago(max_days=1000),
+                    )
+                )
+            for pid in rng.sample(package_ids, min(rng.randint(0, 20), len(package_ids))):
+                favorites.append(
+                    Favorite(
+                        id=len(favorites) + 1,
+                        package_id=pid,
+                        user_id=uid,
+                        created=self.ago(max_days=1000),
+                    )
+                )
+        _insert(Usage, usages)
+        _insert(Favorite, favorites)
+        return len(usages), len(favorites)
+
+
+def _insert(model: type[models.Model], rows: list[Any]) -> None:
+    model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _reset_sequences() -> None:
+    """Move PostgreSQL's id sequences past the explicit ids (a no-op on SQLite)."""
+    tables: list[type[models.Model]] = [
+        Category,
+        get_user_model(),
+        Profile,
+        Package,
+        Release,
+        Grid,
+        Feature,
+        GridPackage,
+        Element,
+        Usage,
+        Favorite,
+    ]
+    statements = connection.ops.sequence_reset_sql(no_style(), tables)
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)

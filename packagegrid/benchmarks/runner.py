@@ -1,0 +1,547 @@
+"""The benchmark runner behind `packagegrid bench` (SPEC §9).
+
+For each database the parent process starts a child (`packagegrid bench --result-file`)
+whose environment names that database, with DEBUG off. The child migrates, builds the data
+set once, counts SQL queries in-process, serves the site with gunicorn on 127.0.0.1 and
+loads each URL with wrk at concurrency 1 and 8. The parent prints one table of all
+databases and writes it as JSON. A URL that answers 404 is reported as not implemented;
+no figure is ever made up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import django
+import psycopg
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build, bench_data_is_present
+from packagegrid.catalog.models import Category, Package
+
+Log = Callable[[str], None]
+
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/packagegrid_bench"
+SQLITE_FILE = "bench.sqlite3"
+GUNICORN_WORKERS = 2
+CONCURRENCIES = (1, 8)
+STARTUP_TIMEOUT_S = 30.0
+NOT_IMPLEMENTED = "skipped: not implemented"
+
+
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """djangopackages.org's own figures on the same machine (SPEC §9)."""
+
+    c1: float
+    c8: float
+    queries: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    label: str
+    path: str
+    upstream: Upstream | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WrkResult:
+    """What one wrk run reports; latencies in milliseconds."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx_3xx: int
+    socket_errors: int
+
+
+@dataclass(slots=True)
+class Row:
+    """One URL measured on one database."""
+
+    label: str
+    path: str
+    database: str
+    status: str
+    queries: int | None = None
+    runs: dict[str, WrkResult] = field(default_factory=dict)
+    upstream: Upstream | None = None
+
+    def ratio(self, concurrency: int) -> float | None:
+        """Our requests/s over upstream's at that concurrency, when both are known."""
+        run = self.runs.get(f"c{concurrency}")
+        if run is None or self.upstream is None:
+            return None
+        reference = self.upstream.c1 if concurrency == 1 else self.upstream.c8
+        return run.requests_per_second / reference
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["ratio_c1"] = _rounded(self.ratio(1))
+        data["ratio_c8"] = _rounded(self.ratio(8))
+        return data
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+# --- wrk ---------------------------------------------------------------------------------
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+_LATENCY = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
+_RPS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
+_TOTAL = re.compile(r"^\s*(\d+) requests in ", re.MULTILINE)
+_NON_2XX = re.compile(r"^\s*Non-2xx or 3xx responses:\s+(\d+)", re.MULTILINE)
+_SOCKET = re.compile(
+    r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", re.MULTILINE
+)
+
+
+def parse_wrk(output: str) -> WrkResult:
+    """Read requests/s, p50/p99 latency, request and error counts from `wrk --latency`.
+
+    Raises ValueError when the output lacks the throughput or the latency distribution
+    (wrk failed, or ran without --latency).
+    """
+    rps = _RPS.search(output)
+    total = _TOTAL.search(output)
+    latencies = {
+        percentile: float(value) * _UNIT_MS[unit]
+        for percentile, value, unit in _LATENCY.findall(output)
+    }
+    if rps is None or total is None or set(latencies) != {"50", "99"}:
+        raise ValueError(f"Not the output of `wrk --latency`:\n{output}")
+    non_2xx = _NON_2XX.search(output)
+    sockets = _SOCKET.search(output)
+    return WrkResult(
+        requests_per_second=float(rps.group(1)),
+        p50_ms=round(latencies["50"], 3),
+        p99_ms=round(latencies["99"], 3),
+        requests=int(total.group(1)),
+        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
+    )
+
+
+def wrk_run(*, url: str, concurrency: int, duration: int) -> WrkResult:
+    """Load `url` for `duration` seconds with `concurrency` connections, bounded in time."""
+    threads = min(concurrency, 2)
+    completed = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{concurrency}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+        check=True,
+    )
+    return parse_wrk(completed.stdout)
+
+
+# --- databases ---------------------------------------------------------------------------
+
+
+def default_database_urls() -> list[str]:
+    """PostgreSQL first (the comparison that counts), then SQLite beside it."""
+    return [POSTGRES_URL, f"sqlite:///{Path(settings.BASE_DIR) / SQLITE_FILE}"]
+
+
+def database_label(url: str) -> str:
+    """The short name of a database URL's engine: "postgresql", "sqlite", …"""
+    engine = str(dj_database_url.parse(url)["ENGINE"]).rsplit(".", 1)[-1]
+    return {"sqlite3": "sqlite", "postgresql_psycopg2": "postgresql"}.get(engine, engine)
+
+
+def postgres_database_ensure(url: str) -> None:
+    """Create the PostgreSQL database `url` names when it does not exist yet."""
+    config = dj_database_url.parse(url)
+    conninfo = make_conninfo(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        name = str(config["NAME"])
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def bench_environment(url: str) -> dict[str, str]:
+    """The environment of a child and its gunicorn: production settings on `url`."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        # Persistent connections per worker, as upstream's pooled connections.
+        CONN_MAX_AGE="600",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+# --- one database (the child process) ----------------------------------------------------
+
+
+def bench_targets() -> list[Target]:
+    """The URLs of SPEC §9, with ids and slugs picked from the benchmark data set."""
+    package = (
+        Package.objects.filter(replaced_by__isnull=True, repo_data__archived=False)
+        .order_by("id")
+        .first()
+    )
+    category = Category.objects.annotate(n=Count("packages")).order_by("-n", "id").first()
+    if package is None or category is None:
+        raise RuntimeError("The benchmark data set is missing; run `packagegrid benchdata`.")
+    return [
+        Target("v4 packages list", "/api/v4/packages/", Upstream(40, 71, "4")),
+        Target("v4 package detail json", f"/api/v4/packages/{package.id}/", Upstream(80, 159, "3")),
+        Target("v4 package detail api", f"/api/v4/packages/{package.id}/?format=api"),
+        Target("v4 grids list", "/api/v4/grids/", Upstream(15, 28, "3")),
+        Target("v4 categories list", "/api/v4/categories/"),
+        Target("v4 search", "/api/v4/search/?q=django", Upstream(14, 30, "1")),
+        Target("v3 packages list", "/api/v3/packages/", Upstream(10, 19, "44")),
+        Target("home", "/", Upstream(24, 40, "1-8")),
+        Target("package page", f"/packages/p/{package.slug}/", Upstream(47, 94, "4-7")),
+        Target("grid page 25x15", f"/grids/g/{LARGEST_GRID_SLUG}/", Upstream(12, 19, "1-5")),
+        Target("category page", f"/categories/{category.slug}/", Upstream(14, 20, "3")),
+        Target("search page", "/search/?q=django"),
+        Target("grids list", "/grids/"),
+    ]
+
+
+def queries_per_request(path: str) -> tuple[int, int]:
+    """The status and SQL query count of the second (warm) in-process request to `path`."""
+    client = Client(raise_request_exception=False)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response.status_code, len(captured.captured_queries)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def http_status(port: int, path: str) -> int:
+    """The status of GET http://127.0.0.1:<port><path> (raises OSError when unreachable)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@contextmanager
+def gunicorn_serving(*, log_file: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """Run gunicorn (sync workers) on a free 127.0.0.1 port until the block ends.
+
+    Yields the master process and the port once `/api/v4/` answers. Raises RuntimeError
+    when gunicorn exits or does not answer within STARTUP_TIMEOUT_S seconds.
+    """
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "packagegrid.wsgi",
+        "-w",
+        str(GUNICORN_WORKERS),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--error-logfile",
+        str(log_file),
+        # Gunicorn's control socket has one default path per user; two servers would clash.
+        "--no-control-socket",
+    ]
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_file}")
+            try:
+                http_status(port, "/api/v4/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not answer; see {log_file}") from None
+                time.sleep(0.2)
+        yield process, port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory (VmRSS, MB) of each child process of `master_pid`, from /proc."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            # The command name in field 2 may contain spaces: the parent pid follows its ")".
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent != master_pid:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        if match:
+            sizes.append(round(int(match.group(1)) / 1024, 1))
+    return sorted(sizes)
+
+
+def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[str, Any]:
+    """Benchmark every target on the database this process is configured for.
+
+    Returns the report as a JSON-ready dict (see `bench_run`); gunicorn logs to
+    `log_dir/gunicorn-<db>.log`.
+    """
+    db = database_label(url)
+    log(f"[{db}] migrate")
+    call_command("migrate", interactive=False, verbosity=0)
+    if bench_data_is_present():
+        log(f"[{db}] reusing the benchmark data set")
+    else:
+        log(f"[{db}] building the benchmark data set")
+        log(f"[{db}] {bench_data_build(flush=True)}")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    targets = bench_targets()
+    rows = [Row(t.label, t.path, db, "ok", upstream=t.upstream) for t in targets]
+    for row in rows:
+        status, row.queries = queries_per_request(row.path)
+        log(f"[{db}] {row.path}: HTTP {status} in-process, {row.queries} queries")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with gunicorn_serving(log_file=log_dir / f"gunicorn-{db}.log") as (process, port):
+        for row in rows:
+            row_measure(row, port=port, duration=duration, log=log)
+        rss = worker_rss_mb(process.pid)
+    log(f"[{db}] gunicorn worker RSS after the run: {rss} MB")
+    return {
+        "database": db,
+        "database_url": _redacted(url),
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duration_s": duration,
+        "gunicorn_workers": GUNICORN_WORKERS,
+        "worker_rss_mb": rss,
+        "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpus": os.cpu_count(),
+        "rows": [row.as_dict() for row in rows],
+    }
+
+
+def row_measure(row: Row, *, port: int, duration: int, log: Log) -> None:
+    """Load `row.path` on the server at `port` and record the runs on `row`.
+
+    A 404 marks the row "skipped: not implemented" and any other non-200 status an error;
+    neither is loaded.
+    """
+    status = http_status(port, row.path)
+    if status == 404:
+        row.status, row.queries = NOT_IMPLEMENTED, None
+        log(f"[{row.database}] {row.path}: 404, {NOT_IMPLEMENTED}")
+        return
+    if status != 200:
+        row.status = f"error: HTTP {status}"
+        log(f"[{row.database}] {row.path}: HTTP {status}, not measured")
+        return
+    url = f"http://127.0.0.1:{port}{row.path}"
+    wrk_run(url=url, concurrency=8, duration=1)
+    for concurrency in CONCURRENCIES:
+        result = wrk_run(url=url, concurrency=concurrency, duration=duration)
+        row.runs[f"c{concurrency}"] = result
+        log(
+            f"[{row.database}] {row.path} c={concurrency}: {result.requests_per_second:.1f} req/s,"
+            f" p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms,"
+            f" non-2xx/3xx {result.non_2xx_3xx}, socket errors {result.socket_errors}"
+        )
+
+
+# --- all databases (the parent process) --------------------------------------------------
+
+
+def bench_run(
+    *, urls: list[str], duration: int, output_dir: Path, log: Log
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Benchmark each database in a child process; print and save the combined table.
+
+    Returns the per-database reports and the failures (one message per failed database).
+    Writes bench-<db>-<timestamp>.json for each database and latest.json with all of them.
+    """
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (Debian: apt-get install wrk).")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    reports: list[dict[str, Any]] = []
+    failures: list[str] = []
+    for url in urls:
+        db = database_label(url)
+        result_file = output_dir / f".child-{db}.json"
+        result_file.unlink(missing_ok=True)
+        try:
+            if db == "postgresql":
+                postgres_database_ensure(url)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "packagegrid",
+                    "bench",
+                    "--database-url",
+                    url,
+                    "--duration",
+                    str(duration),
+                    "--result-file",
+                    str(result_file),
+                ],
+                env=bench_environment(url),
+                cwd=settings.BASE_DIR,
+                check=True,
+                timeout=900 + 40 * (2 * duration + 10),
+            )
+            report = json.loads(result_file.read_text())
+        except (OSError, psycopg.Error, subprocess.SubprocessError, ValueError) as error:
+            failures.append(f"{db}: {error}")
+            log(f"[{db}] FAILED: {error}")
+            continue
+        finally:
+            result_file.unlink(missing_ok=True)
+        reports.append(report)
+        (output_dir / f"bench-{db}-{stamp}.json").write_text(json.dumps(report, indent=2))
+    (output_dir / "latest.json").write_text(
+        json.dumps({"timestamp": stamp, "reports": reports}, indent=2)
+    )
+    if reports:
+        log(format_table(reports))
+    return reports, failures
+
+
+def format_table(reports: list[dict[str, Any]]) -> str:
+    """One row per URL and database, databases side by side under each URL."""
+    header = [
+        "URL",
+        "db",
+        "req/s c=1",
+        "p50 ms",
+        "p99 ms",
+        "req/s c=8",
+        "p50 ms",
+        "p99 ms",
+        "queries",
+        "upstream req/s c=1/c=8",
+        "upstream queries",
+        "ratio c=1/c=8",
+        "errors",
+    ]
+    lines = [header]
+    labels: list[str] = []
+    for report in reports:
+        labels += [row["label"] for row in report["rows"] if row["label"] not in labels]
+    for label in labels:
+        for report in reports:
+            for row in report["rows"]:
+                if row["label"] == label:
+                    lines.append(_table_cells(row))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    text = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    ]
+    text.insert(1, "  ".join("-" * width for width in widths))
+    for report in reports:
+        text.append(
+            f"{report['database']}: gunicorn {report['gunicorn_workers']} sync workers, RSS after"
+            f" the run {report['worker_rss_mb']} MB; {report['duration_s']} s per wrk run;"
+            f" cache {report['cache']}"
+        )
+    return "\n".join(text)
+
+
+def _table_cells(row: dict[str, Any]) -> list[str]:
+    upstream = row["upstream"]
+    upstream_cells = [
+        f"{upstream['c1']:g}/{upstream['c8']:g}" if upstream else "",
+        upstream["queries"] if upstream else "",
+    ]
+    if row["status"] != "ok":
+        return [row["path"], row["database"], row["status"], *[""] * 6, *upstream_cells, "", ""]
+    c1, c8 = row["runs"]["c1"], row["runs"]["c8"]
+    ratio = ""
+    if row["ratio_c1"] is not None:
+        ratio = f"{row['ratio_c1']:.1f}x/{row['ratio_c8']:.1f}x"
+    return [
+        row["path"],
+        row["database"],
+        f"{c1['requests_per_second']:.1f}",
+        f"{c1['p50_ms']:.1f}",
+        f"{c1['p99_ms']:.1f}",
+        f"{c8['requests_per_second']:.1f}",
+        f"{c8['p50_ms']:.1f}",
+        f"{c8['p99_ms']:.1f}",
+        str(row["queries"]),
+        *upstream_cells,
+        ratio,
+        str(c1["non_2xx_3xx"] + c8["non_2xx_3xx"] + c1["socket_errors"] + c8["socket_errors"]),
+    ]

@@ -1,0 +1,124 @@
+"""Tests for the benchmark runner's parsing, target selection and table."""
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build
+from packagegrid.benchmarks.runner import (
+    NOT_IMPLEMENTED,
+    Row,
+    Upstream,
+    WrkResult,
+    bench_targets,
+    database_label,
+    format_table,
+    parse_wrk,
+    row_measure,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _wrk(name: str) -> WrkResult:
+    return parse_wrk((FIXTURES / name).read_text())
+
+
+def test_it_parses_throughput_and_latency_percentiles() -> None:
+    result = _wrk("wrk-c1.txt")
+
+    assert result == WrkResult(
+        requests_per_second=1702.97,
+        p50_ms=0.491,
+        p99_ms=1.12,
+        requests=3576,
+        non_2xx_3xx=0,
+        socket_errors=0,
+    )
+
+
+def test_it_counts_error_responses() -> None:
+    result = _wrk("wrk-c8-non2xx.txt")
+
+    assert result.non_2xx_3xx == 3548
+    assert result.p50_ms == 3.36
+    assert result.p99_ms == 45.3
+
+
+def test_it_counts_socket_errors_and_timeouts() -> None:
+    result = _wrk("wrk-timeouts.txt")
+
+    assert result.socket_errors == 8
+    assert result.requests == 4
+
+
+def test_it_rejects_output_without_a_latency_distribution() -> None:
+    with pytest.raises(ValueError, match="wrk --latency"):
+        parse_wrk("unable to connect to 127.0.0.1:18766 Connection refused\n")
+
+
+def test_it_labels_databases() -> None:
+    assert database_label("postgres://postgres@127.0.0.1:5432/packagegrid_bench") == "postgresql"
+    assert database_label("sqlite:////tmp/bench.sqlite3") == "sqlite"
+
+
+def test_it_compares_with_upstream_only_when_measured() -> None:
+    run = WrkResult(200.0, 4.0, 9.0, 1000, 0, 0)
+    row = Row("home", "/", "postgresql", "ok", 3, {"c1": run, "c8": run}, Upstream(40, 80, "1"))
+
+    assert row.ratio(1) == 5.0
+    assert row.ratio(8) == 2.5
+    assert Row("grids list", "/grids/", "sqlite", NOT_IMPLEMENTED).ratio(1) is None
+
+
+def test_it_shows_skipped_urls_without_figures() -> None:
+    run = WrkResult(200.0, 4.0, 9.0, 1000, 0, 0)
+    measured = Row("home", "/", "sqlite", "ok", 3, {"c1": run, "c8": run}, Upstream(40, 80, "1"))
+    skipped = Row("v3 packages list", "/api/v3/packages/", "sqlite", NOT_IMPLEMENTED)
+    report = {
+        "database": "sqlite",
+        "gunicorn_workers": 2,
+        "worker_rss_mb": [50.0, 51.0],
+        "duration_s": 5,
+        "cache": "locmem",
+        "rows": [measured.as_dict(), skipped.as_dict()],
+    }
+
+    table = format_table([report])
+
+    skipped_line = next(line for line in table.splitlines() if "/api/v3/" in line)
+    assert NOT_IMPLEMENTED in skipped_line
+    assert not any(char.isdigit() for char in skipped_line.split(NOT_IMPLEMENTED)[1])
+    assert "5.0x/2.5x" in table
+
+
+def test_it_picks_targets_from_the_data_set(db: None) -> None:
+    bench_data_build(packages=100, grids=3, users=5)
+
+    paths = [target.path for target in bench_targets()]
+
+    assert f"/grids/g/{LARGEST_GRID_SLUG}/" in paths
+    assert "/categories/apps/" in paths
+    assert len(paths) == 13
+
+
+def test_it_skips_a_url_that_answers_404(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v3/packages/").respond_with_data("", status=404)
+    row = Row("v3 packages list", "/api/v3/packages/", "sqlite", "ok", queries=3)
+
+    row_measure(row, port=httpserver.port, duration=1, log=lambda message: None)
+
+    assert row.status == NOT_IMPLEMENTED
+    assert row.queries is None
+    assert row.runs == {}
+
+
+def test_it_does_not_measure_a_url_that_fails(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/").respond_with_data("boom", status=500)
+    row = Row("home", "/", "sqlite", "ok", queries=3)
+
+    row_measure(row, port=httpserver.port, duration=1, log=lambda message: None)
+
+    assert row.status == "error: HTTP 500"
+    assert row.runs == {}
