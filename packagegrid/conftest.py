@@ -31,6 +31,12 @@ def _loopback_only(sock: socket.socket, address: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _no_response_cache(settings: Any) -> None:
+    """Query-count and page tests measure rendering; the cache has its own tests."""
+    settings.RESPONSE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Refuse connections to anything but this machine (databases and test servers are local)."""
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from packagegrid.accounts.models import Profile
+from packagegrid.caching.bulk import after_bulk_write
 from packagegrid.catalog.models import (
     Category,
     EditRecord,
@@ -185,7 +185,7 @@ def bench_data_build(
         )
     with transaction.atomic():
         summary = _Builder(random.Random(seed), packages, grids, users).build()
-        _reset_sequences()
+        _after_bulk_write()
     return summary
 
 
@@ -480,23 +480,19 @@ def _insert(model: type[models.Model], rows: list[Any]) -> None:
     model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
-def _reset_sequences() -> None:
-    """Move PostgreSQL's id sequences past the explicit ids (a no-op on SQLite)."""
-    tables: list[type[models.Model]] = [
-        Category,
-        get_user_model(),
-        Profile,
-        Package,
-        Release,
-        Grid,
-        Feature,
-        GridPackage,
-        Element,
-        Usage,
-        Favorite,
-    ]
-    statements = connection.ops.sequence_reset_sql(no_style(), tables)
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+def _after_bulk_write() -> None:
+    after_bulk_write(
+        inserted_with_ids=[
+            Category,
+            get_user_model(),
+            Profile,
+            Package,
+            Release,
+            Grid,
+            Feature,
+            GridPackage,
+            Element,
+            Usage,
+            Favorite,
+        ]
+    )

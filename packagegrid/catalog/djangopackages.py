@@ -17,10 +17,10 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import transaction
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from packagegrid.caching.bulk import after_bulk_write
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
 from packagegrid.fetchers.http import HttpClient, HttpError
 from packagegrid.grids.models import Grid, GridPackage
@@ -233,16 +233,8 @@ def package_import_record(*, record: V4Package, link_grids: bool = True) -> str:
     return outcome
 
 
-def reset_sequences() -> None:
-    """Move id sequences past imported ids (PostgreSQL), so new rows get fresh ids.
-
-    Rows inserted with explicit ids do not advance PostgreSQL's sequences; SQLite needs
-    nothing, and there the statement list is empty.
-    """
-    statements = connection.ops.sequence_reset_sql(no_style(), [Category, Grid, Package])
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+def _after_import() -> None:
+    after_bulk_write(inserted_with_ids=[Category, Grid, Package])
 
 
 def _apply(report: ImportReport, where: str, apply: Callable[[], str]) -> None:
@@ -280,7 +272,7 @@ def import_lines(lines: Iterable[str], *, link_grids: bool = True) -> ImportRepo
             f"line {number}",
             partial(package_import_record, record=record, link_grids=link_grids),
         )
-    reset_sequences()
+    _after_import()
     return report
 
 
@@ -320,5 +312,5 @@ def import_api(base_url: str, *, client: HttpClient | None = None) -> ImportRepo
                     report.errors.append(f"{where}: {_validation_message(exc)}")
                     continue
                 _apply(report, where, partial(apply, record=record))
-    reset_sequences()
+    _after_import()
     return report

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from packagegrid.catalog.djangopackages import ImportReport, import_lines, reset_sequences
+from packagegrid.catalog.djangopackages import ImportReport, import_lines
 from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 
@@ -263,5 +263,4 @@ def demo_load() -> ImportReport:
     packages = list(Package.objects.with_fetched_data().order_by("title"))
     for rule in GRID_RULES:
         _load_grid(rule, [p for p in packages if rule.matches(p)])
-    reset_sequences()
     return report
