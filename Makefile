@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint migrations-check bench clean
+.PHONY: help install run test test-postgres lint migrations-check bench bench-fetch clean
 
 help:
 	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint              ruff check, ruff format --check, mypy"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make bench             benchmarks on PostgreSQL and SQLite (BENCH_ARGS=...)"
+	@echo "make bench-fetch       a full refresh of 5,000 packages against local fake APIs"
 	@echo "make install           create $(VENV) (PYTHON=/path/to/python3.12+ to choose)"
 	@echo "make clean             remove $(VENV), caches, collected static files, bench.sqlite3"
 
@@ -65,6 +66,12 @@ bench: install
 	}
 	$(BIN)/packagegrid bench $(BENCH_ARGS)
 
+# The fetch benchmark uses a database of its own, made anew each time.
+bench-fetch: install
+	rm -f bench-fetch.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/bench-fetch.sqlite3 $(BIN)/packagegrid migrate --noinput -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/bench-fetch.sqlite3 $(BIN)/packagegrid bench_fetch $(BENCH_FETCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles build *.egg-info bench.sqlite3*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles build *.egg-info bench.sqlite3* bench-fetch.sqlite3*
 	find packagegrid -name __pycache__ -type d -prune -exec rm -rf {} +

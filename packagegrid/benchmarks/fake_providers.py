@@ -209,3 +209,29 @@ def _pypi_body(name: str) -> dict[str, Any]:
         "releases": releases,
         "urls": [],
     }
+
+
+def main() -> None:
+    """Serve the fake APIs until killed: `python -m packagegrid.benchmarks.fake_providers`.
+
+    Prints the base URL on the first line of standard output, so that a benchmark can run
+    the server in its own process and measure only its own CPU time.
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--failure-rate", type=float, default=0.0)
+    args = parser.parse_args()
+    with FakeProviders(latency=args.latency, failure_rate=args.failure_rate) as fake:
+        print(fake.url, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
