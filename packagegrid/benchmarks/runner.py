@@ -19,6 +19,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
@@ -93,6 +94,7 @@ class Row:
     queries: int | None = None
     runs: dict[str, WrkResult] = field(default_factory=dict)
     upstream: Upstream | None = None
+    render_ms: float | None = None  # in-process, response cache off
 
     def ratio(self, concurrency: int) -> float | None:
         """Our requests/s over upstream's at that concurrency, when both are known."""
@@ -253,13 +255,27 @@ def bench_targets() -> list[Target]:
     ]
 
 
-def queries_per_request(path: str) -> tuple[int, int]:
-    """The status and SQL query count of the second (warm) in-process request to `path`."""
+def queries_per_request(path: str, *, renders: int = 10) -> tuple[int, int, float]:
+    """Status, SQL queries and median time (ms) of rendering `path` in-process.
+
+    The response cache is off here, so that these are the figures of a real render (a
+    cached response takes one query); the first request warms up and is not counted.
+    """
     client = Client(raise_request_exception=False)
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    return response.status_code, len(captured.captured_queries)
+    with override_settings(RESPONSE_CACHE_SECONDS=0):
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        timings = []
+        for _ in range(renders):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+    return (
+        response.status_code,
+        len(captured.captured_queries),
+        round(statistics.median(timings), 1),
+    )
 
 
 def _free_port() -> int:
@@ -369,8 +385,11 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
     targets = bench_targets()
     rows = [Row(t.label, t.path, db, "ok", upstream=t.upstream) for t in targets]
     for row in rows:
-        status, row.queries = queries_per_request(row.path)
-        log(f"[{db}] {row.path}: HTTP {status} in-process, {row.queries} queries")
+        status, row.queries, row.render_ms = queries_per_request(row.path)
+        log(
+            f"[{db}] {row.path}: HTTP {status} in-process, {row.queries} queries,"
+            f" rendered in {row.render_ms} ms"
+        )
     log_dir.mkdir(parents=True, exist_ok=True)
     with gunicorn_serving(log_file=log_dir / f"gunicorn-{db}.log") as (process, port):
         for row in rows:
@@ -385,6 +404,7 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
         "gunicorn_workers": GUNICORN_WORKERS,
         "worker_rss_mb": rss,
         "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
+        "response_cache_s": settings.RESPONSE_CACHE_SECONDS,
         "python": platform.python_version(),
         "django": django.get_version(),
         "cpus": os.cpu_count(),
@@ -490,6 +510,7 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         "p50 ms",
         "p99 ms",
         "queries",
+        "render ms",
         "upstream req/s c=1/c=8",
         "upstream queries",
         "ratio c=1/c=8",
@@ -514,7 +535,7 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         text.append(
             f"{report['database']}: gunicorn {report['gunicorn_workers']} sync workers, RSS after"
             f" the run {report['worker_rss_mb']} MB; {report['duration_s']} s per wrk run;"
-            f" cache {report['cache']}"
+            f" cache {report['cache']}; response cache {report['response_cache_s']} s"
         )
     return "\n".join(text)
 
@@ -526,7 +547,7 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
         upstream["queries"] if upstream else "",
     ]
     if row["status"] != "ok":
-        return [row["path"], row["database"], row["status"], *[""] * 6, *upstream_cells, "", ""]
+        return [row["path"], row["database"], row["status"], *[""] * 7, *upstream_cells, "", ""]
     c1, c8 = row["runs"]["c1"], row["runs"]["c8"]
     ratio = ""
     if row["ratio_c1"] is not None:
@@ -541,6 +562,7 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
         f"{c8['p50_ms']:.1f}",
         f"{c8['p99_ms']:.1f}",
         str(row["queries"]),
+        f"{row['render_ms']:.1f}" if row.get("render_ms") is not None else "",
         *upstream_cells,
         ratio,
         str(c1["non_2xx_3xx"] + c8["non_2xx_3xx"] + c1["socket_errors"] + c8["socket_errors"]),

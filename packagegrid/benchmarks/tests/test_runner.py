@@ -74,7 +74,9 @@ def test_it_compares_with_upstream_only_when_measured() -> None:
 
 def test_it_shows_skipped_urls_without_figures() -> None:
     run = WrkResult(200.0, 4.0, 9.0, 1000, 0, 0)
-    measured = Row("home", "/", "sqlite", "ok", 3, {"c1": run, "c8": run}, Upstream(40, 80, "1"))
+    measured = Row(
+        "home", "/", "sqlite", "ok", 3, {"c1": run, "c8": run}, Upstream(40, 80, "1"), 4.2
+    )
     skipped = Row("v3 packages list", "/api/v3/packages/", "sqlite", NOT_IMPLEMENTED)
     report = {
         "database": "sqlite",
@@ -82,6 +84,7 @@ def test_it_shows_skipped_urls_without_figures() -> None:
         "worker_rss_mb": [50.0, 51.0],
         "duration_s": 5,
         "cache": "locmem",
+        "response_cache_s": 300,
         "rows": [measured.as_dict(), skipped.as_dict()],
     }
 
@@ -91,6 +94,8 @@ def test_it_shows_skipped_urls_without_figures() -> None:
     assert NOT_IMPLEMENTED in skipped_line
     assert not any(char.isdigit() for char in skipped_line.split(NOT_IMPLEMENTED)[1])
     assert "5.0x/2.5x" in table
+    assert "4.2" in table
+    assert "response cache 300 s" in table
 
 
 def test_it_picks_targets_from_the_data_set(db: None) -> None:
