@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.catalog.models import Usage
 from packagegrid.conftest import make_category, make_grid, make_package
 
@@ -96,3 +97,15 @@ def test_it_searches_in_two_queries(client: Client, django_assert_num_queries: o
         make_package()
     with django_assert_num_queries(2):  # type: ignore[operator]
         client.get("/api/v4/search/", {"q": "thing"})
+
+
+def test_its_shape_matches_the_golden_file(client: Client) -> None:
+    category = make_category(title="App")
+    make_package(
+        title="django-sesame",
+        slug="django-sesame",
+        category=category,
+        repo={"participants": ["aaugustin"], "stars": 900, "forks": 60, "description": "Links"},
+    )
+    make_grid(title="Sesame grid", slug="sesame-grid", description="Magic links")
+    assert_matches_golden(client.get("/api/v4/search/", {"q": "sesame"}).json(), "search")
