@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the sitemap.xml template
     "rest_framework",
     "django_htmx",
     "allauth",
@@ -142,6 +143,12 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
+# Every sign-up gets a profile; a GitHub sign-up fills in its GitHub account.
+ACCOUNT_ADAPTER = "packagegrid.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "packagegrid.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "packagegrid.accounts.forms.LoginForm"}
+# /profiles/edit/ is the profile form, so nobody may be called "edit".
+ACCOUNT_USERNAME_BLACKLIST = ["edit"]
 SOCIALACCOUNT_PROVIDERS = {
     "github": {
         "SCOPE": ["read:user", "user:email"],

@@ -9,4 +9,7 @@ urlpatterns = [
     path("api/", include("packagegrid.api.urls")),
     path("", include("packagegrid.fetchers.urls")),
     path("", include("packagegrid.web.urls")),
+    path("", include("packagegrid.search.urls")),
+    path("", include("packagegrid.accounts.urls")),
+    path("", include("packagegrid.web.community_urls")),
 ]

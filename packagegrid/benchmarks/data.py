@@ -32,6 +32,7 @@ from packagegrid.catalog.models import (
 )
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.search.services import search_index_deferred
 
 SEED = 20_260_901
 LARGEST_GRID_SLUG = "bench-largest"
@@ -125,6 +126,7 @@ def bench_data_is_present(*, packages: int = 5000) -> bool:
     )
 
 
+@search_index_deferred()  # one index update at the end, not one per deleted row
 def bench_data_flush() -> None:
     """Delete every catalogue, grid and user row (children first, so deletes stay cheap)."""
     user_model = get_user_model()

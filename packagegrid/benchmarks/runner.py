@@ -44,6 +44,8 @@ from psycopg.conninfo import make_conninfo
 
 from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build, bench_data_is_present
 from packagegrid.catalog.models import Category, Package
+from packagegrid.search.selectors import search_index_is_complete
+from packagegrid.search.services import search_reindex
 
 Log = Callable[[str], None]
 
@@ -53,6 +55,34 @@ GUNICORN_WORKERS = 2
 CONCURRENCIES = (1, 8)
 STARTUP_TIMEOUT_S = 30.0
 NOT_IMPLEMENTED = "skipped: not implemented"
+# Search is timed in-process over these queries (names, words, prefixes, typos, misses).
+SEARCH_QUERIES = (
+    "django",
+    "rest",
+    "django-rest",
+    "auth",
+    "celery",
+    "simple history",
+    "filter forms",
+    "payments for django",
+    "djnago-filter",
+    "graphql",
+    "import export",
+    "fast cache",
+    "tree",
+    "admin",
+    "async",
+    "notifications",
+    "crispy",
+    "jwt oauth",
+    "redis queue",
+    "zzzz nothing",
+)
+SEARCH_PATHS = (
+    ("v4 search", "/api/v4/search/"),
+    ("search page", "/search/"),
+    ("type-ahead", "/search/suggest/"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,16 +296,40 @@ def queries_per_request(path: str, *, renders: int = 10) -> tuple[int, int, floa
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
+        # Read now: every later request clears the connection's query log.
+        queries = len(captured.captured_queries)
         timings = []
         for _ in range(renders):
             started = time.perf_counter()
             client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
-    return (
-        response.status_code,
-        len(captured.captured_queries),
-        round(statistics.median(timings), 1),
-    )
+    return response.status_code, queries, round(statistics.median(timings), 1)
+
+
+def search_latency(path: str, *, rounds: int = 5) -> dict[str, float]:
+    """p50/p99 (ms) and queries of `path?q=` over SEARCH_QUERIES, in-process, response
+    cache off; one warm-up round is not counted."""
+    client = Client(raise_request_exception=False)
+    timings: list[float] = []
+    queries: list[int] = []
+    with override_settings(RESPONSE_CACHE_SECONDS=0):
+        for query in SEARCH_QUERIES:
+            client.get(path, {"q": query})
+        for _ in range(rounds):
+            for query in SEARCH_QUERIES:
+                connection.queries_log.clear()  # each request clears it when it starts
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    client.get(path, {"q": query})
+                    timings.append((time.perf_counter() - started) * 1000)
+                queries.append(len(captured.captured_queries))
+    timings.sort()
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p99_ms": round(timings[min(len(timings) - 1, round(0.99 * (len(timings) - 1)))], 2),
+        "max_queries": max(queries),
+        "requests": len(timings),
+    }
 
 
 def _free_port() -> int:
@@ -378,6 +432,8 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
     call_command("migrate", interactive=False, verbosity=0)
     if bench_data_is_present():
         log(f"[{db}] reusing the benchmark data set")
+        if not search_index_is_complete():  # a data set built before the index existed
+            log(f"[{db}] {search_reindex()}")
     else:
         log(f"[{db}] building the benchmark data set")
         log(f"[{db}] {bench_data_build(flush=True)}")
@@ -389,6 +445,13 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
         log(
             f"[{db}] {row.path}: HTTP {status} in-process, {row.queries} queries,"
             f" rendered in {row.render_ms} ms"
+        )
+    search = {label: search_latency(path) for label, path in SEARCH_PATHS}
+    for label, figures in search.items():
+        log(
+            f"[{db}] {label} in-process over {len(SEARCH_QUERIES)} queries:"
+            f" p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms,"
+            f" at most {figures['max_queries']} queries"
         )
     log_dir.mkdir(parents=True, exist_ok=True)
     with gunicorn_serving(log_file=log_dir / f"gunicorn-{db}.log") as (process, port):
@@ -409,6 +472,7 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
         "django": django.get_version(),
         "cpus": os.cpu_count(),
         "rows": [row.as_dict() for row in rows],
+        "search_in_process": search,
     }
 
 
@@ -531,6 +595,13 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         for line in lines
     ]
     text.insert(1, "  ".join("-" * width for width in widths))
+    for report in reports:
+        for label, figures in report.get("search_in_process", {}).items():
+            text.append(
+                f"{report['database']}: {label} in-process, response cache off, over"
+                f" {len(SEARCH_QUERIES)} queries: p50 {figures['p50_ms']} ms,"
+                f" p99 {figures['p99_ms']} ms, at most {figures['max_queries']} SQL queries"
+            )
     for report in reports:
         text.append(
             f"{report['database']}: gunicorn {report['gunicorn_workers']} sync workers, RSS after"

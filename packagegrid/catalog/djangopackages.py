@@ -24,6 +24,7 @@ from packagegrid.caching.bulk import after_bulk_write
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
 from packagegrid.fetchers.http import HttpClient, HttpError
 from packagegrid.grids.models import Grid, GridPackage
+from packagegrid.search.services import search_index_deferred
 
 _ID_IN_LINK = {
     kind: re.compile(rf"/{kind}/(?P<id>\d+)/?(?:\?.*)?$") for kind in ("categories", "grids")
@@ -250,6 +251,7 @@ def _validation_message(exc: ValidationError) -> str:
     )
 
 
+@search_index_deferred()  # the index is rebuilt once, at the end
 def import_lines(lines: Iterable[str], *, link_grids: bool = True) -> ImportReport:
     """Import API v4 package bodies, one JSON object a line; blank lines are skipped.
 
@@ -289,6 +291,7 @@ def _pages(client: HttpClient, url: str) -> Iterator[dict[str, Any]]:
         next_url = page.get("next")
 
 
+@search_index_deferred()  # the index is rebuilt once, at the end
 def import_api(base_url: str, *, client: HttpClient | None = None) -> ImportReport:
     """Walk a djangopackages-compatible API v4 (categories, grids, then packages).
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from packagegrid.catalog.djangopackages import ImportReport, import_lines
 from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.search.services import search_index_deferred
 
 DATA_FILE = Path(__file__).parent / "data" / "packages.jsonl"
 # A fixed time for rows the demo creates, so that loading twice changes nothing.
@@ -255,6 +256,7 @@ def _load_grid(rule: GridRule, members: list[Package]) -> None:
 
 
 @transaction.atomic
+@search_index_deferred()  # indexed once, at the end, in the same transaction
 def demo_load() -> ImportReport:
     """Load (or refresh) the demo data set; returns the package import report."""
     _load_categories()

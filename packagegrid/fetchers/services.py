@@ -16,6 +16,7 @@ from django.utils import timezone
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
+from packagegrid.search.services import search_index_deferred, search_index_package
 
 # After the n-th consecutive failure a package waits BACKOFF_BASE * 2**(n-1), at most
 # BACKOFF_MAX, before it is tried again; it is never dropped.
@@ -43,6 +44,7 @@ def _update_fields(instance: RepoData | PyPIData, values: dict[str, object]) -> 
 
 
 @transaction.atomic
+@search_index_deferred()  # the package's search document is rewritten once, at the end
 def package_apply_repo(
     *, package: Package, source: str, fetch: RepoFetch, now: datetime | None = None
 ) -> bool:
@@ -83,6 +85,7 @@ def package_apply_repo(
 
 
 @transaction.atomic
+@search_index_deferred()  # the package's search document is rewritten once, at the end
 def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | None = None) -> bool:
     """Write what PyPI said onto PyPIData and the releases; return whether data changed.
 
@@ -108,7 +111,10 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
         )
         pypi.fetched_at = now
         pypi.save(update_fields=[*changed, "fetched_at"])
-        changed += _apply_releases(package, project.releases)
+        releases_changed = _apply_releases(package, project.releases)
+        if releases_changed:  # bulk writes send no signals: the latest release date changed
+            search_index_package(package_id=package.pk)
+        changed += releases_changed
     _record_success(package, "pypi", fetch.etags, now)
     return bool(changed)
 

@@ -1,10 +1,25 @@
 """Reads of grid data, shaped for the pages and APIs that use them."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, OrderBy, Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from packagegrid.catalog.models import Package, PyPIData, RepoData
+from packagegrid.catalog.models import EditRecord, Package, PyPIData, RepoData
 from packagegrid.catalog.selectors import last_release_subquery, usage_count_subquery
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 
@@ -66,11 +81,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
         sort = DEFAULT_GRID_COMPARISON_SORT
     _, ordering = GRID_COMPARISON_SORTS[sort]
     packages = list(
-        Package.objects.filter(grid_packages__grid=grid)
-        .select_related("category", "repo_data", "pypi_data")
-        .defer("repo_data__participants", "pypi_data__classifiers", "pypi_data__project_urls")
-        .annotate(usage=usage_count_subquery(), last_released=last_release_subquery())
-        .order_by(*ordering, "title", "id")
+        comparison_packages().filter(grid_packages__grid=grid).order_by(*ordering, "title", "id")
     )
     features = list(Feature.objects.filter(grid=grid).order_by("id"))
     texts = {
@@ -79,19 +90,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
             grid_package__grid=grid
         ).values_list("grid_package__package_id", "feature_id", "text")
     }
-    columns = []
-    for package in packages:
-        repo = getattr(package, "repo_data", None)
-        pypi = getattr(package, "pypi_data", None)
-        columns.append(
-            ComparisonColumn(
-                package=package,
-                repo=repo,
-                pypi=pypi,
-                description=(repo.description if repo else "") or (pypi.summary if pypi else ""),
-                license=(repo.license if repo else "") or (pypi.license if pypi else ""),
-            )
-        )
+    columns = [comparison_column(package) for package in packages]
     rows = [
         ComparisonRow(
             feature=feature,
@@ -100,3 +99,250 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
         for feature in features
     ]
     return GridComparison(grid=grid, sort=sort, columns=columns, rows=rows)
+
+
+def comparison_packages() -> QuerySet[Package]:
+    """Packages with what the standard comparison rows show: category and fetched data
+    joined (minus the bulky JSON the table does not use), `usage` and `last_released`
+    annotated. One query, whatever the filter."""
+    return (
+        Package.objects.select_related("category", "repo_data", "pypi_data")
+        .defer("repo_data__participants", "pypi_data__classifiers", "pypi_data__project_urls")
+        .annotate(usage=usage_count_subquery(), last_released=last_release_subquery())
+    )
+
+
+def comparison_column(package: Package) -> ComparisonColumn:
+    """The column of a package read through `comparison_packages` (no query)."""
+    repo = getattr(package, "repo_data", None)
+    pypi = getattr(package, "pypi_data", None)
+    return ComparisonColumn(
+        package=package,
+        repo=repo,
+        pypi=pypi,
+        description=(repo.description if repo else "") or (pypi.summary if pypi else ""),
+        license=(repo.license if repo else "") or (pypi.license if pypi else ""),
+    )
+
+
+# The most packages an ad-hoc comparison (`/compare/a,b,c/`) shows.
+COMPARE_MAX_PACKAGES = 25
+
+
+@dataclass(frozen=True, slots=True)
+class PackageComparison:
+    """An ad-hoc comparison of named packages: the grid table's standard rows, no features."""
+
+    columns: list[ComparisonColumn]  # in the order the slugs were given
+    rows: list[ComparisonRow]  # always empty: only grids have features
+    not_found: list[str]  # slugs no package has, in the order given
+
+
+def package_comparison(*, slugs: list[str]) -> PackageComparison:
+    """The packages named by `slugs` side by side, in one query (none for no slugs).
+
+    Slugs match exactly, as in a package's address. The caller caps the number of slugs
+    (COMPARE_MAX_PACKAGES); duplicates should be removed first.
+    """
+    # PostgreSQL rejects NUL in text parameters; no slug contains one.
+    wanted = [slug for slug in slugs if "\x00" not in slug]
+    found = (
+        {package.slug: package for package in comparison_packages().filter(slug__in=wanted)}
+        if wanted
+        else {}
+    )
+    return PackageComparison(
+        columns=[comparison_column(found[slug]) for slug in slugs if slug in found],
+        rows=[],
+        not_found=[slug for slug in slugs if slug not in found],
+    )
+
+
+PACKAGE_CANDIDATES_LIMIT = 10
+
+
+def grid_package_candidates(
+    *, grid: Grid, query: str, limit: int = PACKAGE_CANDIDATES_LIMIT
+) -> list[Package]:
+    """Up to `limit` packages not yet in `grid` whose title or slug contains `query`.
+
+    One query (none for an empty `query`). Titles that start with `query` come first,
+    then the most starred; `repo_data` (stars, description) is joined.
+    """
+    if not query:
+        return []
+    in_grid = GridPackage.objects.filter(grid=grid).values("package_id")
+    return list(
+        Package.objects.filter(Q(title__icontains=query) | Q(slug__icontains=query))
+        .exclude(pk__in=in_grid)
+        .select_related("repo_data")
+        .only("id", "title", "slug", "repo_data__stars", "repo_data__description")
+        .annotate(
+            starts=Case(
+                When(title__istartswith=query, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("starts", F("repo_data__stars").desc(nulls_last=True), "title", "id")[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One cell of a grid, for its editor."""
+
+    grid_package: GridPackage  # with `package` joined
+    feature: Feature
+    text: str  # "" when the cell has no row yet
+
+
+def grid_cell(*, grid: Grid, package_id: int, feature_id: int) -> GridCell:
+    """The cell of package `package_id` and feature `feature_id` in `grid` (two queries).
+
+    Raises GridPackage.DoesNotExist or Feature.DoesNotExist when either is not in `grid`.
+    """
+    grid_package = GridPackage.objects.select_related("package").get(
+        grid=grid, package_id=package_id
+    )
+    text = Element.objects.filter(grid_package=grid_package, feature=OuterRef("pk")).values("text")[
+        :1
+    ]
+    feature = Feature.objects.annotate(cell_text=Subquery(text)).get(grid=grid, pk=feature_id)
+    grid_package.grid = feature.grid = grid
+    return GridCell(grid_package=grid_package, feature=feature, text=feature.cell_text or "")
+
+
+HISTORY_PER_PAGE = 50
+# Foreign keys a record of a grid's parts holds; the entry's subject already says them.
+_HIDDEN_HISTORY_FIELDS = frozenset({"grid", "package", "grid_package", "feature"})
+_HISTORY_FIELD_LABELS = {
+    "title": "Title",
+    "slug": "Slug",
+    "description": "Description",
+    "is_locked": "Locked",
+    "text": "Text",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChange:
+    field: str  # a label ("Title")
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    record: EditRecord  # with `user` joined
+    kind: str  # "grid", "feature", "package" or "cell"
+    subject: str  # what was edited, in words ("Async" or "Async / django-foo")
+    changes: list[HistoryChange]
+    can_revert: bool  # an update of something that still exists
+
+
+@dataclass(frozen=True, slots=True)
+class GridHistory:
+    entries: list[HistoryEntry]
+    page: Page[EditRecord]
+
+
+def grid_history_records(*, grid: Grid) -> QuerySet[EditRecord]:
+    """Every recorded edit of `grid`, its features, its package list and its cells.
+
+    Features and package links that were since deleted are found through the grid id
+    their "create" and "delete" records hold; cells through their current rows (a
+    deleted feature's or package's cells show as that deletion).
+    """
+    types = ContentType.objects.get_for_models(Grid, Feature, GridPackage, Element)
+    mentions_grid = Q(changes__grid__0=grid.pk) | Q(changes__grid__1=grid.pk)
+    recorded_features = EditRecord.objects.filter(mentions_grid, content_type=types[Feature])
+    return EditRecord.objects.filter(
+        Q(content_type=types[Grid], object_id=grid.pk)
+        | Q(
+            content_type=types[Feature],
+            object_id__in=Feature.objects.filter(grid=grid).values("pk"),
+        )
+        | Q(content_type=types[Feature], object_id__in=recorded_features.values("object_id"))
+        | (Q(content_type=types[GridPackage]) & mentions_grid)
+        | Q(
+            content_type=types[Element],
+            object_id__in=Element.objects.filter(feature__grid=grid).values("pk"),
+        )
+    ).select_related("user")
+
+
+def grid_history(*, grid: Grid, page_number: str) -> GridHistory:
+    """One page of `grid`'s edits, newest first, each described in words.
+
+    At most five queries: the count, the records, then the titles of the features,
+    cells and packages that page mentions.
+    """
+    types = ContentType.objects.get_for_models(Grid, Feature, GridPackage, Element)
+    page = Paginator(grid_history_records(grid=grid), HISTORY_PER_PAGE).get_page(page_number)
+    records: list[EditRecord] = list(page.object_list)
+    ids: dict[type, set[int]] = {Feature: set(), Element: set()}
+    package_ids: set[int] = set()
+    for record in records:
+        model = next((m for m, t in types.items() if t.pk == record.content_type_id), None)
+        if model in ids:
+            ids[model].add(record.object_id)
+        elif model is GridPackage:
+            package_ids.update(v for v in record.changes.get("package", []) if v is not None)
+    features = dict(
+        Feature.objects.filter(pk__in=ids[Feature]).values_list("pk", "title")
+        if ids[Feature]
+        else []
+    )
+    cells = {
+        pk: f"{feature} / {package}"
+        for pk, feature, package in (
+            Element.objects.filter(pk__in=ids[Element]).values_list(
+                "pk", "feature__title", "grid_package__package__title"
+            )
+            if ids[Element]
+            else []
+        )
+    }
+    packages = dict(
+        Package.objects.filter(pk__in=package_ids).values_list("pk", "title") if package_ids else []
+    )
+    entries = []
+    for record in records:
+        model = next(m for m, t in types.items() if t.pk == record.content_type_id)
+        exists = True
+        if model is Grid:
+            kind, subject = "grid", grid.title
+        elif model is Feature:
+            kind = "feature"
+            exists = record.object_id in features
+            subject = features.get(record.object_id) or _recorded_title(record)
+        elif model is GridPackage:
+            kind, exists = "package", False  # package links are added and removed, never updated
+            package_id = next((v for v in record.changes.get("package", []) if v), None)
+            subject = packages.get(package_id or 0, "a deleted package")
+        else:
+            kind = "cell"
+            exists = record.object_id in cells
+            subject = cells.get(record.object_id, "a deleted cell")
+        changes = [
+            HistoryChange(field=_HISTORY_FIELD_LABELS.get(name, name), before=before, after=after)
+            for name, (before, after) in record.changes.items()
+            if name not in _HIDDEN_HISTORY_FIELDS
+        ]
+        entries.append(
+            HistoryEntry(
+                record=record,
+                kind=kind,
+                subject=subject,
+                changes=changes,
+                can_revert=exists and record.action == EditRecord.Action.UPDATE,
+            )
+        )
+    return GridHistory(entries=entries, page=page)
+
+
+def _recorded_title(record: EditRecord) -> str:
+    """A deleted feature's title, from what its record kept ("a deleted feature" if none)."""
+    before, after = record.changes.get("title", [None, None])
+    return str(after or before or "a deleted feature")

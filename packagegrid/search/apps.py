@@ -1,4 +1,4 @@
-"""App configuration for `packagegrid.search`."""
+"""App configuration for `packagegrid.search`: connects the indexing receivers."""
 
 from django.apps import AppConfig
 
@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "packagegrid.search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from packagegrid.search import receivers
+
+        receivers.connect()

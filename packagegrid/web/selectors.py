@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, OrderBy, Q, QuerySet, Subquery
 from redis.exceptions import RedisError
 
+from packagegrid.catalog.community import favorite_count_subquery, viewer_annotations
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState
@@ -184,14 +186,22 @@ def category_list() -> Sequence[Category]:
     return list(Category.objects.annotate(package_count=Count("packages")))
 
 
-def package_page(*, slug: str) -> PackagePage:
+def package_page(
+    *, slug: str, viewer: AbstractBaseUser | AnonymousUser | None = None
+) -> PackagePage:
     """Everything the package page shows, in four queries.
 
-    Raises Package.DoesNotExist for an unknown slug.
+    The package is annotated with `usage` and `favorite_count`, and with `viewer_uses` and
+    `viewer_favorite` (whether `viewer` uses and favors it; False for nobody logged in),
+    all in the query that reads it. Raises Package.DoesNotExist for an unknown slug.
     """
     package = (
         Package.objects.select_related("category", "repo_data", "pypi_data", "replaced_by")
-        .annotate(usage=usage_count_subquery())
+        .annotate(
+            usage=usage_count_subquery(),
+            favorite_count=favorite_count_subquery(),
+            **viewer_annotations(viewer),
+        )
         .get(slug=slug)
     )
     newest_first = Release.objects.filter(package=package).order_by(
@@ -261,15 +271,19 @@ def _participants(package: Package, logins: list[str]) -> list[Participant]:
     ]
 
 
-def grid_list(*, sort: str) -> Sequence[Grid]:
-    """All grids with `package_count`, ordered by `sort` (one query).
+def grid_list(*, sort: str, query: str = "") -> Sequence[Grid]:
+    """All grids (those whose title contains `query`, when given) with `package_count`,
+    ordered by `sort` (one query).
 
     An unknown `sort` means DEFAULT_GRID_SORT.
     """
     _, ordering = GRID_SORTS.get(sort, GRID_SORTS[DEFAULT_GRID_SORT])
+    grids = Grid.objects.all()
+    if query:
+        grids = grids.filter(title__icontains=query[:MAX_FILTER_LENGTH])
     return list(
-        Grid.objects.annotate(package_count=Count("grid_packages"))
-        .only("title", "slug", "description", "modified")
+        grids.annotate(package_count=Count("grid_packages"))
+        .only("title", "slug", "description", "modified", "is_locked")
         .order_by(*ordering, "title", "id")
     )
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from packagegrid.catalog.models import Category, Package
-from packagegrid.grids.models import Grid
-from packagegrid.grids.selectors import GRID_COMPARISON_SORTS, grid_comparison
-from packagegrid.search.selectors import search_items
 from packagegrid.web import selectors
 
 PACKAGES_PER_PAGE = 50
-SEARCH_LIMIT = 50
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -80,34 +78,10 @@ def _render_package_list(
 @require_safe
 def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        page = selectors.package_page(slug=_check_slug(slug))
+        page = selectors.package_page(slug=_check_slug(slug), viewer=request.user)
     except Package.DoesNotExist:
         raise Http404("No such package.") from None
     return render(request, "web/package_detail.html", {"page": page})
-
-
-@require_safe
-def grid_list(request: HttpRequest) -> HttpResponse:
-    sort = _param(request, "sort")
-    if sort not in selectors.GRID_SORTS:
-        sort = selectors.DEFAULT_GRID_SORT
-    context = {"grids": selectors.grid_list(sort=sort), "sort": sort, "sorts": selectors.GRID_SORTS}
-    return render(request, "web/grid_list.html", context)
-
-
-@require_safe
-def grid_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    grid = get_object_or_404(Grid, slug=_check_slug(slug))
-    comparison = grid_comparison(grid=grid, sort=_param(request, "sort"))
-    context = {"comparison": comparison, "grid": grid, "sorts": GRID_COMPARISON_SORTS}
-    return render(request, "web/grid_detail.html", context)
-
-
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    query = _param(request, "q").strip()
-    results = search_items(query=query, limit=SEARCH_LIMIT) if query else []
-    return render(request, "web/search.html", {"query": query, "results": results})
 
 
 @never_cache
@@ -120,4 +94,5 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/robots.txt", content_type="text/plain; charset=utf-8")
+    context = {"sitemap_url": f"{settings.SITE_URL}{reverse('sitemap')}"}
+    return render(request, "web/robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from packagegrid.lib.markup import render_markdown
 
 register = template.Library()
 
@@ -79,9 +80,11 @@ def sparkline(values: object, width: int = 120, height: int = 28) -> SafeString:
 
 @register.filter
 def cell(text: object) -> SafeString:
-    """A grid cell: ✓ for "+"/"yes"/"✓", ✗ for "-"/"no"/"✗", else the text escaped.
+    """A grid cell: ✓ for "+"/"yes"/"✓", ✗ for "-"/"no"/"✗", else the text as safe
+    inline Markdown (raw HTML is shown as text; links are http(s)/mailto only).
 
-    Line breaks in the text become <br>; markup is always shown as text.
+    Text that starts with ✓ or ✗ and goes on ("✓ since 2.0") gets the mark, then the
+    rest. Line breaks in the text become <br>.
     """
     value = "" if text is None else str(text)
     shorthand = value.strip().casefold()
@@ -89,7 +92,28 @@ def cell(text: object) -> SafeString:
         return _YES_MARK
     if shorthand in NO_TEXTS:
         return _NO_MARK
-    return linebreaksbr(value, autoescape=True)
+    mark = _LEADING_MARKS.get(shorthand[:1])
+    if mark is not None and shorthand[1:2].isspace():
+        # Safe: a fixed mark and sanitised Markdown.
+        return mark_safe(f"{mark} {_inline_markdown(value.strip()[1:].strip())}")
+    return _inline_markdown(value)
+
+
+_LEADING_MARKS = {"✓": _YES_MARK, "✗": _NO_MARK}
+
+
+def _inline_markdown(value: str) -> SafeString:
+    # Soft line breaks come out as "\n" and hard ones as "<br>\n": both show as one <br>.
+    html = render_markdown(value, inline=True).replace("<br>\n", "\n").replace("\n", "<br>")
+    # Safe: render_markdown's output is sanitised by nh3.
+    return mark_safe(html)
+
+
+@register.filter
+def markdown(text: object) -> SafeString:
+    """`text` as safe Markdown blocks (paragraphs, lists, links; raw HTML shown as text)."""
+    # Safe: render_markdown's output is sanitised by nh3.
+    return mark_safe(render_markdown("" if text is None else str(text)))
 
 
 def time_ago(moment: datetime, now: datetime) -> str:

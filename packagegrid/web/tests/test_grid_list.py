@@ -56,3 +56,32 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
         add_to_grid(make_grid(), make_package())
     with django_assert_num_queries(GRID_LIST_QUERIES):
         assert client.get("/grids/", {"sort": "packages"}).status_code == 200
+
+
+def test_it_finds_grids_by_title(client, django_assert_num_queries):
+    make_grid(title="Authentication")
+    make_grid(title="OAuth providers")
+    make_grid(title="Forms", description="auth in the description does not count")
+    with django_assert_num_queries(GRID_LIST_QUERIES):
+        response = client.get("/grids/", {"q": "AUTH", "sort": "title"})
+    html = response.content.decode()
+    assert ">Authentication</a>" in html
+    assert ">OAuth providers</a>" in html
+    assert ">Forms</a>" not in html
+    assert "2 grids with “AUTH” in the title" in html
+    assert 'value="AUTH"' in html
+    assert 'href="?q=AUTH&amp;sort=packages"' in html  # sorting keeps the search
+
+
+def test_it_says_so_when_no_grid_matches_and_escapes_the_query(client):
+    make_grid(title="Forms")
+    html = client.get("/grids/", {"q": "<script>x</script>\x00"}).content.decode()
+    assert "<script>x" not in html
+    assert "No grid has “&lt;script&gt;x&lt;/script&gt;” in its title." in html
+
+
+def test_it_links_to_adding_a_grid_and_marks_locked_grids(client):
+    make_grid(title="Frozen", is_locked=True)
+    html = client.get("/grids/").content.decode()
+    assert 'href="/grids/add/"' in html
+    assert '>Frozen</a> <span class="badge">Locked</span>' in html

@@ -1,0 +1,30 @@
+"""allauth adapters: every sign-up, local or through GitHub, gets a profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+
+from packagegrid.accounts.services import profile_create
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
+        user = super().save_user(request, user, form, commit)
+        if commit:
+            profile_create(user=user)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth is untyped
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
+        user: User = super().save_user(request, sociallogin, form)
+        login = ""
+        if sociallogin.account.provider == "github":
+            login = str(sociallogin.account.extra_data.get("login") or "")
+        profile_create(user=user, github_account=login[:40])
+        return user

@@ -1,0 +1,72 @@
+"""The search index: one denormalised document per package and per grid.
+
+Packages and grids are searched together and ranked on one scale, so each gets a row
+here with its searchable text in four weighted fields and the figures a result shows.
+The database's own full-text index sits beside this table, created by migration 0002:
+an FTS5 virtual table on SQLite, a weighted `tsvector` column with a GIN index on
+PostgreSQL. Rows are written only by `packagegrid.search.services`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from packagegrid.catalog.models import Package
+from packagegrid.grids.models import Grid
+
+
+class SearchDocument(models.Model):
+    class Kind(models.TextChoices):
+        PACKAGE = "package", "Package"
+        GRID = "grid", "Grid"
+
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    package = models.OneToOneField(
+        Package, null=True, blank=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    grid = models.OneToOneField(
+        Grid, null=True, blank=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+
+    # What a result shows (API v4 search and the results page), copied from the records.
+    slug = models.CharField(max_length=100)
+    title = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=50, blank=True)  # the category's title
+    created = models.DateTimeField()
+    modified = models.DateTimeField()
+    stars = models.PositiveIntegerField(default=0)
+    forks = models.PositiveIntegerField(default=0)
+    usage = models.PositiveIntegerField(default=0)
+    participants = models.TextField(blank=True)  # comma-separated, as API v4 shows them
+    last_commit_at = models.DateTimeField(null=True, blank=True)
+    last_release_at = models.DateTimeField(null=True, blank=True)
+
+    # Matching and ranking; every *_text field holds `text.index_text()` output.
+    key = models.CharField(max_length=100)  # compact slug, for ordering: "djangofilter"
+    # Weight A: the compact names of slug and title, with and without an ecosystem prefix
+    # ("djangofilter filter"); also what typos are measured against.
+    name_text = models.TextField(blank=True)
+    title_text = models.TextField(blank=True)  # weight B: words of the title and slug
+    body_text = models.TextField(blank=True)  # weight C: description, PyPI summary
+    other_text = models.TextField(blank=True)  # weight D: category, grids, participants
+    # The stored part of the quality signal (0-79: stars, usage); recent activity is added
+    # at query time from `active_at` (the last commit of a package that is active).
+    quality = models.PositiveSmallIntegerField(default=0)
+    active_at = models.DateTimeField(null=True, blank=True)
+    # "key=value" or "key=value<TAB>label" lines, one per facet value the record has.
+    facets = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="package", package__isnull=False, grid__isnull=True)
+                    | models.Q(kind="grid", grid__isnull=False, package__isnull=True)
+                ),
+                name="search_document_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug}"

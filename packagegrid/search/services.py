@@ -1,0 +1,212 @@
+"""Writing the search index: in the writer's transaction, the moment data changes.
+
+`search_index_package(package_id=...)` and `search_index_grid(grid_id=...)` rewrite one
+document (three queries); the model signal receivers in `receivers.py` call them for every
+save and delete of the records a document is made of, inside the same transaction, so a
+new or edited package is found as soon as it is committed. Inside
+`search_index_deferred()` the calls only collect ids, and each record is indexed once when
+the block ends (bulk loads, fetch results that touch several rows). `search_reindex()`
+rebuilds everything: after bulk inserts that send no signals, and for recovery.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+
+from packagegrid.catalog.models import Package
+from packagegrid.catalog.selectors import last_release_subquery, usage_count_subquery
+from packagegrid.grids.models import Grid, GridPackage
+from packagegrid.search.backends import search_backend
+from packagegrid.search.documents import PackageFacts, grid_document, package_document
+from packagegrid.search.models import SearchDocument
+
+BATCH_SIZE = 500
+
+_DOCUMENT_FIELDS = [
+    "kind",
+    "slug",
+    "title",
+    "description",
+    "category",
+    "created",
+    "modified",
+    "stars",
+    "forks",
+    "usage",
+    "participants",
+    "last_commit_at",
+    "last_release_at",
+    "key",
+    "name_text",
+    "title_text",
+    "body_text",
+    "other_text",
+    "quality",
+    "active_at",
+    "facets",
+]
+
+
+@dataclass(slots=True)
+class _Pending:
+    package_ids: set[int] = field(default_factory=set)
+    grid_ids: set[int] = field(default_factory=set)
+    everything: bool = False
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("search_index_pending", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReindexReport:
+    packages: int
+    grids: int
+
+    def __str__(self) -> str:
+        return f"Search index rebuilt: {self.packages} packages, {self.grids} grids."
+
+
+@contextmanager
+def search_index_deferred() -> Iterator[None]:
+    """Collect index updates made inside the block and apply each once when it ends.
+
+    Use it (or decorate with it) around code that changes many rows, inside the
+    transaction that changes them. Nested blocks defer to the outermost. When the block
+    raises, nothing is indexed: inside a transaction its changes roll back too; outside
+    one, run `packagegrid search_reindex`.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    pending = _Pending()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending.everything:
+        search_reindex()
+        return
+    _index_packages(pending.package_ids)
+    _index_grids(pending.grid_ids)
+
+
+def search_index_package(*, package_id: int) -> None:
+    """Rewrite the package's document, or remove it when the package is gone."""
+    search_index_packages(package_ids=[package_id])
+
+
+def search_index_packages(*, package_ids: Iterable[int]) -> None:
+    """Rewrite the documents of these packages (a constant number of queries)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.package_ids.update(package_ids)
+    else:
+        _index_packages(set(package_ids))
+
+
+def search_index_grid(*, grid_id: int) -> None:
+    """Rewrite the grid's document, or remove it when the grid is gone."""
+    search_index_grids(grid_ids=[grid_id])
+
+
+def search_index_grids(*, grid_ids: Iterable[int]) -> None:
+    pending = _pending.get()
+    if pending is not None:
+        pending.grid_ids.update(grid_ids)
+    else:
+        _index_grids(set(grid_ids))
+
+
+@transaction.atomic
+def search_reindex() -> ReindexReport:
+    """Rebuild the whole index in one transaction (readers see the old one until commit).
+
+    Inside `search_index_deferred()` the rebuild happens once, when the block ends, and
+    this returns a report of zeros.
+    """
+    pending = _pending.get()
+    if pending is not None:
+        pending.everything = True
+        return ReindexReport(packages=0, grids=0)
+    SearchDocument.objects.all().delete()
+    package_ids = list(Package.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(package_ids), BATCH_SIZE):
+        _write_packages(package_ids[start : start + BATCH_SIZE], replace=False)
+    grid_ids = list(Grid.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(grid_ids), BATCH_SIZE):
+        _write_grids(grid_ids[start : start + BATCH_SIZE], replace=False)
+    search_backend().after_rebuild()
+    return ReindexReport(packages=len(package_ids), grids=len(grid_ids))
+
+
+def _index_packages(package_ids: set[int]) -> None:
+    ids = sorted(package_ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        _write_packages(ids[start : start + BATCH_SIZE], replace=True)
+
+
+def _index_grids(grid_ids: set[int]) -> None:
+    ids = sorted(grid_ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        _write_grids(ids[start : start + BATCH_SIZE], replace=True)
+
+
+def _write_packages(ids: list[int], *, replace: bool) -> None:
+    """Index one batch: 3 queries (4 when some packages are gone)."""
+    packages = (
+        Package.objects.filter(pk__in=ids)
+        .select_related("category", "repo_data", "pypi_data")
+        .annotate(search_usage=usage_count_subquery(), search_released=last_release_subquery())
+    )
+    grids: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for package_id, slug, title in (
+        GridPackage.objects.filter(package_id__in=ids)
+        .order_by("grid__title", "grid_id")
+        .values_list("package_id", "grid__slug", "grid__title")
+    ):
+        grids[package_id].append((slug, title))
+    documents = [
+        package_document(
+            PackageFacts(
+                package=package,
+                # A missing one-to-one row raises an AttributeError subclass: None here.
+                repo=getattr(package, "repo_data", None),
+                pypi=getattr(package, "pypi_data", None),
+                usage=package.search_usage,  # type: ignore[attr-defined]
+                last_release_at=package.search_released,  # type: ignore[attr-defined]
+                grids=grids[package.pk],
+            )
+        )
+        for package in packages
+    ]
+    _save(documents, ids, target="package", replace=replace)
+
+
+def _write_grids(ids: list[int], *, replace: bool) -> None:
+    grids = Grid.objects.filter(pk__in=ids).annotate(search_size=Count("grid_packages"))
+    documents = [grid_document(grid, package_count=grid.search_size) for grid in grids]
+    _save(documents, ids, target="grid", replace=replace)
+
+
+def _save(documents: list[SearchDocument], ids: list[int], *, target: str, replace: bool) -> None:
+    if not replace:
+        SearchDocument.objects.bulk_create(documents)
+        return
+    if documents:
+        SearchDocument.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=[target],
+            update_fields=_DOCUMENT_FIELDS,
+        )
+    found = {getattr(d, f"{target}_id") for d in documents}
+    if gone := [pk for pk in ids if pk not in found]:
+        SearchDocument.objects.filter(**{f"{target}_id__in": gone}).delete()

@@ -1,0 +1,18 @@
+"""URLs of community actions (usage, favorites, flags) and moderation."""
+
+from django.urls import path
+
+from packagegrid.web import community_views as views
+
+urlpatterns = [
+    path("packages/<str:slug>/usage/", views.package_usage, name="package-usage"),
+    path("packages/<str:slug>/favorite/", views.package_favorite, name="package-favorite"),
+    path("packages/<str:slug>/flag/", views.package_flag, name="package-flag"),
+    path("packages/<str:slug>/delete/", views.package_delete_confirm, name="package-delete"),
+    path("moderation/flags/", views.moderation_flags, name="moderation-flags"),
+    path(
+        "moderation/flags/<int:flag_id>/",
+        views.moderation_flag_resolve,
+        name="moderation-flag-resolve",
+    ),
+]

@@ -1,0 +1,198 @@
+"""RSS and Atom feeds: the latest packages, the latest releases, and each grid's packages.
+
+Links are absolute on SITE_URL, the site's public address, rather than on whatever host
+and scheme a proxy passed on. Descriptions are HTML in both formats, so text from people
+and code hosts is escaped first: a feed reader shows `<script>` as text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from packagegrid.catalog.models import Package, Release
+from packagegrid.grids.models import Grid, GridPackage
+
+FEED_SIZE = 20
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _description(package: Package) -> str:
+    repo = getattr(package, "repo_data", None)
+    pypi = getattr(package, "pypi_data", None)
+    return escape((repo.description if repo else "") or (pypi.summary if pypi else ""))
+
+
+class LatestPackagesFeed(Feed[Package, None]):
+    title = "packagegrid: latest packages"
+    description = "Django packages most recently added to packagegrid."
+    url_name = "feed-packages-rss"
+
+    def link(self) -> str:
+        return _absolute(f"{reverse('packages')}?sort=newest")
+
+    def feed_url(self) -> str:
+        return _absolute(reverse(self.url_name))
+
+    def items(self) -> list[Package]:
+        return list(
+            Package.objects.select_related("category", "repo_data", "pypi_data", "created_by")
+            .only(
+                "title",
+                "slug",
+                "created",
+                "modified",
+                "category__title",
+                "repo_data__description",
+                "pypi_data__summary",
+                "created_by__username",
+            )
+            .order_by("-created", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: Package) -> str:
+        return item.title
+
+    def item_description(self, item: Package) -> str:
+        return _description(item)
+
+    def item_link(self, item: Package) -> str:
+        return _absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item: Package) -> datetime:
+        return item.created
+
+    def item_updateddate(self, item: Package) -> datetime:
+        return item.modified
+
+    def item_author_name(self, item: Package) -> str | None:
+        return item.created_by.get_username() if item.created_by else None
+
+    def item_categories(self, item: Package) -> list[str]:
+        return [item.category.title]
+
+
+class LatestPackagesAtomFeed(LatestPackagesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPackagesFeed.description
+    url_name = "feed-packages-atom"
+
+
+class LatestReleasesFeed(Feed[Release, None]):
+    title = "packagegrid: latest releases"
+    description = "The newest releases on PyPI of the packages listed on packagegrid."
+    url_name = "feed-releases-rss"
+
+    def link(self) -> str:
+        return _absolute(reverse("home"))
+
+    def feed_url(self) -> str:
+        return _absolute(reverse(self.url_name))
+
+    def items(self) -> list[Release]:
+        return list(
+            Release.objects.filter(uploaded_at__isnull=False, yanked=False)
+            .select_related("package")
+            .only("version", "uploaded_at", "package__title", "package__slug")
+            .order_by("-uploaded_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: Release) -> str:
+        return f"{item.package.title} {item.version}"
+
+    def item_description(self, item: Release) -> str:
+        return escape(f"{item.package.title} {item.version} was released on PyPI.")
+
+    def item_link(self, item: Release) -> str:
+        return _absolute(item.package.get_absolute_url())
+
+    def item_guid(self, item: Release) -> str:
+        # Every release of a package links to the same page; the version tells them apart.
+        return _absolute(f"{item.package.get_absolute_url()}#release-{quote(item.version)}")
+
+    def item_guid_is_permalink(self, item: Release) -> bool:
+        return False
+
+    def item_pubdate(self, item: Release) -> datetime | None:
+        return item.uploaded_at
+
+
+class LatestReleasesAtomFeed(LatestReleasesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestReleasesFeed.description
+    url_name = "feed-releases-atom"
+
+
+class GridPackagesFeed(Feed[GridPackage, Grid]):
+    """The packages most recently added to one grid."""
+
+    url_name = "feed-grid-rss"
+
+    def get_object(self, request: HttpRequest, slug: str) -> Grid:
+        grid = Grid.objects.filter(slug=slug.replace("\x00", "")).only("title", "slug").first()
+        if grid is None:
+            raise Http404("No such grid.")
+        return grid
+
+    def title(self, obj: Grid) -> str:
+        return f"packagegrid: packages in {obj.title}"
+
+    def description(self, obj: Grid) -> str:
+        return f"Packages most recently added to the grid {obj.title}."
+
+    def link(self, obj: Grid) -> str:
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Grid) -> str:
+        return _absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def items(self, obj: Grid) -> list[GridPackage]:
+        return list(
+            GridPackage.objects.filter(grid=obj)
+            .select_related("package", "package__repo_data", "package__pypi_data")
+            .only(
+                "created",
+                "package__title",
+                "package__slug",
+                "package__repo_data__description",
+                "package__pypi_data__summary",
+            )
+            .order_by("-created", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: GridPackage) -> str:
+        return item.package.title
+
+    def item_description(self, item: GridPackage) -> str:
+        return _description(item.package)
+
+    def item_link(self, item: GridPackage) -> str:
+        return _absolute(item.package.get_absolute_url())
+
+    def item_guid(self, item: GridPackage) -> str:
+        # A package can leave a grid and come back: the link's id keeps each addition apart.
+        return _absolute(f"{item.package.get_absolute_url()}#grid-package-{item.pk}")
+
+    def item_guid_is_permalink(self, item: GridPackage) -> bool:
+        return False
+
+    def item_pubdate(self, item: GridPackage) -> datetime:
+        return item.created
+
+
+class GridPackagesAtomFeed(GridPackagesFeed):
+    feed_type = Atom1Feed
+    url_name = "feed-grid-atom"
+
+    def subtitle(self, obj: Grid) -> str:
+        return self.description(obj)

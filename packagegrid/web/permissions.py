@@ -1,0 +1,190 @@
+"""Who may do what, one helper per model (STYLE rule 3): views call these, never repeat
+the checks inline.
+
+Anyone reads. A logged-in person toggles usage and favorites and flags packages; staff
+resolve flags and delete packages. Helpers raise PermissionDenied (403) or Http404;
+`login_first` sends people who are not logged in to the login page and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django_htmx.http import HttpResponseClientRedirect
+
+from packagegrid.catalog.history import history_for
+from packagegrid.catalog.models import EditRecord, Flag, Package
+from packagegrid.grids.models import Feature, Grid, GridPackage
+from packagegrid.web.redirects import safe_next, safe_referer
+
+
+def login_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like `login_required`, also for POST-only endpoints and htmx.
+
+    The person comes back, after logging in, to the page they were on: for a GET the
+    requested page; for a POST the form's `next` (or the Referer) when it is on this
+    site, never the POST-only URL itself. htmx requests get an `HX-Redirect` so the
+    whole page goes to the login form instead of it being swapped into a button.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method in {"GET", "HEAD"}:
+            back = request.get_full_path()
+        else:
+            back = safe_next(request, default=safe_referer(request, default="/"))
+        response = redirect_to_login(back)
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    return wrapped
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The logged-in person; PermissionDenied for anyone else."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Log in first.")
+    return user
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The logged-in staff member; PermissionDenied for anyone else."""
+    user = signed_in_user(request)
+    if not user.is_staff:
+        raise PermissionDenied("Only staff may do this.")
+    return user
+
+
+def _package(slug: str) -> Package:
+    # PostgreSQL rejects NUL in text parameters; no slug contains one.
+    if "\x00" in slug:
+        raise Http404("No such package.")
+    try:
+        return Package.objects.get(slug=slug)
+    except Package.DoesNotExist:
+        raise Http404("No such package.") from None
+
+
+def get_package_for_member(request: HttpRequest, slug: str) -> tuple[Package, User]:
+    """A package a logged-in person says they use, favors or flags, and that person."""
+    user = signed_in_user(request)
+    return _package(slug), user
+
+
+def get_package_for_deleter(request: HttpRequest, slug: str) -> tuple[Package, User]:
+    """A package staff may delete, and the staff member; 403 for everyone else."""
+    user = staff_user(request)
+    return _package(slug), user
+
+
+def get_flag_for_moderator(request: HttpRequest, flag_id: int) -> tuple[Flag, User]:
+    """A flag staff may approve or reject, and the staff member; 403 for everyone else."""
+    user = staff_user(request)
+    try:
+        return Flag.objects.select_related("package").get(pk=flag_id), user
+    except Flag.DoesNotExist:
+        raise Http404("No such flag.") from None
+
+
+def get_profile_owner(request: HttpRequest) -> User:
+    """The person editing a profile: always their own, so only being logged in counts."""
+    return signed_in_user(request)
+
+
+def can_edit_grid(user: object, grid: Grid) -> bool:
+    """Whether `user` may edit `grid`, its features, packages and cells (no query):
+    anyone logged in, but only staff once the grid is locked."""
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or not grid.is_locked
+
+
+def _grid(slug: str) -> Grid:
+    if "\x00" in slug:
+        raise Http404("No such grid.")
+    try:
+        return Grid.objects.get(slug=slug)
+    except Grid.DoesNotExist:
+        raise Http404("No such grid.") from None
+
+
+def get_grid_for_editor(request: HttpRequest, slug: str) -> tuple[Grid, User]:
+    """A grid the logged-in person may edit, and that person; 403 when it is locked and
+    they are not staff, 404 when there is no such grid."""
+    user = signed_in_user(request)
+    grid = _grid(slug)
+    if not can_edit_grid(user, grid):
+        raise PermissionDenied("This grid is locked: only staff may edit it.")
+    return grid, user
+
+
+def get_grid_for_staff(request: HttpRequest, slug: str) -> tuple[Grid, User]:
+    """A grid staff may lock, unlock, delete or revert edits of; 403 for everyone else."""
+    user = staff_user(request)
+    return _grid(slug), user
+
+
+def get_feature_for_editor(
+    request: HttpRequest, slug: str, feature_id: int
+) -> tuple[Feature, User]:
+    """A feature of a grid the person may edit (see `get_grid_for_editor`); 404 when the
+    feature is not in that grid."""
+    grid, user = get_grid_for_editor(request, slug)
+    feature = Feature.objects.filter(grid=grid, pk=feature_id).first()
+    if feature is None:
+        raise Http404("No such feature in this grid.")
+    feature.grid = grid
+    return feature, user
+
+
+def get_grid_package_for_editor(
+    request: HttpRequest, slug: str, package_slug: str
+) -> tuple[GridPackage, User]:
+    """A package's place in a grid the person may edit, with `package` joined; 404 when
+    the package is not in that grid."""
+    grid, user = get_grid_for_editor(request, slug)
+    link = (
+        GridPackage.objects.select_related("package")
+        .filter(grid=grid, package__slug=package_slug.replace("\x00", ""))
+        .first()
+    )
+    if link is None:
+        raise Http404("No such package in this grid.")
+    link.grid = grid
+    return link, user
+
+
+def get_package_for_editor(request: HttpRequest, slug: str) -> tuple[Package, User]:
+    """A package the logged-in person may edit (anyone logged in may), and that person."""
+    user = signed_in_user(request)
+    return _package(slug), user
+
+
+def grids_for_package_adder(user: User) -> QuerySet[Grid]:
+    """The grids `user` may add a new package to (the rule of `can_edit_grid`): every grid
+    for staff, the unlocked ones for everyone else."""
+    grids = Grid.objects.only("id", "title", "slug", "is_locked").order_by("title")
+    return grids if user.is_staff else grids.filter(is_locked=False)
+
+
+def get_package_edit_for_reverter(
+    request: HttpRequest, slug: str, record_id: int
+) -> tuple[EditRecord, User]:
+    """An edit of the package `slug` that staff may revert, and the staff member; 403 for
+    everyone else (logged in or not), 404 when the edit is not one of that package's."""
+    user = staff_user(request)
+    record = history_for(_package(slug)).filter(pk=record_id).first()
+    if record is None:
+        raise Http404("No such edit of this package.")
+    return record, user

@@ -1,0 +1,107 @@
+"""The ad-hoc comparison /compare/<slug>,<slug>[,...]/."""
+
+import pytest
+
+from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
+from packagegrid.web.tests.factories import make_package, make_release, make_usage
+
+pytestmark = pytest.mark.django_db
+
+COMPARE_QUERIES = 1  # the packages with everything the rows show
+
+
+def test_it_shows_the_packages_side_by_side_in_the_order_given(client):
+    alpha = make_package(title="Alpha", slug="alpha", stars=1234, license="MIT")
+    bravo = make_package(title="Bravo", slug="bravo", archived=True, latest_version="2.0")
+    make_release(bravo, "2.0", days_ago=3)
+    make_usage(alpha, 2)
+    response = client.get("/compare/bravo,alpha/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Compare packages</h1>" in html
+    assert html.index(">Bravo</a>") < html.index(">Alpha</a>")
+    assert f'<a href="{alpha.get_absolute_url()}">Alpha</a>' in html
+    for row in ("Description", "Category", "Stars", "Forks", "Last commit", "Latest release"):
+        assert f'<th scope="row">{row}</th>' in html
+    assert '<th scope="row">License</th>' in html
+    assert '<th scope="row">Users</th>' in html
+    assert '<th scope="row">Commits, 52 weeks</th>' in html
+    assert "1,234" in html
+    assert "MIT" in html
+    assert '<span class="version">2.0</span>' in html
+    assert '<span class="badge badge-warn">archived</span>' in html
+    assert 'class="sparkline"' in html
+    assert "Not found" not in html
+
+
+def test_it_lists_unknown_slugs_as_not_found(client):
+    make_package(title="Alpha", slug="alpha")
+    html = client.get("/compare/alpha,nope,also-nope/").content.decode()
+    assert "<strong>Not found:</strong>" in html
+    assert "<code>nope</code>, <code>also-nope</code>" in html
+    assert ">Alpha</a>" in html
+
+
+def test_it_says_so_when_no_package_exists(client):
+    response = client.get("/compare/nope,nada/")
+    assert response.status_code == 200
+    assert "None of these packages exist." in response.content.decode()
+
+
+def test_it_ignores_repeats_spaces_and_empty_names(client):
+    make_package(title="Alpha", slug="alpha")
+    html = client.get("/compare/alpha,,%20alpha%20,/").content.decode()
+    assert html.count(">Alpha</a>") == 1
+    assert "1 package side by side" in html
+
+
+def test_it_refuses_more_than_the_limit_with_a_clear_message(client):
+    slugs = ",".join(f"p{n}" for n in range(COMPARE_MAX_PACKAGES + 1))
+    response = client.get(f"/compare/{slugs}/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"A comparison shows at most {COMPARE_MAX_PACKAGES} packages" in html
+    assert f"this address names {COMPARE_MAX_PACKAGES + 1}" in html
+    assert '<table class="comparison">' not in html
+
+
+def test_it_refuses_an_address_naming_no_package(client):
+    response = client.get("/compare/,,/")
+    assert response.status_code == 400
+    assert "Name the packages to compare" in response.content.decode()
+
+
+def test_it_escapes_titles_and_descriptions(client):
+    make_package(title="<i>T</i>", slug="t", description="<script>alert(1)</script>")
+    html = client.get("/compare/t,%3Cb%3E/").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;i&gt;T&lt;/i&gt;" in html
+    assert "<code>&lt;b&gt;</code>" in html
+
+
+def test_it_treats_a_nul_character_as_not_found(client):
+    response = client.get("/compare/a%00b/")
+    assert response.status_code == 200
+    assert "Not found:" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, COMPARE_MAX_PACKAGES])
+def test_it_takes_the_same_queries_for_2_or_25_packages(client, count, django_assert_num_queries):
+    packages = [make_package(slug=f"pkg-{n}") for n in range(count)]
+    for package in packages:
+        make_usage(package)
+        make_release(package, "1.0")
+    slugs = ",".join(package.slug for package in packages)
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = client.get(f"/compare/{slugs}/")
+    assert response.content.decode().count('<th scope="col">') == count
+
+
+def test_it_keeps_the_order_and_reports_missing_slugs_in_the_selector():
+    make_package(slug="b")
+    make_package(slug="a")
+    comparison = package_comparison(slugs=["a", "x", "b"])
+    assert [column.package.slug for column in comparison.columns] == ["a", "b"]
+    assert comparison.not_found == ["x"]
+    assert comparison.rows == []

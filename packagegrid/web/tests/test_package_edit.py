@@ -1,0 +1,189 @@
+"""The edit-package page."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from packagegrid.catalog.history import history_for
+from packagegrid.catalog.models import EditRecord
+from packagegrid.web.package_views import EDITS_PER_HOUR
+from packagegrid.web.tests.factories import make_category, make_package, make_user
+
+pytestmark = pytest.mark.django_db
+
+PAGE_QUERIES = 4  # session, user, the package, the categories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def alice():
+    return make_user("alice")
+
+
+@pytest.fixture
+def package():
+    return make_package(
+        title="Widgets", slug="widgets", repo_url="https://github.com/example/widgets"
+    )
+
+
+@pytest.fixture
+def logged_in(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def _url(package):
+    return f"/packages/{package.slug}/edit/"
+
+
+def _form(package, **overrides):
+    return {
+        "repo_url": package.repo_url,
+        "title": package.title,
+        "category": str(package.category_id),
+        "pypi_name": package.pypi_name,
+        "documentation_url": package.documentation_url or "",
+        "replaced_by": package.replaced_by.slug if package.replaced_by else "",
+        **overrides,
+    }
+
+
+def test_it_sends_anonymous_people_to_log_in(client, package):
+    response = client.get(_url(package))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/packages/widgets/edit/"
+    response = client.post(_url(package), _form(package, title="Changed"))
+    assert response.status_code == 302
+    package.refresh_from_db()
+    assert package.title == "Widgets"
+
+
+def test_it_shows_the_form_filled_in(logged_in, package, django_assert_num_queries):
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = logged_in.get(_url(package))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Edit Widgets</h1>" in html
+    assert 'name="title" value="Widgets"' in html
+    assert 'name="repo_url" value="https://github.com/example/widgets"' in html
+    assert 'name="pypi_name" value="widgets"' in html
+    assert f'<option value="{package.category_id}" selected>' in html
+    assert 'name="slug"' not in html  # the address stays
+
+
+def test_it_answers_404_for_an_unknown_package(logged_in):
+    assert logged_in.get("/packages/nothing/edit/").status_code == 404
+    assert logged_in.post("/packages/nothing/edit/", {"title": "x"}).status_code == 404
+
+
+def test_it_saves_changes_and_records_them(logged_in, alice, package):
+    category = make_category(title="Forms")
+    replacement = make_package(title="Widgets 2", slug="widgets-2")
+    response = logged_in.post(
+        _url(package),
+        _form(
+            package,
+            title="Widgets (old)",
+            category=str(category.pk),
+            pypi_name="https://pypi.org/project/Widgets-Old/",
+            documentation_url="https://widgets.readthedocs.io/",
+            replaced_by="widgets-2",
+        ),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/packages/p/widgets/"
+    package.refresh_from_db()
+    assert package.title == "Widgets (old)"
+    assert package.category == category
+    assert package.pypi_url == "https://pypi.org/project/Widgets-Old/"
+    assert package.replaced_by == replacement
+    assert package.last_modified_by == alice
+    record = history_for(package).get()
+    assert record.user == alice
+    assert record.changes["title"] == ["Widgets", "Widgets (old)"]
+    assert record.changes["replaced_by"] == [None, replacement.pk]
+    assert (
+        "Saved your changes to Widgets (old)."
+        in logged_in.get(response["Location"]).content.decode()
+    )
+
+
+def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
+    legacy = make_package(
+        slug="legacy",
+        repo_url="http://github.com/example/legacy/",
+        documentation_url=None,
+    )
+    legacy.pypi_url = "http://pypi.python.org/pypi/legacy"
+    legacy.save()
+    response = logged_in.post(_url(legacy), _form(legacy))
+    assert response.status_code == 302
+    legacy.refresh_from_db()
+    assert legacy.repo_url == "http://github.com/example/legacy/"
+    assert legacy.pypi_url == "http://pypi.python.org/pypi/legacy"
+    assert legacy.documentation_url is None
+    assert not EditRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"repo_url": "not a url"}, "This is not a repository URL"),
+        ({"repo_url": "git@github.com:example/taken.git"}, "already listed as “Taken”"),
+        ({"title": "x" * 101}, "Ensure this value has at most 100 characters (it has 101)."),
+        ({"title": ""}, "This field is required."),
+        ({"category": "999999"}, "Select a valid choice."),
+        ({"replaced_by": "nothing-here"}, "No package has the slug “nothing-here”."),
+        ({"replaced_by": "widgets"}, "A package cannot be replaced by itself."),
+        ({"documentation_url": "ftp://example.com/docs"}, "Enter an http or https URL."),
+    ],
+)
+def test_it_shows_form_errors_and_changes_nothing(logged_in, package, overrides, message):
+    make_package(title="Taken", repo_url="https://github.com/example/taken")
+    response = logged_in.post(_url(package), _form(package, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    package.refresh_from_db()
+    assert (package.title, package.repo_url) == ("Widgets", "https://github.com/example/widgets")
+    assert not EditRecord.objects.exists()
+
+
+def test_it_refuses_a_cycle_of_replacements(logged_in, package):
+    newer = make_package(slug="newer", replaced_by=package)
+    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    assert response.status_code == 200
+    assert "cannot be replaced by itself or by a package it replaces" in response.content.decode()
+    package.refresh_from_db()
+    assert package.replaced_by is None
+
+
+def test_it_needs_the_csrf_token(alice, package):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post(_url(package), _form(package, title="Changed")).status_code == 403
+    package.refresh_from_db()
+    assert package.title == "Widgets"
+
+
+def test_it_limits_how_many_edits_a_person_makes(logged_in, package):
+    for n in range(EDITS_PER_HOUR):
+        assert logged_in.post(_url(package), _form(package, title=f"T{n}")).status_code == 302
+    response = logged_in.post(_url(package), _form(package, title="One too many"))
+    assert response.status_code == 429
+    package.refresh_from_db()
+    assert package.title == f"T{EDITS_PER_HOUR - 1}"
+
+
+def test_it_lets_staff_edit_too(client, package):
+    staff = make_user("sam")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.post(_url(package), _form(package, title="By staff")).status_code == 302
+    package.refresh_from_db()
+    assert package.title == "By staff"
