@@ -187,3 +187,11 @@ def test_category_page_takes_a_constant_number_of_queries(client, django_assert_
         make_package(category=category)
     with django_assert_num_queries(CATEGORY_QUERIES):
         assert client.get("/categories/apps/").status_code == 200
+
+
+def test_it_updates_results_in_place_with_shareable_urls(client):
+    page = client.get("/packages/").content.decode()
+    assert 'hx-boost="true"' in page
+    assert 'hx-select="#package-results"' in page
+    assert 'hx-push-url="true"' in page
+    assert 'id="package-results"' in page

@@ -40,3 +40,18 @@ def test_it_switches_to_dark_mode_and_remembers_it(page: Page, live_server: obje
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background != "rgb(255, 255, 255)"
     screenshot(page, "home-dark")
+
+
+def test_the_package_list_filters_in_place_with_a_shareable_url(
+    page: Page, live_server: object
+) -> None:
+    make_package(title="django-axes", slug="django-axes")
+    make_package(title="django-filter", slug="django-filter")
+    page.goto(f"{live_server}/packages/")
+    page.evaluate("window.__notReloaded = true")
+    page.get_by_label("Name contains").fill("axes")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(f"{live_server}/packages/?q=axes&category=&sort=stars")
+    expect(page.locator("#package-results")).to_contain_text("django-axes")
+    expect(page.locator("#package-results")).not_to_contain_text("django-filter")
+    assert page.evaluate("window.__notReloaded") is True
