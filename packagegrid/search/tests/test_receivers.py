@@ -127,3 +127,28 @@ def test_it_follows_a_category_rename() -> None:
     document = _document(package)
     assert document.category == "Gadgets"
     assert "category=widgets\tGadgets" in document.facets.split("\n")
+
+
+def test_it_finds_what_the_editing_services_write() -> None:
+    from packagegrid.catalog.services import package_create, package_update
+    from packagegrid.grids.services import grid_add_package, grid_create, grid_update
+    from packagegrid.web.tests.factories import make_user
+
+    user = make_user()
+    package = package_create(
+        repo_url="https://github.com/example/django-zebra",
+        title="django-zebra",
+        slug="django-zebra",
+        category=make_category(),
+        pypi_url="",
+        documentation_url="",
+        created_by=user,
+    )
+    assert _slugs("zebra") == ["django-zebra"]
+    package_update(package=package, user=user, title="django-okapi")
+    assert _slugs("okapi") == ["django-zebra"]
+    grid = grid_create(title="Stripes", slug="stripes", description="", user=user)
+    grid_add_package(grid=grid, package=package, user=user)
+    grid_update(grid=grid, title="Spots", slug="spots", description="", user=user)
+    assert _slugs("spots") == ["spots", "django-zebra"]
+    assert "grid=spots\tSpots" in _document(package).facets.split("\n")

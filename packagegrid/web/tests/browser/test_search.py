@@ -73,12 +73,15 @@ def test_search_with_type_ahead_and_open_a_result(
 def test_search_with_a_click_on_a_suggestion(
     page: Page, live_server: object, catalogue: None
 ) -> None:
+    page.emulate_media(color_scheme="dark")
     page.goto(f"{live_server}/")
     box = page.locator("#header-q")
     box.click()
     box.press_sequentially("sessio", delay=40)
     option = page.get_by_role("option", name="Grid Sessions and logins")
     expect(option).to_be_visible()
+    option.hover()
+    screenshot(page, "search-type-ahead-dark")
     option.click()
     expect(page).to_have_url(f"{live_server}/grids/g/sessions/")
 
