@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from werkzeug import Request, Response
 
 from packagegrid.fetchers.bitbucket import bitbucket_repo_fetch
 from packagegrid.fetchers.http import HttpClient
+from packagegrid.fetchers.tests.support import drain, quick_client
 from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted, RepoFetch, RepoInfo
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -40,21 +40,6 @@ def _body(api: HTTPServer, name: str) -> str:
 
 def _json(api: HTTPServer, name: str) -> Any:
     return json.loads(_body(api, name))
-
-
-def _client(sleeps: list[float] | None = None) -> HttpClient:
-    return HttpClient(retries=2, backoff=0.01, sleep=(sleeps if sleeps is not None else []).append)
-
-
-def _drain(api: HTTPServer, released: threading.Event, *, requests: int) -> None:
-    """Let the one-at-a-time test server answer the abandoned attempts before the next test.
-
-    Otherwise they reach it after this test's handlers are gone and fail the next test.
-    """
-    released.set()
-    deadline = time.monotonic() + 5
-    while len(api.log) < requests and time.monotonic() < deadline:
-        time.sleep(0.01)
 
 
 def _serve_info(api: HTTPServer) -> None:
@@ -94,7 +79,7 @@ def test_it_reads_the_repository_its_counts_and_its_commits(api: HTTPServer) -> 
     _serve_info(api)
     _serve_commits(api)
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     repo = _json(api, "repository.json")
@@ -138,7 +123,7 @@ def test_it_follows_next_links_over_three_pages(api: HTTPServer) -> None:
         _body(api, "commits_page3.json")
     )
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     weekly = [0] * 52
@@ -156,7 +141,7 @@ def test_it_reads_at_most_ten_pages_of_commits(api: HTTPServer) -> None:
     endless["next"] = api.url_for(COMMITS) + "?pagelen=100&page=again"
     api.expect_request(COMMITS).respond_with_json(endless)
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     assert fetch.requests == 3 + 10
@@ -168,7 +153,7 @@ def test_it_refuses_a_next_link_to_another_site(api: HTTPServer) -> None:
     page = _json(api, "commits_page1.json")
     page["next"] = "https://elsewhere.example/2.0/repositories/x/y/commits?page=2"
     api.expect_request(COMMITS).respond_with_json(page)
-    with _client() as client, pytest.raises(FetchFailed, match="elsewhere") as caught:
+    with quick_client() as client, pytest.raises(FetchFailed, match="elsewhere") as caught:
         _fetch(client)
     assert caught.value.reason == "malformed"
 
@@ -185,7 +170,7 @@ def test_it_sends_stored_etags_and_reports_304_as_nothing_new(api: HTTPServer) -
             path, query_string=query, headers={"If-None-Match": etag}
         ).respond_with_data("", status=304, headers={"ETag": etag})
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client, etags)
 
     assert fetch == RepoFetch(etags=etags, requests=4, not_modified=4)
@@ -208,7 +193,7 @@ def test_it_asks_again_for_unchanged_parts_when_another_changed(api: HTTPServer)
     )
     _serve_info(api)  # the unconditional requests for the repository and its forks
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client, etags)
 
     assert fetch.info is not None
@@ -226,7 +211,7 @@ def test_it_reports_a_deleted_repository_as_not_found(api: HTTPServer) -> None:
         },
         status=404,
     )
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "not_found",
@@ -241,7 +226,7 @@ def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
     _serve_commits(api)
     sleeps: list[float] = []
 
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         fetch = _fetch(client)
         attempts = client.requests_made
 
@@ -256,7 +241,7 @@ def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
         headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Resource": "api-repository"},
     )
     sleeps: list[float] = []
-    with _client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
+    with quick_client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "rate_limited",
@@ -271,7 +256,7 @@ def test_it_reports_malformed_json_as_transient(api: HTTPServer) -> None:
         "<html><body>Bitbucket is down for maintenance</body></html>",
         content_type="text/html",
     )
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "malformed",
@@ -291,11 +276,11 @@ def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Setti
 
     api.expect_request(REPO).respond_with_handler(slow)
     sleeps: list[float] = []
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         with pytest.raises(FetchFailed) as caught:
             _fetch(client)
         attempts = client.requests_made
-    _drain(api, released, requests=3)
+    drain(api, released, requests=3)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "timeout",
         False,

@@ -3,7 +3,6 @@
 import copy
 import json
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from werkzeug import Request, Response
 
 from packagegrid.fetchers.codeberg import codeberg_repo_fetch
 from packagegrid.fetchers.http import HttpClient
+from packagegrid.fetchers.tests.support import drain, quick_client
 from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted, RepoFetch, RepoInfo
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -43,21 +43,6 @@ def _json(name: str) -> Any:
     return json.loads(_body(name))
 
 
-def _client(sleeps: list[float] | None = None) -> HttpClient:
-    return HttpClient(retries=2, backoff=0.01, sleep=(sleeps if sleeps is not None else []).append)
-
-
-def _drain(api: HTTPServer, released: threading.Event, *, requests: int) -> None:
-    """Let the one-at-a-time test server answer the abandoned attempts before the next test.
-
-    Otherwise they reach it after this test's handlers are gone and fail the next test.
-    """
-    released.set()
-    deadline = time.monotonic() + 5
-    while len(api.log) < requests and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
 def _serve_repo(api: HTTPServer) -> None:
     api.expect_request(REPO).respond_with_data(
         _body("repository.json"), content_type="application/json", headers={"ETag": '"r1"'}
@@ -82,7 +67,7 @@ def test_it_reads_the_repository_and_its_commits(api: HTTPServer) -> None:
     _serve_repo(api)
     _serve_commits(api)
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     repo = _json("repository.json")
@@ -120,7 +105,7 @@ def test_it_reads_no_licence_from_a_forge_that_does_not_report_one(api: HTTPServ
     del repo["licenses"]
     api.expect_request(REPO).respond_with_json(repo)
     _serve_commits(api)
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
     assert fetch.info is not None and fetch.info.license == ""
 
@@ -142,7 +127,7 @@ def test_it_reads_pages_until_x_has_more_says_no(api: HTTPServer) -> None:
             COMMITS, query_string=COMMITS_QUERY | {"page": str(page)}
         ).respond_with_json(commits, headers={"X-HasMore": "true" if page < 3 else "false"})
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     # One commit a day for 150 days: 21 full weeks, then 3 days.
@@ -160,7 +145,7 @@ def test_it_reads_the_latest_commit_when_none_is_recent(api: HTTPServer) -> None
         _body("commits_latest.json")
     )
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     assert fetch.commits_over_52 == [0] * 52
@@ -178,7 +163,7 @@ def test_it_sends_stored_etags_and_reports_304_as_nothing_new(api: HTTPServer) -
         COMMITS, query_string=COMMITS_QUERY, headers={"If-None-Match": '"c1"'}
     ).respond_with_data("", status=304, headers={"ETag": '"c1"'})
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client, etags)
 
     assert fetch == RepoFetch(etags=etags, requests=2, not_modified=2)
@@ -192,7 +177,7 @@ def test_it_reports_a_renamed_repository_as_moved(api: HTTPServer) -> None:
     }
     api.expect_request(REPO).respond_with_json(repo)
     _serve_commits(api)
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
     assert fetch.moved_to == "https://codeberg.org/jazz/django-samples"
 
@@ -202,7 +187,7 @@ def test_it_reports_a_deleted_repository_as_not_found(api: HTTPServer) -> None:
         {"errors": ["user redirect does not exist [name: jazz]"], "message": "GetUserByName"},
         status=404,
     )
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "not_found",
@@ -217,7 +202,7 @@ def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
     _serve_commits(api)
     sleeps: list[float] = []
 
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         fetch = _fetch(client)
         attempts = client.requests_made
 
@@ -231,7 +216,7 @@ def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
         status=403,
         headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "600"},
     )
-    with _client() as client, pytest.raises(RateLimitExhausted) as caught:
+    with quick_client() as client, pytest.raises(RateLimitExhausted) as caught:
         _fetch(client)
     # A small reset value is seconds from now.
     assert caught.value.retry_at == NOW + timedelta(minutes=10)
@@ -244,7 +229,7 @@ def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
 
 def test_it_reports_a_plain_403_as_a_permanent_client_error(api: HTTPServer) -> None:
     api.expect_request(REPO).respond_with_json({"message": "Forbidden"}, status=403)
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert not isinstance(caught.value, RateLimitExhausted)
     assert (caught.value.reason, caught.value.permanent) == ("client_error", True)
@@ -253,7 +238,7 @@ def test_it_reports_a_plain_403_as_a_permanent_client_error(api: HTTPServer) -> 
 def test_it_reports_malformed_json_as_transient(api: HTTPServer) -> None:
     _serve_repo(api)
     api.expect_request(COMMITS).respond_with_data('[{"sha": "abc"', content_type="application/json")
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "malformed",
@@ -273,11 +258,11 @@ def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Setti
 
     api.expect_request(REPO).respond_with_handler(slow)
     sleeps: list[float] = []
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         with pytest.raises(FetchFailed) as caught:
             _fetch(client)
         attempts = client.requests_made
-    _drain(api, released, requests=3)
+    drain(api, released, requests=3)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "timeout",
         False,

@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from werkzeug import Request, Response
 
 from packagegrid.fetchers.gitlab import gitlab_repo_fetch
 from packagegrid.fetchers.http import HttpClient
+from packagegrid.fetchers.tests.support import drain, quick_client
 from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted, RepoFetch, RepoInfo
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -53,21 +53,6 @@ COMMITS_URL = "/repository/commits?since=2025-03-03T00%3A00%3A00Z&per_page=100"
 CONTRIBUTORS_URL = "/repository/contributors?order_by=commits&sort=desc&per_page=100"
 
 
-def _client(sleeps: list[float] | None = None) -> HttpClient:
-    return HttpClient(retries=2, backoff=0.01, sleep=(sleeps if sleeps is not None else []).append)
-
-
-def _drain(api: HTTPServer, released: threading.Event, *, requests: int) -> None:
-    """Let the one-at-a-time test server answer the abandoned attempts before the next test.
-
-    Otherwise they reach it after this test's handlers are gone and fail the next test.
-    """
-    released.set()
-    deadline = time.monotonic() + 5
-    while len(api.log) < requests and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
 def _serve_project(api: HTTPServer, name: str = "project.json", **headers: str) -> None:
     api.expect_request(PROJECT, query_string={"license": "true"}).respond_with_data(
         _body(name), content_type="application/json", headers=headers
@@ -105,7 +90,7 @@ def test_it_reads_the_project_its_commits_and_its_contributors(
         CONTRIBUTORS, query_string=CONTRIBUTORS_QUERY, headers=token
     ).respond_with_data(_body("contributors.json"), headers={"ETag": 'W/"u1"'})
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     project = _json("project.json")
@@ -149,7 +134,7 @@ def test_it_sends_no_token_header_without_a_token(api: HTTPServer) -> None:
     _serve_project(api)
     _serve_commits(api)
     _serve_contributors(api)
-    with _client() as client:
+    with quick_client() as client:
         _fetch(client)
     assert all("PRIVATE-TOKEN" not in request.headers for request, _ in api.log)
 
@@ -175,7 +160,7 @@ def test_it_follows_three_pages_of_commits_and_contributors(api: HTTPServer) -> 
         _body("contributors_page3.json")
     )
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     weekly = [0] * 52
@@ -204,7 +189,7 @@ def test_it_sends_stored_etags_and_reports_304_as_nothing_new(api: HTTPServer) -
             path, query_string=query, headers={"If-None-Match": etag}
         ).respond_with_data("", status=304, headers={"ETag": etag})
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client, etags)
 
     assert fetch == RepoFetch(etags=etags, requests=3, not_modified=3)
@@ -219,7 +204,7 @@ def test_it_reads_the_latest_commit_when_none_is_recent(api: HTTPServer) -> None
     )
     _serve_contributors(api)
 
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
 
     assert fetch.commits_over_52 == [0] * 52
@@ -235,14 +220,14 @@ def test_it_reports_a_renamed_project_as_moved(api: HTTPServer) -> None:
     api.expect_request(PROJECT, query_string={"license": "true"}).respond_with_json(project)
     _serve_commits(api)
     _serve_contributors(api)
-    with _client() as client:
+    with quick_client() as client:
         fetch = _fetch(client)
     assert fetch.moved_to == "https://gitlab.com/jazz-collective/django/django-samples"
 
 
 def test_it_reports_a_deleted_project_as_not_found(api: HTTPServer) -> None:
     api.expect_request(PROJECT).respond_with_json({"message": "404 Project Not Found"}, status=404)
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "not_found",
@@ -253,7 +238,7 @@ def test_it_reports_a_deleted_project_as_not_found(api: HTTPServer) -> None:
 
 def test_it_reports_other_client_errors_as_permanent(api: HTTPServer) -> None:
     api.expect_request(PROJECT).respond_with_json({"message": "401 Unauthorized"}, status=401)
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent) == ("client_error", True)
 
@@ -265,7 +250,7 @@ def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
     _serve_contributors(api)
     sleeps: list[float] = []
 
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         fetch = _fetch(client)
         attempts = client.requests_made
 
@@ -280,7 +265,7 @@ def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
         status=403,
         headers={"RateLimit-Remaining": "0", "RateLimit-Reset": "1772456400"},
     )
-    with _client() as client, pytest.raises(RateLimitExhausted) as caught:
+    with quick_client() as client, pytest.raises(RateLimitExhausted) as caught:
         _fetch(client)
     assert caught.value.retry_at == datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
@@ -297,7 +282,7 @@ def test_it_stops_when_429_outlasts_the_retries(api: HTTPServer) -> None:
         headers={"RateLimit-Remaining": "0", "Retry-After": "30"},
     )
     sleeps: list[float] = []
-    with _client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
+    with quick_client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
         _fetch(client)
     assert sleeps == [30.0, 30.0]
     assert caught.value.reason == "rate_limited"
@@ -307,7 +292,7 @@ def test_it_reports_malformed_json_as_transient(api: HTTPServer) -> None:
     api.expect_request(PROJECT).respond_with_data(
         '{"id": 48213377, "star_count": ', content_type="application/json"
     )
-    with _client() as client, pytest.raises(FetchFailed) as caught:
+    with quick_client() as client, pytest.raises(FetchFailed) as caught:
         _fetch(client)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "malformed",
@@ -321,7 +306,7 @@ def test_it_reports_an_unexpected_shape_as_malformed(api: HTTPServer) -> None:
     project["star_count"] = "many"
     api.expect_request(PROJECT).respond_with_json(project)
     with (
-        _client() as client,
+        quick_client() as client,
         pytest.raises(FetchFailed, match="star_count: Input should be a valid integer") as caught,
     ):
         _fetch(client)
@@ -339,11 +324,11 @@ def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Setti
 
     api.expect_request(PROJECT).respond_with_handler(slow)
     sleeps: list[float] = []
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         with pytest.raises(FetchFailed) as caught:
             _fetch(client)
         attempts = client.requests_made
-    _drain(api, released, requests=3)
+    drain(api, released, requests=3)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "timeout",
         False,

@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,8 @@ from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.pypi import pypi_project_fetch
+from packagegrid.fetchers.tests.support import drain, quick_client
 from packagegrid.fetchers.types import (
     FetchFailed,
     PyPIFetch,
@@ -41,23 +40,8 @@ def _json(name: str) -> Any:
     return json.loads(_body(name))
 
 
-def _client(sleeps: list[float] | None = None) -> HttpClient:
-    return HttpClient(retries=2, backoff=0.01, sleep=(sleeps if sleeps is not None else []).append)
-
-
-def _drain(api: HTTPServer, released: threading.Event, *, requests: int) -> None:
-    """Let the one-at-a-time test server answer the abandoned attempts before the next test.
-
-    Otherwise they reach it after this test's handlers are gone and fail the next test.
-    """
-    released.set()
-    deadline = time.monotonic() + 5
-    while len(api.log) < requests and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
 def _fetch(name: str, etags: dict[str, str] | None = None) -> PyPIFetch:
-    with _client() as client:
+    with quick_client() as client:
         return pypi_project_fetch(client, name=name, etags=etags or {})
 
 
@@ -280,7 +264,7 @@ def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
     api.expect_request(SAMPLE).respond_with_data(_body("django-sample.json"))
     sleeps: list[float] = []
 
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         fetch = pypi_project_fetch(client, name="django-sample", etags={})
         attempts = client.requests_made
 
@@ -293,7 +277,7 @@ def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
         "Too Many Requests", status=429, headers={"Retry-After": "5"}
     )
     sleeps: list[float] = []
-    with _client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
+    with quick_client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
         pypi_project_fetch(client, name="django-sample", etags={})
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "rate_limited",
@@ -327,11 +311,11 @@ def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Setti
 
     api.expect_request(SAMPLE).respond_with_handler(slow)
     sleeps: list[float] = []
-    with _client(sleeps) as client:
+    with quick_client(sleeps) as client:
         with pytest.raises(FetchFailed) as caught:
             pypi_project_fetch(client, name="django-sample", etags={})
         attempts = client.requests_made
-    _drain(api, released, requests=3)
+    drain(api, released, requests=3)
     assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
         "timeout",
         False,

@@ -1,0 +1,23 @@
+"""Helpers shared by the API client tests that run against pytest-httpserver."""
+
+import threading
+import time
+
+from pytest_httpserver import HTTPServer
+
+from packagegrid.fetchers.http import HttpClient
+
+
+def quick_client(sleeps: list[float] | None = None) -> HttpClient:
+    return HttpClient(retries=2, backoff=0.01, sleep=(sleeps if sleeps is not None else []).append)
+
+
+def drain(api: HTTPServer, released: threading.Event, *, requests: int) -> None:
+    """Let the one-at-a-time test server answer the abandoned attempts before the next test.
+
+    Otherwise they reach it after this test's handlers are gone and fail the next test.
+    """
+    released.set()
+    deadline = time.monotonic() + 5
+    while len(api.log) < requests and time.monotonic() < deadline:
+        time.sleep(0.01)
