@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,6 +13,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, OrderBy, Q, QuerySet, Subquery
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from packagegrid.catalog.community import favorite_count_subquery, viewer_annotations
@@ -89,6 +91,37 @@ class PackagePage:
     grids: list[Grid]
     # Sources whose last fetch failed or that need review, for the "data problems" notice.
     fetch_problems: list[FetchState]
+
+    @property
+    def fetched(self) -> bool:
+        """True once any data about the package was fetched or imported. Before that its
+        numbers are unknown, not zero."""
+        return (
+            self.package.last_fetched is not None
+            or self.repo is not None
+            or self.pypi is not None
+        )
+
+    @property
+    def awaiting_first_fetch(self) -> bool:
+        """True while the page should poll for the first fetch: nothing fetched yet, no
+        fetch has failed, and the package is new enough for its first fetch to be on its
+        way (a package whose fetch never came is not polled for ever)."""
+        recent = timezone.now() - self.package.created < FIRST_FETCH_WAIT
+        return not self.fetched and not self.fetch_problems and recent
+
+    @property
+    def latest_version(self) -> str:
+        """The newest release that is not yanked, from the recorded releases; PyPI's own
+        "latest" when no release is recorded (an imported record knows only that one)."""
+        for release in self.releases:
+            if not release.yanked:
+                return release.version
+        return (self.pypi.latest_version or "") if self.pypi else ""
+
+
+# How long a new package's page waits (polling) for its first fetch to land.
+FIRST_FETCH_WAIT = timedelta(hours=1)
 
 
 def home_page() -> HomePage:

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from packagegrid.catalog.models import PyPIData, RepoData
+from packagegrid.fetchers.models import FetchState
 from packagegrid.web.tests.factories import (
     add_to_grid,
     make_grid,
@@ -93,9 +94,27 @@ def test_it_lists_releases_newest_first_and_marks_yanked(client):
 
 
 def test_it_says_so_when_there_are_no_releases(client):
-    package = make_package()
+    package = make_package(latest_version=None)
     html = client.get(package.get_absolute_url()).content.decode()
     assert "No releases recorded." in html
+
+
+def test_it_does_not_contradict_itself_when_only_the_latest_version_is_known(client):
+    """An imported record knows PyPI's latest version but no release history: the page
+    says so instead of "Latest version 3.2.3" beside "No releases recorded"."""
+    package = make_package(latest_version="3.2.3")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "No releases recorded." not in html
+    assert "Only the latest version" in html
+    assert '<dt>Latest version</dt><dd><span class="version">3.2.3</span>' in html
+
+
+def test_the_latest_version_fact_agrees_with_the_release_list(client):
+    package = make_package(latest_version="0.9")
+    make_release(package, "1.0", days_ago=30)
+    make_release(package, "1.1", days_ago=1, yanked=True)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert '<dt>Latest version</dt><dd><span class="version">1.0</span>' in html
 
 
 def test_it_falls_back_to_the_pypi_license(client):
@@ -136,6 +155,33 @@ def test_it_shows_a_package_that_was_never_fetched(client):
     html = response.content.decode()
     assert "No commit data" in html
     assert '<dt>Data fetched</dt><dd><span class="muted">Never</span>' in html
+    # Unknown numbers are not shown as zeros.
+    assert '<dt>Stars</dt><dd class="muted">Not fetched yet</dd>' in html
+    assert '<dt>Forks</dt><dd class="muted">Not fetched yet</dd>' in html
+    assert "<dt>Stars</dt><dd>0</dd>" not in html
+
+
+def test_a_new_package_polls_until_its_first_fetch_lands(client):
+    package = make_package(fetched=False)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 5s"' in html
+    assert f'hx-get="{package.get_absolute_url()}"' in html
+    assert 'hx-select="#package-body"' in html
+
+    RepoData.objects.create(package=package, stars=7)
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 5s"' not in html
+    assert "<dt>Stars</dt><dd>7</dd>" in html
+
+
+def test_it_stops_polling_for_a_fetch_that_failed_or_never_came(client):
+    failed = make_package(fetched=False)
+    FetchState.objects.create(package=failed, source="github", error_count=1, last_error="boom")
+    old = make_package(fetched=False, created=timezone.now() - timedelta(days=2))
+    for package in (failed, old):
+        html = client.get(package.get_absolute_url()).content.decode()
+        assert 'id="package-body"' in html
+        assert 'hx-trigger="every 5s"' not in html
 
 
 def test_it_is_404_for_an_unknown_slug(client):
