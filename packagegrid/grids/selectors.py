@@ -130,19 +130,31 @@ COMPARE_MAX_PACKAGES = 25
 
 
 @dataclass(frozen=True, slots=True)
+class SharedGridRows:
+    """The features of one grid that holds at least two of the compared packages."""
+
+    grid: Grid
+    rows: list[ComparisonRow]  # cells per column; "" where the package is not in the grid
+
+
+@dataclass(frozen=True, slots=True)
 class PackageComparison:
-    """An ad-hoc comparison of named packages: the grid table's standard rows, no features."""
+    """An ad-hoc comparison of named packages: the grid table's standard rows, then the
+    feature rows of the grids they share."""
 
     columns: list[ComparisonColumn]  # in the order the slugs were given
-    rows: list[ComparisonRow]  # always empty: only grids have features
+    shared_grids: list[SharedGridRows]  # by grid title
     not_found: list[str]  # slugs no package has, in the order given
 
 
 def package_comparison(*, slugs: list[str]) -> PackageComparison:
-    """The packages named by `slugs` side by side, in one query (none for no slugs).
+    """The packages named by `slugs` side by side: one query, plus one for their grids when
+    two or more were found, plus two when they share a grid (its features and cells).
 
     Slugs match exactly, as in a package's address. The caller caps the number of slugs
-    (COMPARE_MAX_PACKAGES); duplicates should be removed first.
+    (COMPARE_MAX_PACKAGES); duplicates should be removed first. A grid is shared when it
+    holds two or more of the packages; its features become rows, each cell the package's
+    text in that grid.
     """
     # PostgreSQL rejects NUL in text parameters; no slug contains one.
     wanted = [slug for slug in slugs if "\x00" not in slug]
@@ -151,11 +163,44 @@ def package_comparison(*, slugs: list[str]) -> PackageComparison:
         if wanted
         else {}
     )
+    packages = [found[slug] for slug in slugs if slug in found]
     return PackageComparison(
-        columns=[comparison_column(found[slug]) for slug in slugs if slug in found],
-        rows=[],
+        columns=[comparison_column(package) for package in packages],
+        shared_grids=_shared_grid_rows(packages) if len(packages) > 1 else [],
         not_found=[slug for slug in slugs if slug not in found],
     )
+
+
+def _shared_grid_rows(packages: list[Package]) -> list[SharedGridRows]:
+    """The feature rows of every grid holding two or more of `packages` (one query, three
+    when there is such a grid)."""
+    ids = [package.pk for package in packages]
+    members: dict[int, set[int]] = {}
+    for grid_id, package_id in GridPackage.objects.filter(package_id__in=ids).values_list(
+        "grid_id", "package_id"
+    ):
+        members.setdefault(grid_id, set()).add(package_id)
+    shared = [grid_id for grid_id, held in members.items() if len(held) > 1]
+    if not shared:
+        return []
+    features = list(
+        Feature.objects.filter(grid_id__in=shared)
+        .select_related("grid")
+        .only("id", "title", "description", "grid__id", "grid__title", "grid__slug")
+        .order_by("grid__title", "grid_id", "id")
+    )
+    texts = {
+        (package_id, feature_id): text
+        for package_id, feature_id, text in Element.objects.filter(
+            feature_id__in=[feature.pk for feature in features], grid_package__package_id__in=ids
+        ).values_list("grid_package__package_id", "feature_id", "text")
+    }
+    by_grid: dict[int, SharedGridRows] = {}
+    for feature in features:
+        group = by_grid.setdefault(feature.grid_id, SharedGridRows(grid=feature.grid, rows=[]))
+        cells = [texts.get((package_id, feature.pk), "") for package_id in ids]
+        group.rows.append(ComparisonRow(feature=feature, cells=cells))
+    return list(by_grid.values())
 
 
 PACKAGE_CANDIDATES_LIMIT = 10

@@ -258,12 +258,16 @@ def _item(document: SearchDocument) -> SearchItem:
     )
 
 
-def search_items(*, query: str, limit: int = API_LIMIT, names: bool = False) -> list[SearchItem]:
+def search_items(
+    *, query: str, limit: int = API_LIMIT, names: bool = False, any_term: bool = False
+) -> list[SearchItem]:
     """The `limit` best packages and grids for `query`, best first.
 
     One query when some record has every word of the query. Otherwise typo candidates
     are looked up (one more query) and, for several words, records with any word (one
-    more). With `names`, only names and titles are searched (the type-ahead). Returns []
+    more). With `names`, only names and titles are searched (the type-ahead). With
+    `any_term`, records with any word of the query rank from the start, as for "more
+    like this" (a description used as the query). Returns []
     for a query without letters or digits; never raises on odd input (punctuation, FTS
     syntax, control characters, 10,000 characters).
     """
@@ -277,7 +281,7 @@ def search_items(*, query: str, limit: int = API_LIMIT, names: bool = False) -> 
         )
         return list(SearchDocument.objects.raw(sql, params))
 
-    documents = ranked(any_term=False)
+    documents = ranked(any_term=any_term)
     if not documents:
         if len(parsed.terms) > 1 and not names:
             documents = ranked(any_term=True)

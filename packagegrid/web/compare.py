@@ -1,9 +1,14 @@
-"""The ad-hoc comparison `/compare/<slug>,<slug>[,...]/`: any packages side by side."""
+"""The ad-hoc comparison `/compare/<slug>,<slug>[,...]/`: any packages side by side.
+
+`/compare/` itself is where the compare tray's form goes: `?p=<slug>&p=<slug>` redirects to
+the comparison's address, so it works without JavaScript too.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
@@ -15,8 +20,20 @@ def _parse_slugs(text: str) -> list[str]:
 
 
 @require_safe
+def compare_picked(request: HttpRequest) -> HttpResponse:
+    """`?p=a&p=b` (the ticked "compare" boxes) redirects to `/compare/a,b/`; with none
+    ticked, the page explains how to pick packages."""
+    # A slug holds no slash: a value with one names no package and cannot go in the path.
+    picked = [slug for slug in _parse_slugs(",".join(request.GET.getlist("p"))) if "/" not in slug]
+    if picked:
+        return HttpResponseRedirect(reverse("compare", args=[",".join(picked)]))
+    return render(request, "web/compare.html", {"limit": COMPARE_MAX_PACKAGES, "picking": True})
+
+
+@require_safe
 def compare(request: HttpRequest, slugs: str) -> HttpResponse:
-    """The packages named in the URL, in that order; 400 for none or too many."""
+    """The packages named in the URL, in that order; 400 for none or too many, 404 when
+    none of them exists."""
     wanted = _parse_slugs(slugs)
     if not wanted or len(wanted) > COMPARE_MAX_PACKAGES:
         error = (
@@ -27,5 +44,6 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
         )
         context = {"error": error, "limit": COMPARE_MAX_PACKAGES}
         return render(request, "web/compare.html", context, status=400)
-    context = {"comparison": package_comparison(slugs=wanted), "limit": COMPARE_MAX_PACKAGES}
-    return render(request, "web/compare.html", context)
+    comparison = package_comparison(slugs=wanted)
+    context = {"comparison": comparison, "limit": COMPARE_MAX_PACKAGES}
+    return render(request, "web/compare.html", context, status=200 if comparison.columns else 404)

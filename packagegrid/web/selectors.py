@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, OrderBy, Q, QuerySet, Subquery
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -22,6 +24,7 @@ from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+from packagegrid.search.selectors import search_items
 
 # Longest text filter we pass to the database; longer input is cut, never an error.
 MAX_FILTER_LENGTH = 200
@@ -78,6 +81,16 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
+class SimilarPackage:
+    """A package like the one shown, and why it was picked."""
+
+    title: str
+    slug: str
+    url: str
+    reason: str  # "In 2 of the same grids", "Similar description"
+
+
+@dataclass(frozen=True, slots=True)
 class PackagePage:
     package: Package  # annotated with `usage`, with category and fetched data joined
     repo: RepoData | None  # None when never fetched
@@ -91,15 +104,14 @@ class PackagePage:
     grids: list[Grid]
     # Sources whose last fetch failed or that need review, for the "data problems" notice.
     fetch_problems: list[FetchState]
+    similar: list[SimilarPackage]
 
     @property
     def fetched(self) -> bool:
         """True once any data about the package was fetched or imported. Before that its
         numbers are unknown, not zero."""
         return (
-            self.package.last_fetched is not None
-            or self.repo is not None
-            or self.pypi is not None
+            self.package.last_fetched is not None or self.repo is not None or self.pypi is not None
         )
 
     @property
@@ -249,11 +261,12 @@ def package_page(
     )
     repo = getattr(package, "repo_data", None)
     pypi = getattr(package, "pypi_data", None)
+    description = (repo.description if repo else "") or (pypi.summary if pypi else "")
     return PackagePage(
         package=package,
         repo=repo,
         pypi=pypi,
-        description=(repo.description if repo else "") or (pypi.summary if pypi else ""),
+        description=description,
         links=_package_links(package),
         license=(repo.license if repo else "") or (pypi.license if pypi else ""),
         participants=_participants(package, repo.participants if repo else []),
@@ -261,7 +274,61 @@ def package_page(
         more_releases=len(releases) > PACKAGE_RELEASES_SHOWN,
         grids=grids,
         fetch_problems=problems,
+        similar=similar_packages(package=package, grids=grids, description=description),
     )
+
+
+SIMILAR_PACKAGES_SHOWN = 6
+
+
+def similar_packages(
+    *,
+    package: Package,
+    grids: Sequence[Grid],
+    description: str,
+    limit: int = SIMILAR_PACKAGES_SHOWN,
+) -> list[SimilarPackage]:
+    """Up to `limit` packages like `package`: first those sharing the most of its `grids`
+    (people put them side by side), then the best search matches for its description or,
+    without one, its title. One query for the grids (none outside grids), plus the search's
+    own (one to three) when the grids leave room."""
+    found: list[SimilarPackage] = []
+    if grids:
+        grid_ids = [grid.pk for grid in grids]
+        neighbours = (
+            Package.objects.filter(grid_packages__grid_id__in=grid_ids)
+            .exclude(pk=package.pk)
+            .annotate(shared=Count("grid_packages", filter=Q(grid_packages__grid_id__in=grid_ids)))
+            .order_by("-shared", F("repo_data__stars").desc(nulls_last=True), "title", "id")
+            .values_list("title", "slug", "shared")[:limit]
+        )
+        found = [
+            SimilarPackage(
+                title=title,
+                slug=slug,
+                url=reverse("package", args=[slug]),
+                reason=f"In {shared} of the same grid{pluralize(shared)}",
+            )
+            for title, slug, shared in neighbours
+        ]
+    if len(found) < limit:
+        taken = {package.slug, *(similar.slug for similar in found)}
+        for item in search_items(
+            query=description or package.title, limit=limit * 2, any_term=True
+        ):
+            if len(found) == limit:
+                break
+            if item.item_type == "package" and item.slug not in taken:
+                taken.add(item.slug)
+                found.append(
+                    SimilarPackage(
+                        title=item.title,
+                        slug=item.slug,
+                        url=item.absolute_url,
+                        reason="Similar description" if description else "Similar name",
+                    )
+                )
+    return found
 
 
 def is_web_url(url: str) -> bool:

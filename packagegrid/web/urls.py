@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("health/", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Adding and editing packages; /packages/add/ and /packages/<slug>/edit/ are
     # djangopackages.org's paths.
     path("packages/add/", package_views.package_add, name="package-add"),
@@ -67,6 +68,7 @@ urlpatterns = [
         package_views.package_revert,
         name="package-revert",
     ),
+    path("compare/", compare.compare_picked, name="compare-picked"),
     path("compare/<str:slugs>/", compare.compare, name="compare"),
     # Feeds and the sitemap at djangopackages.org's paths (plus releases and grids).
     path("feeds/packages/latest/rss/", feeds.LatestPackagesFeed(), name="feed-packages-rss"),

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -90,6 +97,12 @@ def health(request: HttpRequest) -> JsonResponse:
     status = selectors.health_status()
     body = {name: "ok" if ok else "error" for name, ok in status.items()}
     return JsonResponse(body, status=200 if all(status.values()) else 503)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @require_safe

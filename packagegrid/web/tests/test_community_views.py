@@ -13,7 +13,9 @@ from packagegrid.web.tests.factories import make_package, make_usage, make_user
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-PAGE_QUERIES_LOGGED_IN = 6  # session, user, then the package page's four
+# Session, user, then the package page's five: its four and the similar-packages search
+# (this package is in no grid, and the search matches something on its first query).
+PAGE_QUERIES_LOGGED_IN = 7
 
 
 @pytest.fixture(autouse=True)

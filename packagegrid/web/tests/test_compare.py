@@ -3,11 +3,19 @@
 import pytest
 
 from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
-from packagegrid.web.tests.factories import make_package, make_release, make_usage
+from packagegrid.web.tests.factories import (
+    add_to_grid,
+    make_feature,
+    make_grid,
+    make_package,
+    make_release,
+    make_usage,
+    set_cell,
+)
 
 pytestmark = pytest.mark.django_db
 
-COMPARE_QUERIES = 1  # the packages with everything the rows show
+COMPARE_QUERIES = 2  # the packages with everything the rows show, and their grids
 
 
 def test_it_shows_the_packages_side_by_side_in_the_order_given(client):
@@ -42,10 +50,12 @@ def test_it_lists_unknown_slugs_as_not_found(client):
     assert ">Alpha</a>" in html
 
 
-def test_it_says_so_when_no_package_exists(client):
+def test_it_is_404_when_no_package_exists(client):
     response = client.get("/compare/nope,nada/")
-    assert response.status_code == 200
-    assert "None of these packages exist." in response.content.decode()
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "None of these packages exist." in html
+    assert "<code>nope</code>, <code>nada</code>" in html
 
 
 def test_it_ignores_repeats_spaces_and_empty_names(client):
@@ -82,7 +92,7 @@ def test_it_escapes_titles_and_descriptions(client):
 
 def test_it_treats_a_nul_character_as_not_found(client):
     response = client.get("/compare/a%00b/")
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert "Not found:" in response.content.decode()
 
 
@@ -104,4 +114,66 @@ def test_it_keeps_the_order_and_reports_missing_slugs_in_the_selector():
     comparison = package_comparison(slugs=["a", "x", "b"])
     assert [column.package.slug for column in comparison.columns] == ["a", "b"]
     assert comparison.not_found == ["x"]
-    assert comparison.rows == []
+    assert comparison.shared_grids == []
+
+
+def test_it_adds_the_feature_rows_of_the_grids_the_packages_share(client):
+    alpha = make_package(title="Alpha", slug="alpha")
+    bravo = make_package(title="Bravo", slug="bravo")
+    charlie = make_package(title="Charlie", slug="charlie")
+    shared = make_grid(title="Login")
+    add_to_grid(shared, alpha, bravo)
+    two_factor = make_feature(shared, "Two-factor")
+    set_cell(shared, alpha, two_factor, "✓ TOTP")
+    set_cell(shared, bravo, two_factor, "✗")
+    alone = make_grid(title="Only alpha")
+    add_to_grid(alone, alpha, charlie)
+    make_feature(alone, "Not shown to bravo")
+    unrelated = make_grid(title="Unrelated")
+    add_to_grid(unrelated, alpha)
+    make_feature(unrelated, "Lonely feature")
+
+    comparison = package_comparison(slugs=["bravo", "alpha"])
+    assert [group.grid.title for group in comparison.shared_grids] == ["Login"]
+    (row,) = comparison.shared_grids[0].rows
+    assert row.feature.title == "Two-factor"
+    assert row.cells == ["✗", "✓ TOTP"]  # in the order of the columns
+
+    html = client.get("/compare/bravo,alpha/").content.decode()
+    assert f'Features from the grid <a href="{shared.get_absolute_url()}">Login</a>' in html
+    assert "Two-factor" in html
+    assert "TOTP" in html
+    assert "Lonely feature" not in html
+    assert "Not shown to bravo" not in html
+
+    html = client.get("/compare/alpha,bravo,charlie/").content.decode()
+    assert "Features from the grid" in html
+    assert "Not shown to bravo" in html  # alpha and charlie share it
+
+
+@pytest.mark.parametrize("grids", [1, 6])
+def test_shared_grid_rows_take_a_constant_number_of_queries(
+    client, grids, django_assert_num_queries
+):
+    packages = [make_package(slug=f"pkg-{n}") for n in range(3)]
+    for _ in range(grids):
+        grid = make_grid()
+        add_to_grid(grid, *packages)
+        for feature in (make_feature(grid), make_feature(grid)):
+            for package in packages:
+                set_cell(grid, package, feature, "✓")
+    with django_assert_num_queries(COMPARE_QUERIES + 2):  # shared features, cells
+        response = client.get("/compare/pkg-0,pkg-1,pkg-2/")
+    assert response.content.decode().count('<tr class="feature">') == 2 * grids
+
+
+def test_the_compare_tray_form_redirects_to_the_comparison(client):
+    response = client.get("/compare/?p=alpha&p=bravo&p=alpha&p=a/b")
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/alpha,bravo/"
+
+
+def test_the_compare_page_without_packages_explains_how_to_pick_them(client):
+    response = client.get("/compare/")
+    assert response.status_code == 200
+    assert "Tick “Compare”" in response.content.decode()

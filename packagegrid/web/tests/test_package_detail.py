@@ -17,7 +17,9 @@ from packagegrid.web.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PACKAGE_QUERIES = 4  # the package with its joins, releases, grids, fetch problems
+# The package with its joins, releases, grids, fetch problems, and the packages sharing
+# its grids (enough of them that the similar-packages search is not needed).
+PACKAGE_QUERIES = 5
 
 
 def test_it_shows_the_package(client):
@@ -193,9 +195,10 @@ def test_it_is_404_for_an_unknown_slug(client):
 def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
     package = make_package(participants=[f"user{i}" for i in range(count)])
     make_usage(package, count)
+    neighbours = [make_package() for _ in range(6)]
     for index in range(count):
         make_release(package, f"1.{index}", days_ago=index)
-        add_to_grid(make_grid(), package)
+        add_to_grid(make_grid(), package, *neighbours)
     with django_assert_num_queries(PACKAGE_QUERIES):
         assert client.get(package.get_absolute_url()).status_code == 200
 
@@ -242,3 +245,37 @@ def test_it_offers_a_refresh_button_to_people_who_are_logged_in(client, django_u
     page = client.get(package.get_absolute_url()).content.decode()
     assert f'action="/packages/{package.slug}/refresh/"' in page
     assert "csrfmiddlewaretoken" in page
+
+
+def test_similar_packages_come_from_shared_grids_first_then_search(client):
+    package = make_package(title="django-login-helper", description="Login forms and views")
+    close = make_package(title="Close neighbour")
+    far = make_package(title="Far neighbour", stars=500)
+    described = make_package(title="django-other-login", description="Views for login")
+    make_package(title="Unrelated", description="Image thumbnails")
+    first, second = make_grid(), make_grid()
+    add_to_grid(first, package, close, far)
+    add_to_grid(second, package, close)
+
+    similar = client.get(package.get_absolute_url()).context["page"].similar
+    assert [(item.title, item.reason) for item in similar[:2]] == [
+        ("Close neighbour", "In 2 of the same grids"),
+        ("Far neighbour", "In 1 of the same grid"),
+    ]
+    assert ("django-other-login", "Similar description") in [
+        (item.title, item.reason) for item in similar
+    ]
+    assert "Unrelated" not in [item.title for item in similar]
+    assert package.title not in [item.title for item in similar]
+
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert f'href="/compare/{package.slug},{close.slug}/"' in html
+    assert described.get_absolute_url() in html
+
+
+def test_a_package_outside_grids_still_gets_similar_packages_from_search(client):
+    package = make_package(title="django-money-fields", description="Money fields for models")
+    other = make_package(title="django-prices", description="Money and currency fields")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "Similar packages" in html
+    assert other.get_absolute_url() in html
