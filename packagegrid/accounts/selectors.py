@@ -9,12 +9,13 @@ from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connection
-from django.db.models import Case, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, StrIndex
 
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import usage_count_subquery
+from packagegrid.grids.models import Grid
 from packagegrid.web.selectors import Link, is_web_url
 
 # Each list on a profile page shows at most this many packages.
@@ -28,6 +29,12 @@ class PackageShelf:
 
 
 @dataclass(frozen=True, slots=True)
+class GridShelf:
+    grids: Sequence[Grid]  # annotated with `package_count`
+    truncated: bool  # more than PROFILE_LIST_SIZE exist
+
+
+@dataclass(frozen=True, slots=True)
 class ProfilePage:
     person: User
     profile: Profile  # unsaved (all defaults) for people who never had one
@@ -37,6 +44,8 @@ class ProfilePage:
     contributed: PackageShelf | None  # None without a GitHub account
     used: PackageShelf
     favorites: PackageShelf | None  # None unless shared or seen by the owner
+    added: PackageShelf  # packages the person added to the directory
+    grids: GridShelf  # grids the person made
 
 
 def packages_with_participant(*, login: str) -> QuerySet[Package]:
@@ -98,10 +107,10 @@ def profile_of(*, user: User) -> Profile:
 
 
 def profile_page(*, account: str, viewer: AbstractBaseUser | AnonymousUser) -> ProfilePage:
-    """Everything a profile page shows, in at most four queries whatever the number of
-    packages: the person, then packages contributed to (only with a GitHub account), used
-    and favorited (only when shared or seen by the owner). Raises the user model's
-    User.DoesNotExist for an unknown account."""
+    """Everything a profile page shows, in at most six queries whatever the number of
+    packages: the person, then packages contributed to (only with a GitHub account), used,
+    favorited (only when shared or seen by the owner) and added, and the grids they made.
+    Raises the user model's User.DoesNotExist for an unknown account."""
     person = profile_person(account=account)
     profile = getattr(person, "profile", None) or Profile(user=person)
     is_owner = viewer.is_authenticated and viewer.pk == person.pk
@@ -125,7 +134,18 @@ def profile_page(*, account: str, viewer: AbstractBaseUser | AnonymousUser) -> P
         contributed=contributed,
         used=used,
         favorites=favorites,
+        added=_shelf(Package.objects.filter(created_by=person)),
+        grids=_grid_shelf(person),
     )
+
+
+def _grid_shelf(person: User) -> GridShelf:
+    rows = list(
+        Grid.objects.filter(created_by=person)
+        .annotate(package_count=Count("grid_packages"))
+        .order_by("title", "id")[: PROFILE_LIST_SIZE + 1]
+    )
+    return GridShelf(grids=rows[:PROFILE_LIST_SIZE], truncated=len(rows) > PROFILE_LIST_SIZE)
 
 
 def _profile_links(profile: Profile) -> list[Link]:

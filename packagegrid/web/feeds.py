@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: the latest packages, the latest releases, and each grid's packages.
+"""RSS and Atom feeds: the latest packages, the latest releases, each grid's packages and
+each package's releases.
 
 Links are absolute on SITE_URL, the site's public address, rather than on whatever host
 and scheme a proxy passed on. Descriptions are HTML in both formats, so text from people
@@ -131,6 +132,60 @@ class LatestReleasesAtomFeed(LatestReleasesFeed):
     feed_type = Atom1Feed
     subtitle = LatestReleasesFeed.description
     url_name = "feed-releases-atom"
+
+
+class PackageReleasesFeed(Feed[Release, Package]):
+    """The newest releases of one package, yanked ones marked as such."""
+
+    url_name = "feed-package-releases-rss"
+
+    def get_object(self, request: HttpRequest, slug: str) -> Package:
+        package = (
+            Package.objects.filter(slug=slug.replace("\x00", "")).only("title", "slug").first()
+        )
+        if package is None:
+            raise Http404("No such package.")
+        return package
+
+    def title(self, obj: Package) -> str:
+        return f"packagegrid: releases of {obj.title}"
+
+    def description(self, obj: Package) -> str:
+        return f"The newest releases of {obj.title} on PyPI."
+
+    def link(self, obj: Package) -> str:
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Package) -> str:
+        return _absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def items(self, obj: Package) -> list[Release]:
+        releases = list(
+            Release.objects.filter(package=obj, uploaded_at__isnull=False)
+            .only("version", "uploaded_at", "yanked", "package_id")
+            .order_by("-uploaded_at", "-id")[:FEED_SIZE]
+        )
+        for release in releases:
+            release.package = obj  # item links need it; no query per release
+        return releases
+
+    def item_title(self, item: Release) -> str:
+        yanked = " (yanked)" if item.yanked else ""
+        return f"{item.package.title} {item.version}{yanked}"
+
+    item_description = LatestReleasesFeed.item_description
+    item_link = LatestReleasesFeed.item_link
+    item_guid = LatestReleasesFeed.item_guid
+    item_guid_is_permalink = LatestReleasesFeed.item_guid_is_permalink
+    item_pubdate = LatestReleasesFeed.item_pubdate
+
+
+class PackageReleasesAtomFeed(PackageReleasesFeed):
+    feed_type = Atom1Feed
+    url_name = "feed-package-releases-atom"
+
+    def subtitle(self, obj: Package) -> str:
+        return self.description(obj)
 
 
 class GridPackagesFeed(Feed[GridPackage, Grid]):

@@ -75,6 +75,16 @@ urlpatterns = [
     path("feeds/packages/latest/atom/", feeds.LatestPackagesAtomFeed(), name="feed-packages-atom"),
     path("feeds/releases/latest/rss/", feeds.LatestReleasesFeed(), name="feed-releases-rss"),
     path("feeds/releases/latest/atom/", feeds.LatestReleasesAtomFeed(), name="feed-releases-atom"),
+    path(
+        "feeds/packages/<str:slug>/releases/rss/",
+        feeds.PackageReleasesFeed(),
+        name="feed-package-releases-rss",
+    ),
+    path(
+        "feeds/packages/<str:slug>/releases/atom/",
+        feeds.PackageReleasesAtomFeed(),
+        name="feed-package-releases-atom",
+    ),
     path("feeds/grids/<str:slug>/rss/", feeds.GridPackagesFeed(), name="feed-grid-rss"),
     path("feeds/grids/<str:slug>/atom/", feeds.GridPackagesAtomFeed(), name="feed-grid-atom"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

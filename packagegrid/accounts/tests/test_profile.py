@@ -5,12 +5,12 @@ from django.contrib.auth.models import User
 
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.models import Favorite, Usage
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS_QUERIES = 4  # the person, contributed, used, favorites
-OWNER_QUERIES = 6  # the same plus the session and the logged-in user
+ANONYMOUS_QUERIES = 6  # the person, contributed, used, favorites, added, grids made
+OWNER_QUERIES = 8  # the same plus the session and the logged-in user
 
 
 def _person(username, **profile):
@@ -123,6 +123,8 @@ def _fill(person, count):
         Usage.objects.create(package=package, user=person)
         Favorite.objects.create(package=package, user=person)
         Usage.objects.create(package=package, user=make_user())
+        make_package(created_by=person)
+        add_to_grid(make_grid(created_by=person), package)
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -131,7 +133,7 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
     _fill(alice, count)
     with django_assert_num_queries(ANONYMOUS_QUERIES):
         response = client.get("/profiles/alice/")
-    assert response.content.decode().count('class="package-title"') == 3 * count
+    assert response.content.decode().count('class="package-title"') == 4 * count
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -169,3 +171,27 @@ def test_it_asks_anonymous_people_to_log_in_for_my_profile(client):
     response = client.get("/accounts/profile/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/profile/"
+
+
+def test_it_lists_the_packages_a_person_added_and_the_grids_they_made(client):
+    alice = _person("alice")
+    bob = _person("bob")
+    mine = make_package(title="Added by Alice", created_by=alice)
+    make_package(title="Added by Bob", created_by=bob)
+    grid = make_grid(title="Alice's grid", created_by=alice)
+    add_to_grid(grid, mine)
+    make_grid(title="Bob's grid", created_by=bob)
+
+    html = client.get("/profiles/alice/").content.decode()
+    assert "Added by Alice" in html
+    assert "Added by Bob" not in html
+    assert f'<a href="{grid.get_absolute_url()}">Alice&#x27;s grid</a>' in html
+    assert "1 package<" in html
+    assert "Bob&#x27;s grid" not in html
+
+    html = client.get("/profiles/bob/").content.decode()
+    assert "Has not made a grid yet." not in html
+    nobody = _person("carol")
+    html = client.get(f"/profiles/{nobody.username}/").content.decode()
+    assert "Has not added a package yet." in html
+    assert "Has not made a grid yet." in html

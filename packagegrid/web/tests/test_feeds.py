@@ -159,3 +159,44 @@ def test_it_links_the_feeds_from_the_pages(client):
     html = client.get(grid.get_absolute_url()).content.decode()
     assert 'href="/feeds/grids/auth/rss/"' in html
     assert 'href="/feeds/grids/auth/atom/"' in html
+
+
+@override_settings(SITE_URL=SITE)
+def test_a_package_has_a_feed_of_its_own_releases(client):
+    package = make_package(title="Widgets", slug="widgets")
+    make_release(package, "1.0", days_ago=10)
+    make_release(package, "1.1", days_ago=5, yanked=True)
+    make_release(package, "2.0", days_ago=1)
+    make_release(make_package(title="Other"), "9.9", days_ago=1)
+    response = client.get("/feeds/packages/widgets/releases/rss/")
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("title") == "packagegrid: releases of Widgets"
+    assert channel.findtext("link") == f"{SITE}/packages/p/widgets/"
+    items = _rss_items(response)
+    assert [item.findtext("title") for item in items] == [
+        "Widgets 2.0",
+        "Widgets 1.1 (yanked)",
+        "Widgets 1.0",
+    ]
+    assert items[0].findtext("guid") == f"{SITE}/packages/p/widgets/#release-2.0"
+    entries = _atom_entries(client.get("/feeds/packages/widgets/releases/atom/"))
+    assert entries[0].findtext(f"{ATOM}title") == "Widgets 2.0"
+
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert 'href="/feeds/packages/widgets/releases/rss/"' in html
+    assert 'href="/feeds/packages/widgets/releases/atom/"' in html
+
+
+def test_it_answers_404_for_the_releases_feed_of_an_unknown_package(client):
+    assert client.get("/feeds/packages/nothing/releases/rss/").status_code == 404
+    assert client.get("/feeds/packages/a%00b/releases/atom/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, FEED_SIZE + 5])
+def test_it_reads_a_package_releases_feed_in_two_queries(client, count, django_assert_num_queries):
+    package = make_package(slug="busy")
+    for n in range(count):
+        make_release(package, f"1.{n}", days_ago=n)
+    with django_assert_num_queries(2):  # the package, its newest releases
+        items = _rss_items(client.get("/feeds/packages/busy/releases/rss/"))
+    assert len(items) == min(count, FEED_SIZE)
