@@ -14,6 +14,14 @@
     }
     var active = -1;
 
+    // Options hold no link (invalid inside role=option): each names its page in data-href.
+    function open(option) {
+      var href = option.getAttribute("data-href");
+      if (href) {
+        window.location.assign(href);
+      }
+    }
+
     function options() {
       return Array.prototype.slice.call(list.querySelectorAll('[role="option"]'));
     }
@@ -55,11 +63,8 @@
         }
       } else if (event.key === "Enter") {
         if (!list.hidden && active >= 0 && all[active]) {
-          var link = all[active].querySelector("a");
-          if (link) {
-            event.preventDefault();
-            window.location.assign(link.href);
-          }
+          event.preventDefault();
+          open(all[active]);
         }
       } else if (event.key === "Escape") {
         if (!list.hidden) {
@@ -91,6 +96,12 @@
     // Keep the focus in the box while an option is clicked, then close on leaving it.
     list.addEventListener("mousedown", function (event) {
       event.preventDefault();
+    });
+    list.addEventListener("click", function (event) {
+      var option = event.target instanceof Element && event.target.closest('[role="option"]');
+      if (option) {
+        open(option);
+      }
     });
     input.addEventListener("blur", function () {
       setOpen(false);

@@ -5,7 +5,10 @@ page itself must never be wider than the window.
 """
 
 import pytest
-from playwright.sync_api import Page
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from playwright.sync_api import Browser, Page, expect
 
 from packagegrid.conftest import make_grid, make_package
 from packagegrid.grids.models import Element
@@ -55,3 +58,41 @@ def test_no_page_is_wider_than_the_window(
     page.goto(f"{live_server}{grid.get_absolute_url()}")
     screenshot(page, f"layout-grid-{viewport['width']}")
     assert too_wide == {}, f"pages wider than {viewport['width']} px: {too_wide}"
+
+
+def test_on_a_phone_search_filters_sit_in_a_disclosure_above_the_results(
+    page: Page, live_server: object
+) -> None:
+    for n in range(25):
+        make_package(title=f"django-widget-{n}", repo={"description": "Widgets for forms"})
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/search/?q=widgets")
+    filters = page.locator("summary", has_text="Filters")
+    first_result = page.locator(".result").first
+    expect(filters).to_be_visible()
+    expect(page.locator(".facets-side")).to_be_hidden()
+    assert filters.bounding_box()["y"] < first_result.bounding_box()["y"]  # type: ignore[index]
+    filters.click()
+    facet = page.locator(".facets-disclosure .facet-value").first
+    expect(facet).to_be_visible()
+    screenshot(page, "search-filters-390")
+
+    page.set_viewport_size(DESKTOP)
+    expect(filters).to_be_hidden()
+    expect(page.locator(".facets-side .facet-value").first).to_be_visible()
+
+
+def test_on_a_touch_screen_editable_cells_show_their_pencil(
+    browser: Browser, live_server: object
+) -> None:
+    grid = make_grid(packages=[make_package()], features=1)
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    client = Client()
+    client.force_login(User.objects.create_user(username="toucher"))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": str(live_server)}])
+    page.goto(f"{live_server}{grid.get_absolute_url()}")
+    pencil = page.locator(".cell-edit-icon").first
+    assert float(pencil.evaluate("icon => getComputedStyle(icon).opacity")) > 0.5
+    context.close()
