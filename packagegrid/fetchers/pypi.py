@@ -48,7 +48,9 @@ class _Project(BaseModel):
     releases: dict[str, list[_File]] = Field(default_factory=dict)
 
 
-def pypi_project_fetch(client: HttpClient, *, name: str, etags: Mapping[str, str]) -> PyPIFetch:
+def pypi_project_fetch(
+    client: HttpClient, *, name: str, etags: Mapping[str, str], now: datetime | None = None
+) -> PyPIFetch:
     """Fetch what PyPI says about project `name`, conditionally with its stored ETag.
 
     `project` is None when PyPI answers 304. A non-canonical name is redirected by PyPI
@@ -58,7 +60,7 @@ def pypi_project_fetch(client: HttpClient, *, name: str, etags: Mapping[str, str
     Raises FetchFailed: "not_found" for an unknown project, RateLimitExhausted, and the
     rest as `ConditionalFetcher.get` does.
     """
-    fetcher = ConditionalFetcher(client, etags=etags, now=timezone.now())
+    fetcher = ConditionalFetcher(client, etags=etags, now=now or timezone.now())
     # Reference: https://docs.pypi.org/api/json/#get-a-project
     answer = fetcher.get(f"{settings.PYPI_URL}/pypi/{quote(name, safe='')}/json", _Project)
     return PyPIFetch(
