@@ -36,6 +36,8 @@ class Client:
     # Every URL the client asks conditionally, in order, as it sends them (path and query).
     conditional: tuple[str, ...]
     nothing_new: type[RepoFetch] | type[PyPIFetch] = RepoFetch
+    # GitHub follows renames that chain (a transfer after a rename); the others one hop.
+    max_redirects: int = 1
 
     @property
     def first(self) -> str:
@@ -60,6 +62,7 @@ CLIENTS = [
             f"{GITHUB_REPO}/contributors?per_page=100",
             f"{GITHUB_REPO}/commits?per_page=1",
         ),
+        max_redirects=3,
     ),
     Client(
         "gitlab",
@@ -350,3 +353,13 @@ def test_it_refuses_a_redirect_without_a_location(api: HTTPServer, client_case: 
     api.expect_request(client_case.first).respond_with_data("", status=302)
     failure = _fetch_failure(client_case)
     assert (failure.reason, failure.permanent) == ("client_error", True)
+
+
+def test_it_stops_following_a_redirect_chain(api: HTTPServer, client_case: Client) -> None:
+    api.expect_request(client_case.first).respond_with_data(
+        "", status=301, headers={"Location": api.url_for(client_case.first)}
+    )
+    failure = _fetch_failure(client_case)
+    assert (failure.reason, failure.permanent) == ("client_error", True)
+    assert failure.requests == client_case.max_redirects + 1
+    assert "redirected more than" in str(failure)
