@@ -167,6 +167,9 @@ class PyPIData(models.Model):
     summary = models.TextField(blank=True)
     classifiers = models.JSONField(default=list, blank=True)
     requires_python = models.CharField(max_length=100, blank=True)
+    # The declared licence, normalised by packagegrid.lib.licenses.pypi_license (an SPDX id
+    # or expression where one applies, else a short name, else ""). Pages, grids and the
+    # search facet show it through package_license.
     license = models.CharField(max_length=255, blank=True)
     development_status = models.CharField(max_length=50, blank=True)
     project_urls = models.JSONField(default=dict, blank=True)

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.utils import timezone
 from pydantic import AwareDatetime, BaseModel
 
-from packagegrid.fetchers.conditional import Answer, ConditionalFetcher
+from packagegrid.fetchers.conditional import Answer, ConditionalFetcher, commit_pages_activity
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.types import RepoFetch, RepoInfo
-from packagegrid.lib.weeks import WINDOW, Commit, commit_activity
+from packagegrid.lib.weeks import WINDOW, Commit
 
 PAGELEN = 100
 # Commits are read newest first until one is older than 52 weeks, but never more than
@@ -109,26 +109,23 @@ def bitbucket_repo_fetch(
         return answer.data.next
 
     # Reference: https://developer.atlassian.com/cloud/bitbucket/rest/api-group-commits/#api-repositories-workspace-repo-slug-commits-get
-    pages = fetcher.pages(
+    activity = commit_pages_activity(
+        fetcher,
         f"{repo_url}/commits?pagelen={PAGELEN}",
         _Commits,
+        commits=lambda page: page.values,
+        commit=lambda c: Commit(at=c.date, author=_author(c)),
         next_url=next_url,
         base=base,
         max_pages=MAX_COMMIT_PAGES,
+        latest_url=None,
+        now=now,
     )
-    activity = None
-    if pages is not None:
-        commits = [c for page in pages for c in page.values]
-        activity = commit_activity((Commit(at=c.date, author=_author(c)) for c in commits), now=now)
-    return RepoFetch(
+    return fetcher.repo_fetch(
         info=info,
-        commits_over_52=activity.commits_over_52 if activity else None,
-        participants=activity.participants if activity else None,
-        last_commit_at=activity.last_commit_at if activity else None,
         moved_to=moved_to,
-        etags=fetcher.etags,
-        requests=fetcher.requests,
-        not_modified=fetcher.not_modified,
+        activity=activity,
+        participants=activity.participants if activity else None,
     )
 
 

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.utils import timezone
 from pydantic import AwareDatetime, BaseModel, RootModel
 
-from packagegrid.fetchers.conditional import Answer, ConditionalFetcher
+from packagegrid.fetchers.conditional import Answer, ConditionalFetcher, commit_pages_activity
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.types import RepoFetch, RepoInfo
-from packagegrid.lib.weeks import Commit, commit_activity, iso_z, window_start
+from packagegrid.lib.weeks import Commit, iso_z, window_start
 
 # Forgejo's default maximum page size (MAX_RESPONSE_ITEMS) is 50.
 LIMIT = 50
@@ -96,33 +96,25 @@ def codeberg_repo_fetch(
     info, moved_to = (None, None) if repo is None else _info(repo.data, f"{owner}/{name}")
 
     query = urlencode({"since": iso_z(window_start(now)), "limit": LIMIT, "page": 1, **_LEAN})
+    latest_query = urlencode({"limit": 1, **_LEAN})
     # Reference: https://codeberg.org/api/swagger#/repository/repoGetAllCommits
-    pages = fetcher.pages(
+    activity = commit_pages_activity(
+        fetcher,
         f"{repo_url}/commits?{query}",
         _Commits,
+        commits=lambda page: page.root,
+        commit=lambda c: Commit(at=c.commit.committer.date, author=_author(c)),
         next_url=_next_page,
         base=base,
         max_pages=MAX_COMMIT_PAGES,
+        latest_url=f"{repo_url}/commits?{latest_query}",
+        now=now,
     )
-    activity = None
-    if pages is not None:
-        commits = [c for page in pages for c in page.root]
-        if not commits:
-            latest_query = urlencode({"limit": 1, **_LEAN})
-            # Reference: https://codeberg.org/api/swagger#/repository/repoGetAllCommits
-            commits = fetcher.require(f"{repo_url}/commits?{latest_query}", _Commits).data.root
-        activity = commit_activity(
-            (Commit(at=c.commit.committer.date, author=_author(c)) for c in commits), now=now
-        )
-    return RepoFetch(
+    return fetcher.repo_fetch(
         info=info,
-        commits_over_52=activity.commits_over_52 if activity else None,
-        participants=activity.participants if activity else None,
-        last_commit_at=activity.last_commit_at if activity else None,
         moved_to=moved_to,
-        etags=fetcher.etags,
-        requests=fetcher.requests,
-        not_modified=fetcher.not_modified,
+        activity=activity,
+        participants=activity.participants if activity else None,
     )
 
 

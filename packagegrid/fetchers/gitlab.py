@@ -15,10 +15,10 @@ from django.conf import settings
 from django.utils import timezone
 from pydantic import AwareDatetime, BaseModel, RootModel
 
-from packagegrid.fetchers.conditional import Answer, ConditionalFetcher
+from packagegrid.fetchers.conditional import Answer, ConditionalFetcher, commit_pages_activity
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.types import RepoFetch, RepoInfo
-from packagegrid.lib.weeks import Commit, CommitActivity, commit_activity, iso_z, window_start
+from packagegrid.lib.weeks import Commit, CommitActivity, iso_z, window_start
 
 PER_PAGE = 100
 # Bounds on requests per repository: 5,000 commits a year, 1,000 contributors.
@@ -100,15 +100,8 @@ def gitlab_repo_fetch(
     info, moved_to = (None, None) if project is None else _info(project.data, path)
     activity = _commit_activity(fetcher, project_url, base=base, now=now)
     participants = _participants(fetcher, project_url, base=base)
-    return RepoFetch(
-        info=info,
-        commits_over_52=activity.commits_over_52 if activity else None,
-        participants=participants,
-        last_commit_at=activity.last_commit_at if activity else None,
-        moved_to=moved_to,
-        etags=fetcher.etags,
-        requests=fetcher.requests,
-        not_modified=fetcher.not_modified,
+    return fetcher.repo_fetch(
+        info=info, moved_to=moved_to, activity=activity, participants=participants
     )
 
 
@@ -146,22 +139,17 @@ def _commit_activity(
 ) -> CommitActivity | None:
     query = urlencode({"since": iso_z(window_start(now)), "per_page": PER_PAGE})
     # Reference: https://docs.gitlab.com/api/commits/#list-repository-commits
-    pages = fetcher.pages(
+    return commit_pages_activity(
+        fetcher,
         f"{project_url}/repository/commits?{query}",
         _Commits,
+        commits=lambda page: page.root,
+        commit=lambda c: Commit(at=c.committed_date, author=c.author_name),
         next_url=_next_page,
         base=base,
         max_pages=MAX_COMMIT_PAGES,
-    )
-    if pages is None:
-        return None
-    commits = [c for page in pages for c in page.root]
-    if not commits:
-        # Reference: https://docs.gitlab.com/api/commits/#list-repository-commits
-        latest = fetcher.require(f"{project_url}/repository/commits?per_page=1", _Commits)
-        commits = latest.data.root
-    return commit_activity(
-        (Commit(at=c.committed_date, author=c.author_name) for c in commits), now=now
+        latest_url=f"{project_url}/repository/commits?per_page=1",
+        now=now,
     )
 
 

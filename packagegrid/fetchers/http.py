@@ -11,6 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -62,18 +63,26 @@ def _reason_for(status: int | None) -> str:
     return "client_error"
 
 
-def _retry_after_seconds(response: httpx.Response) -> float | None:
-    """Seconds from a `Retry-After` header (delta seconds or an HTTP date), if any."""
-    value = response.headers.get("Retry-After")
+def retry_after_seconds(headers: Mapping[str, str], *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header; None when absent or unreadable.
+
+    The header is delta seconds ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"),
+    counted from `now` (default: the current time); a date in the past means 0.
+    The one reader of `Retry-After`: the retry loop here and the rate-limit mapping of
+    `packagegrid.fetchers.conditional` both use it.
+    """
+    value = headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.isdigit():
         return float(value)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, moment.timestamp() - time.time())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(tz=UTC))).total_seconds())
 
 
 class HttpClient:
@@ -121,7 +130,7 @@ class HttpClient:
     def _wait_before_retry(self, attempt: int, response: httpx.Response | None) -> None:
         delay = self.backoff * (2**attempt) * (1 + random.random() / 2)
         if response is not None:
-            retry_after = _retry_after_seconds(response)
+            retry_after = retry_after_seconds(response.headers)
             if retry_after is not None:
                 delay = retry_after
         self.sleep(min(delay, self.max_wait))

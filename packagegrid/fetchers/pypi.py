@@ -17,11 +17,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 from packagegrid.fetchers.conditional import ConditionalFetcher
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.types import PyPIFetch, PyPIProject, ReleaseInfo
+from packagegrid.lib.licenses import pypi_license
 
-# Longer `license` values are licence texts, not names.
-MAX_LICENSE_NAME = 100
-# Old setuptools wrote "UNKNOWN" when no licence was given.
-_NO_LICENSE = {"", "unknown"}
 _DOCS_LABELS = {"documentation", "docs"}
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -48,7 +45,9 @@ class _Project(BaseModel):
     releases: dict[str, list[_File]] = Field(default_factory=dict)
 
 
-def pypi_project_fetch(client: HttpClient, *, name: str, etags: Mapping[str, str]) -> PyPIFetch:
+def pypi_project_fetch(
+    client: HttpClient, *, name: str, etags: Mapping[str, str], now: datetime | None = None
+) -> PyPIFetch:
     """Fetch what PyPI says about project `name`, conditionally with its stored ETag.
 
     `project` is None when PyPI answers 304. A non-canonical name is redirected by PyPI
@@ -58,7 +57,7 @@ def pypi_project_fetch(client: HttpClient, *, name: str, etags: Mapping[str, str
     Raises FetchFailed: "not_found" for an unknown project, RateLimitExhausted, and the
     rest as `ConditionalFetcher.get` does.
     """
-    fetcher = ConditionalFetcher(client, etags=etags, now=timezone.now())
+    fetcher = ConditionalFetcher(client, etags=etags, now=now or timezone.now())
     # Reference: https://docs.pypi.org/api/json/#get-a-project
     answer = fetcher.get(f"{settings.PYPI_URL}/pypi/{quote(name, safe='')}/json", _Project)
     return PyPIFetch(
@@ -75,8 +74,8 @@ def _project(data: _Project) -> PyPIProject:
     - releases: one per version that has files, oldest upload first; `uploaded_at` is the
       earliest file's upload time, `yanked` whether every file is yanked;
     - latest_version: the newest non-yanked release by upload time, None when none;
-    - license: `license_expression`, else a short `license` value's first line, else the
-      last part of the first "License ::" classifier, else "";
+    - license: `packagegrid.lib.licenses.pypi_license` (PEP 639 `license_expression`,
+      then the licence classifiers, then a short `license` field; SPDX where it applies);
     - development_status: "5 - Production/Stable" from "Development Status :: ...";
     - documentation_url: the first project URL labelled Documentation or Docs (in any
       case or punctuation), else `docs_url`, else "";
@@ -101,21 +100,13 @@ def _project(data: _Project) -> PyPIProject:
         releases=releases,
         classifiers=info.classifiers,
         requires_python=info.requires_python or "",
-        license=_license(info),
+        license=pypi_license(
+            expression=info.license_expression, classifiers=info.classifiers, text=info.license
+        ),
         development_status=_classifier_value(info.classifiers, "Development Status ::"),
         project_urls=project_urls,
         documentation_url=_documentation_url(project_urls, info.docs_url),
     )
-
-
-def _license(info: _Info) -> str:
-    expression = (info.license_expression or "").strip()
-    if expression:
-        return expression
-    text = (info.license or "").strip()
-    if text.lower() not in _NO_LICENSE and len(text) <= MAX_LICENSE_NAME:
-        return text.splitlines()[0].strip()
-    return _classifier_value(info.classifiers, "License ::").rsplit("::", 1)[-1].strip()
 
 
 def _classifier_value(classifiers: list[str], prefix: str) -> str:

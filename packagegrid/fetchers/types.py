@@ -96,7 +96,7 @@ class PyPIProject:
     releases: list[ReleaseInfo]
     classifiers: list[str]
     requires_python: str
-    license: str  # PEP 639 license_expression first, then the license field (first line)
+    license: str  # normalised by packagegrid.lib.licenses.pypi_license (SPDX where it applies)
     development_status: str  # "5 - Production/Stable", from the classifiers
     project_urls: dict[str, str]
     documentation_url: str  # from project_urls (Documentation/Docs) or docs_url, else ""

@@ -22,6 +22,7 @@ from django.db.models import (
 from packagegrid.catalog.models import EditRecord, Package, PyPIData, RepoData
 from packagegrid.catalog.selectors import last_release_subquery, usage_count_subquery
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.lib.licenses import package_license
 
 
 def grid_list_for_api() -> QuerySet[Grid]:
@@ -121,7 +122,9 @@ def comparison_column(package: Package) -> ComparisonColumn:
         repo=repo,
         pypi=pypi,
         description=(repo.description if repo else "") or (pypi.summary if pypi else ""),
-        license=(repo.license if repo else "") or (pypi.license if pypi else ""),
+        license=package_license(
+            pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
+        ),
     )
 
 

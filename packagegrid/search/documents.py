@@ -16,6 +16,7 @@ from datetime import datetime
 
 from packagegrid.catalog.models import Package, PyPIData, RepoData
 from packagegrid.grids.models import Grid
+from packagegrid.lib.licenses import package_license
 from packagegrid.search.models import SearchDocument
 from packagegrid.search.text import compact, index_text, name_keys
 
@@ -35,23 +36,6 @@ FACET_KEYS = ("type", "category", "grid", "license", "django", "python", "status
 
 _DJANGO_CLASSIFIER = re.compile(r"^Framework :: Django :: (\d+\.\d+)$")
 _PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+\.\d+)$")
-_LICENSE_CLASSIFIER = re.compile(r"^License :: (?:OSI Approved :: )?(.+)$")
-_UNKNOWN_LICENSES = frozenset({"", "unknown", "other", "other/proprietary license", "none"})
-_LICENSE_ALIASES = {
-    "mit license": "MIT",
-    "bsd license": "BSD",
-    "apache software license": "Apache",
-    "apache license 2.0": "Apache-2.0",
-    "apache 2.0": "Apache-2.0",
-    "gnu general public license v3 (gplv3)": "GPL-3.0",
-    "gnu general public license v2 (gplv2)": "GPL-2.0",
-    "gnu affero general public license v3": "AGPL-3.0",
-    "gnu lesser general public license v3 (lgplv3)": "LGPL-3.0",
-    "mozilla public license 2.0 (mpl 2.0)": "MPL-2.0",
-    "isc license (iscl)": "ISC",
-    "noassertion": "",
-}
-MAX_LICENSE_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,22 +61,10 @@ def facet_line(key: str, value: str, label: str = "") -> str:
 
 
 def license_label(*, pypi: PyPIData | None, repo: RepoData | None) -> str:
-    """A short license name: PyPI's license (expression) first, then its license
-    classifier, then the code host's; "" when none is known or all are long texts."""
-    candidates = [pypi.license if pypi else ""]
-    if pypi:
-        candidates += [
-            m.group(1) for c in pypi.classifiers if (m := _LICENSE_CLASSIFIER.match(str(c)))
-        ]
-    candidates.append(repo.license if repo else "")
-    for candidate in candidates:
-        text = " ".join(candidate.split())
-        if not text or len(text) > MAX_LICENSE_CHARS or "\n" in candidate.strip():
-            continue
-        text = _LICENSE_ALIASES.get(text.lower(), text)
-        if text.lower() not in _UNKNOWN_LICENSES:
-            return text
-    return ""
+    """The package's licence as its page shows it (`package_license`)."""
+    return package_license(
+        pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
+    )
 
 
 def _versions(classifiers: Iterable[object], pattern: re.Pattern[str]) -> list[str]:

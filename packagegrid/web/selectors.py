@@ -23,6 +23,7 @@ from packagegrid.catalog.models import Category, Package, PyPIData, Release, Rep
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
+from packagegrid.lib.licenses import package_license
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
 
@@ -268,7 +269,9 @@ def package_page(
         pypi=pypi,
         description=description,
         links=_package_links(package),
-        license=(repo.license if repo else "") or (pypi.license if pypi else ""),
+        license=package_license(
+            pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
+        ),
         participants=_participants(package, repo.participants if repo else []),
         releases=releases[:PACKAGE_RELEASES_SHOWN],
         more_releases=len(releases) > PACKAGE_RELEASES_SHOWN,

@@ -1,7 +1,6 @@
 """The Bitbucket Cloud client against a local HTTP server serving recorded 2.0 responses."""
 
 import json
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,12 +8,11 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from packagegrid.fetchers.bitbucket import bitbucket_repo_fetch
 from packagegrid.fetchers.http import HttpClient
-from packagegrid.fetchers.tests.support import drain, quick_client
-from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted, RepoFetch, RepoInfo
+from packagegrid.fetchers.tests.support import quick_client
+from packagegrid.fetchers.types import FetchFailed, RepoFetch, RepoInfo
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent / "fixtures" / "bitbucket"
@@ -158,25 +156,6 @@ def test_it_refuses_a_next_link_to_another_site(api: HTTPServer) -> None:
     assert caught.value.reason == "malformed"
 
 
-def test_it_sends_stored_etags_and_reports_304_as_nothing_new(api: HTTPServer) -> None:
-    etags = _etags(api)
-    for path, query, etag in (
-        (REPO, None, '"r1"'),
-        (WATCHERS, ONE, '"w1"'),
-        (FORKS, ONE, '"f1"'),
-        (COMMITS, HUNDRED, '"c1"'),
-    ):
-        api.expect_request(
-            path, query_string=query, headers={"If-None-Match": etag}
-        ).respond_with_data("", status=304, headers={"ETag": etag})
-
-    with quick_client() as client:
-        fetch = _fetch(client, etags)
-
-    assert fetch == RepoFetch(etags=etags, requests=4, not_modified=4)
-    api.check_assertions()
-
-
 def test_it_asks_again_for_unchanged_parts_when_another_changed(api: HTTPServer) -> None:
     etags = _etags(api)
     for path, query, etag in (
@@ -201,89 +180,3 @@ def test_it_asks_again_for_unchanged_parts_when_another_changed(api: HTTPServer)
     assert fetch.commits_over_52 is None
     assert fetch.etags == etags | {api.url_for(WATCHERS) + "?pagelen=1": '"w2"'}
     assert (fetch.requests, fetch.not_modified) == (6, 3)
-
-
-def test_it_reports_a_deleted_repository_as_not_found(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_json(
-        {
-            "type": "error",
-            "error": {"message": "Repository atlassian-labs/django-sample not found"},
-        },
-        status=404,
-    )
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "not_found",
-        True,
-        1,
-    )
-
-
-def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
-    api.expect_oneshot_request(REPO).respond_with_data("Service Unavailable", status=503)
-    _serve_info(api)
-    _serve_commits(api)
-    sleeps: list[float] = []
-
-    with quick_client(sleeps) as client:
-        fetch = _fetch(client)
-        attempts = client.requests_made
-
-    assert fetch.info is not None and fetch.info.stars == 37
-    assert (fetch.requests, attempts, len(sleeps)) == (4, 5, 1)
-
-
-def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_json(
-        {"type": "error", "error": {"message": "Rate limit for this resource has been exceeded"}},
-        status=429,
-        headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Resource": "api-repository"},
-    )
-    sleeps: list[float] = []
-    with quick_client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "rate_limited",
-        False,
-        1,
-    )
-    assert len(sleeps) == 2
-
-
-def test_it_reports_malformed_json_as_transient(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_data(
-        "<html><body>Bitbucket is down for maintenance</body></html>",
-        content_type="text/html",
-    )
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "malformed",
-        False,
-        1,
-    )
-
-
-def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Settings) -> None:
-    settings.HTTP_TIMEOUT_SECONDS = 0.2
-
-    released = threading.Event()
-
-    def slow(request: Request) -> Response:
-        released.wait(0.5)  # longer than the timeout
-        return Response(_body(api, "repository.json"), content_type="application/json")
-
-    api.expect_request(REPO).respond_with_handler(slow)
-    sleeps: list[float] = []
-    with quick_client(sleeps) as client:
-        with pytest.raises(FetchFailed) as caught:
-            _fetch(client)
-        attempts = client.requests_made
-    drain(api, released, requests=3)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "timeout",
-        False,
-        1,
-    )
-    assert (attempts, len(sleeps)) == (3, 2)

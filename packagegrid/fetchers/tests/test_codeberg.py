@@ -2,7 +2,6 @@
 
 import copy
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,11 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from packagegrid.fetchers.codeberg import codeberg_repo_fetch
 from packagegrid.fetchers.http import HttpClient
-from packagegrid.fetchers.tests.support import drain, quick_client
-from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted, RepoFetch, RepoInfo
+from packagegrid.fetchers.tests.support import quick_client
+from packagegrid.fetchers.types import RepoFetch, RepoInfo
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent / "fixtures" / "codeberg"
@@ -154,22 +152,6 @@ def test_it_reads_the_latest_commit_when_none_is_recent(api: HTTPServer) -> None
     assert fetch.requests == 3
 
 
-def test_it_sends_stored_etags_and_reports_304_as_nothing_new(api: HTTPServer) -> None:
-    etags = {api.url_for(REPO): '"r1"', api.url_for(REPO) + COMMITS_URL: '"c1"'}
-    api.expect_request(REPO, headers={"If-None-Match": '"r1"'}).respond_with_data(
-        "", status=304, headers={"ETag": '"r1"'}
-    )
-    api.expect_request(
-        COMMITS, query_string=COMMITS_QUERY, headers={"If-None-Match": '"c1"'}
-    ).respond_with_data("", status=304, headers={"ETag": '"c1"'})
-
-    with quick_client() as client:
-        fetch = _fetch(client, etags)
-
-    assert fetch == RepoFetch(etags=etags, requests=2, not_modified=2)
-    api.check_assertions()
-
-
 def test_it_reports_a_renamed_repository_as_moved(api: HTTPServer) -> None:
     repo = _json("repository.json") | {
         "full_name": "jazz/django-samples",
@@ -180,92 +162,3 @@ def test_it_reports_a_renamed_repository_as_moved(api: HTTPServer) -> None:
     with quick_client() as client:
         fetch = _fetch(client)
     assert fetch.moved_to == "https://codeberg.org/jazz/django-samples"
-
-
-def test_it_reports_a_deleted_repository_as_not_found(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_json(
-        {"errors": ["user redirect does not exist [name: jazz]"], "message": "GetUserByName"},
-        status=404,
-    )
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "not_found",
-        True,
-        1,
-    )
-
-
-def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
-    api.expect_oneshot_request(REPO).respond_with_data("Internal Server Error", status=500)
-    _serve_repo(api)
-    _serve_commits(api)
-    sleeps: list[float] = []
-
-    with quick_client(sleeps) as client:
-        fetch = _fetch(client)
-        attempts = client.requests_made
-
-    assert fetch.info is not None and fetch.info.stars == 58
-    assert (fetch.requests, attempts, len(sleeps)) == (2, 3, 1)
-
-
-def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_json(
-        {"message": "rate limit exceeded"},
-        status=403,
-        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "600"},
-    )
-    with quick_client() as client, pytest.raises(RateLimitExhausted) as caught:
-        _fetch(client)
-    # A small reset value is seconds from now.
-    assert caught.value.retry_at == NOW + timedelta(minutes=10)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "rate_limited",
-        False,
-        1,
-    )
-
-
-def test_it_reports_a_plain_403_as_a_permanent_client_error(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_json({"message": "Forbidden"}, status=403)
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert not isinstance(caught.value, RateLimitExhausted)
-    assert (caught.value.reason, caught.value.permanent) == ("client_error", True)
-
-
-def test_it_reports_malformed_json_as_transient(api: HTTPServer) -> None:
-    _serve_repo(api)
-    api.expect_request(COMMITS).respond_with_data('[{"sha": "abc"', content_type="application/json")
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "malformed",
-        False,
-        2,
-    )
-
-
-def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Settings) -> None:
-    settings.HTTP_TIMEOUT_SECONDS = 0.2
-
-    released = threading.Event()
-
-    def slow(request: Request) -> Response:
-        released.wait(0.5)  # longer than the timeout
-        return Response(_body("repository.json"), content_type="application/json")
-
-    api.expect_request(REPO).respond_with_handler(slow)
-    sleeps: list[float] = []
-    with quick_client(sleeps) as client:
-        with pytest.raises(FetchFailed) as caught:
-            _fetch(client)
-        attempts = client.requests_made
-    drain(api, released, requests=3)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "timeout",
-        False,
-        1,
-    )
-    assert (attempts, len(sleeps)) == (3, 2)

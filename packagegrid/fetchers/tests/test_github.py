@@ -1,17 +1,15 @@
 """The GitHub client and the rate-limit budget against a local server with recorded responses."""
 
 import json
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from django.test import override_settings
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Request
 
 from packagegrid.fetchers.github import github_repo_fetch
 from packagegrid.fetchers.http import HttpClient
@@ -256,30 +254,6 @@ def test_it_keeps_stored_activity_while_github_computes_it_then_reads_it(
     assert ready.commits_over_52 == WEEKLY
 
 
-def test_it_sends_stored_etags_and_reports_unchanged_sections_as_none(api: HTTPServer) -> None:
-    urls = _urls(api)
-    stored = {
-        urls["repo"]: 'W/"repo-1"',
-        urls["activity"]: 'W/"activity-1"',
-        urls["contributors"]: 'W/"contributors-1"',
-        urls["commits"]: 'W/"commits-1"',
-    }
-    for path, query, etag in [
-        (REPO, None, 'W/"repo-1"'),
-        (f"{REPO}/stats/commit_activity", None, 'W/"activity-1"'),
-        (f"{REPO}/contributors", {"per_page": "100"}, 'W/"contributors-1"'),
-        (f"{REPO}/commits", {"per_page": "1"}, 'W/"commits-1"'),
-    ]:
-        api.expect_request(
-            path, query_string=query, headers={"If-None-Match": etag}
-        ).respond_with_data("", status=304, headers={"ETag": etag, **_limits(4990)})
-
-    fetch = _fetch(etags=stored)
-
-    assert fetch == RepoFetch(etags=stored, requests=4, not_modified=4)
-    assert [request.headers["If-None-Match"] for request in _asked(api)] == list(stored.values())
-
-
 def test_it_follows_a_renamed_repository(api: HTTPServer) -> None:
     new_location = api.url_for(BY_ID)
     _respond(api, REPO, "moved_permanently.json", status=301, Location=new_location, ETag='"moved"')
@@ -306,50 +280,6 @@ def test_it_does_not_report_a_move_for_a_different_letter_case(api: HTTPServer) 
     _serve_rest(api)
 
     assert _fetch().moved_to is None
-
-
-def test_it_refuses_to_follow_a_redirect_off_the_api_host(api: HTTPServer) -> None:
-    _respond(
-        api,
-        REPO,
-        "moved_permanently.json",
-        status=301,
-        Location="https://elsewhere.example/repositories/123456789",
-    )
-
-    with pytest.raises(FetchFailed, match="off the API host") as caught:
-        _fetch(token="github_pat_secret")
-
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "client_error",
-        True,
-        1,
-    )
-
-
-def test_it_fails_permanently_when_the_repository_is_gone(api: HTTPServer) -> None:
-    _respond(api, REPO, "not_found.json", status=404)
-    sleeps: list[float] = []
-
-    with pytest.raises(FetchFailed) as caught:
-        _fetch(sleeps=sleeps)
-
-    assert type(caught.value) is FetchFailed
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "not_found",
-        True,
-        1,
-    )
-    assert sleeps == []
-
-
-def test_it_fails_permanently_on_another_client_error(api: HTTPServer) -> None:
-    _respond(api, REPO, "blocked.json", status=451)
-
-    with pytest.raises(FetchFailed, match="451") as caught:
-        _fetch()
-
-    assert (caught.value.reason, caught.value.permanent) == ("client_error", True)
 
 
 def test_it_treats_an_empty_repository_as_having_no_commits(api: HTTPServer) -> None:
@@ -406,108 +336,6 @@ def test_it_reads_a_license_without_spdx_id_and_missing_texts(api: HTTPServer) -
     )
 
 
-def test_it_retries_a_server_error(api: HTTPServer) -> None:
-    api.expect_oneshot_request(REPO).respond_with_data("upstream timeout", status=502)
-    _serve_repo(api)
-    _serve_rest(api)
-    sleeps: list[float] = []
-
-    fetch = _fetch(sleeps=sleeps)
-
-    assert fetch.info is not None and fetch.info.stars == 1873
-    assert len(sleeps) == 1
-    assert len(_asked(api)) == 5
-    assert fetch.requests == 4  # the client's retry is not a request of ours
-
-
-def test_it_reports_a_server_error_that_outlasts_the_retries(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_data("unicorn", status=503)
-    sleeps: list[float] = []
-
-    with pytest.raises(FetchFailed) as caught:
-        _fetch(sleeps=sleeps)
-
-    assert (caught.value.reason, caught.value.permanent) == ("server_error", False)
-    assert len(sleeps) == 2
-
-
-def test_it_stops_at_the_primary_rate_limit(api: HTTPServer) -> None:
-    _respond(api, REPO, "rate_limit_exceeded.json", status=403, **_limits(0))
-    budget = RateBudget()
-    sleeps: list[float] = []
-
-    with pytest.raises(RateLimitExhausted) as caught:
-        _fetch(sleeps=sleeps, budget=budget)
-
-    assert caught.value.retry_at == datetime.fromtimestamp(RESET, tz=UTC)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "rate_limited",
-        False,
-        1,
-    )
-    assert sleeps == []
-    assert budget.remaining == 0
-
-
-def test_it_waits_as_long_as_retry_after_says_then_succeeds(api: HTTPServer) -> None:
-    api.expect_oneshot_request(REPO).respond_with_data(
-        _body("secondary_rate_limit.json"),
-        status=429,
-        content_type="application/json",
-        headers={"Retry-After": "7"},
-    )
-    _serve_repo(api)
-    _serve_rest(api)
-    sleeps: list[float] = []
-
-    fetch = _fetch(sleeps=sleeps)
-
-    assert sleeps == [7.0]
-    assert fetch.info is not None and fetch.info.forks == 214
-
-
-def test_it_stops_at_a_secondary_rate_limit_once_the_retries_run_out(api: HTTPServer) -> None:
-    _respond(api, REPO, "secondary_rate_limit.json", status=429, **{"Retry-After": "30"})
-    sleeps: list[float] = []
-
-    before = datetime.now(tz=UTC)
-    with pytest.raises(RateLimitExhausted) as caught:
-        _fetch(sleeps=sleeps)
-    after = datetime.now(tz=UTC)
-
-    assert sleeps == [30.0, 30.0]
-    assert caught.value.retry_at is not None
-    assert before + timedelta(seconds=30) <= caught.value.retry_at <= after + timedelta(seconds=30)
-    assert caught.value.requests == 1
-
-
-def test_it_stops_at_a_secondary_rate_limit_answered_with_403(api: HTTPServer) -> None:
-    _respond(api, REPO, "secondary_rate_limit.json", status=403, **{"Retry-After": "120"})
-
-    before = datetime.now(tz=UTC)
-    with pytest.raises(RateLimitExhausted) as caught:
-        _fetch()
-
-    assert caught.value.retry_at is not None
-    assert caught.value.retry_at - before >= timedelta(seconds=120)
-    assert caught.value.retry_at - before < timedelta(seconds=125)
-
-
-def test_it_reports_malformed_json(api: HTTPServer) -> None:
-    api.expect_request(REPO).respond_with_data(
-        _body("repo.json")[:500], content_type="application/json"
-    )
-
-    with pytest.raises(FetchFailed, match="malformed") as caught:
-        _fetch()
-
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "malformed",
-        False,
-        1,
-    )
-
-
 def test_it_reports_a_body_that_does_not_match_the_documented_shape(api: HTTPServer) -> None:
     _serve_repo(api)
     weeks = _json("commit_activity.json")
@@ -522,27 +350,6 @@ def test_it_reports_a_body_that_does_not_match_the_documented_shape(api: HTTPSer
         False,
         2,
     )
-
-
-@override_settings(HTTP_TIMEOUT_SECONDS=0.2)
-def test_it_reports_a_timeout(api: HTTPServer) -> None:
-    def slow(request: Request) -> Response:
-        time.sleep(0.5)
-        return Response(_body("repo.json"), content_type="application/json")
-
-    api.expect_request(REPO).respond_with_handler(slow)
-    sleeps: list[float] = []
-
-    with pytest.raises(FetchFailed, match="timed out") as caught:
-        _fetch(sleeps=sleeps, retries=1)
-
-    assert (caught.value.reason, caught.value.permanent) == ("timeout", False)
-    assert len(sleeps) == 1
-    # The test server answers one request at a time: let it finish both slow answers
-    # here, or they would land in the next test's log.
-    deadline = time.monotonic() + 5
-    while len(_asked(api)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
 
 
 def test_it_sends_the_configured_token(api: HTTPServer, settings: Settings) -> None:

@@ -1,7 +1,6 @@
 """The GitLab client against a local HTTP server serving recorded API v4 responses."""
 
 import json
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,12 +8,11 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from packagegrid.fetchers.gitlab import gitlab_repo_fetch
 from packagegrid.fetchers.http import HttpClient
-from packagegrid.fetchers.tests.support import drain, quick_client
-from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted, RepoFetch, RepoInfo
+from packagegrid.fetchers.tests.support import quick_client
+from packagegrid.fetchers.types import FetchFailed, RepoFetch, RepoInfo
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent / "fixtures" / "gitlab"
@@ -174,28 +172,6 @@ def test_it_follows_three_pages_of_commits_and_contributors(api: HTTPServer) -> 
     api.check_assertions()
 
 
-def test_it_sends_stored_etags_and_reports_304_as_nothing_new(api: HTTPServer) -> None:
-    etags = {
-        _url(api, PROJECT_URL): 'W/"p1"',
-        _url(api, COMMITS_URL): 'W/"c1"',
-        _url(api, CONTRIBUTORS_URL): 'W/"u1"',
-    }
-    for path, query, etag in (
-        (PROJECT, {"license": "true"}, 'W/"p1"'),
-        (COMMITS, COMMITS_QUERY, 'W/"c1"'),
-        (CONTRIBUTORS, CONTRIBUTORS_QUERY, 'W/"u1"'),
-    ):
-        api.expect_request(
-            path, query_string=query, headers={"If-None-Match": etag}
-        ).respond_with_data("", status=304, headers={"ETag": etag})
-
-    with quick_client() as client:
-        fetch = _fetch(client, etags)
-
-    assert fetch == RepoFetch(etags=etags, requests=3, not_modified=3)
-    api.check_assertions()
-
-
 def test_it_reads_the_latest_commit_when_none_is_recent(api: HTTPServer) -> None:
     _serve_project(api)
     api.expect_request(COMMITS, query_string=COMMITS_QUERY).respond_with_json([])
@@ -225,82 +201,6 @@ def test_it_reports_a_renamed_project_as_moved(api: HTTPServer) -> None:
     assert fetch.moved_to == "https://gitlab.com/jazz-collective/django/django-samples"
 
 
-def test_it_reports_a_deleted_project_as_not_found(api: HTTPServer) -> None:
-    api.expect_request(PROJECT).respond_with_json({"message": "404 Project Not Found"}, status=404)
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "not_found",
-        True,
-        1,
-    )
-
-
-def test_it_reports_other_client_errors_as_permanent(api: HTTPServer) -> None:
-    api.expect_request(PROJECT).respond_with_json({"message": "401 Unauthorized"}, status=401)
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent) == ("client_error", True)
-
-
-def test_it_retries_a_server_error_then_succeeds(api: HTTPServer) -> None:
-    api.expect_oneshot_request(PROJECT).respond_with_data("502 Bad Gateway", status=502)
-    _serve_project(api)
-    _serve_commits(api)
-    _serve_contributors(api)
-    sleeps: list[float] = []
-
-    with quick_client(sleeps) as client:
-        fetch = _fetch(client)
-        attempts = client.requests_made
-
-    assert fetch.info is not None and fetch.info.stars == 412
-    # `requests` counts the client's calls; its retry shows in `requests_made`.
-    assert (fetch.requests, attempts, len(sleeps)) == (3, 4, 1)
-
-
-def test_it_stops_when_the_rate_limit_is_spent(api: HTTPServer) -> None:
-    api.expect_request(PROJECT).respond_with_json(
-        {"message": "403 Forbidden"},
-        status=403,
-        headers={"RateLimit-Remaining": "0", "RateLimit-Reset": "1772456400"},
-    )
-    with quick_client() as client, pytest.raises(RateLimitExhausted) as caught:
-        _fetch(client)
-    assert caught.value.retry_at == datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "rate_limited",
-        False,
-        1,
-    )
-
-
-def test_it_stops_when_429_outlasts_the_retries(api: HTTPServer) -> None:
-    api.expect_request(PROJECT).respond_with_data(
-        "Retry later",
-        status=429,
-        headers={"RateLimit-Remaining": "0", "Retry-After": "30"},
-    )
-    sleeps: list[float] = []
-    with quick_client(sleeps) as client, pytest.raises(RateLimitExhausted) as caught:
-        _fetch(client)
-    assert sleeps == [30.0, 30.0]
-    assert caught.value.reason == "rate_limited"
-
-
-def test_it_reports_malformed_json_as_transient(api: HTTPServer) -> None:
-    api.expect_request(PROJECT).respond_with_data(
-        '{"id": 48213377, "star_count": ', content_type="application/json"
-    )
-    with quick_client() as client, pytest.raises(FetchFailed) as caught:
-        _fetch(client)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "malformed",
-        False,
-        1,
-    )
-
-
 def test_it_reports_an_unexpected_shape_as_malformed(api: HTTPServer) -> None:
     project = _json("project.json")
     project["star_count"] = "many"
@@ -311,27 +211,3 @@ def test_it_reports_an_unexpected_shape_as_malformed(api: HTTPServer) -> None:
     ):
         _fetch(client)
     assert caught.value.reason == "malformed"
-
-
-def test_it_reports_a_timeout_after_the_retries(api: HTTPServer, settings: Settings) -> None:
-    settings.HTTP_TIMEOUT_SECONDS = 0.2
-
-    released = threading.Event()
-
-    def slow(request: Request) -> Response:
-        released.wait(0.5)  # longer than the timeout
-        return Response(_body("project.json"), content_type="application/json")
-
-    api.expect_request(PROJECT).respond_with_handler(slow)
-    sleeps: list[float] = []
-    with quick_client(sleeps) as client:
-        with pytest.raises(FetchFailed) as caught:
-            _fetch(client)
-        attempts = client.requests_made
-    drain(api, released, requests=3)
-    assert (caught.value.reason, caught.value.permanent, caught.value.requests) == (
-        "timeout",
-        False,
-        1,
-    )
-    assert (attempts, len(sleeps)) == (3, 2)

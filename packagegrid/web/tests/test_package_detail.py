@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from packagegrid.catalog.models import PyPIData, RepoData
 from packagegrid.fetchers.models import FetchState
+from packagegrid.search.models import SearchDocument
+from packagegrid.search.services import search_index_package
 from packagegrid.web.tests.factories import (
     add_to_grid,
     make_grid,
@@ -279,3 +281,23 @@ def test_a_package_outside_grids_still_gets_similar_packages_from_search(client)
     html = client.get(package.get_absolute_url()).content.decode()
     assert "Similar packages" in html
     assert other.get_absolute_url() in html
+
+
+def test_it_shows_the_license_the_search_facet_shows(client):
+    # The code host says one thing, PyPI (stored normalised) another: PyPI's is shown
+    # on the page and in the search facet alike.
+    package = make_package(license="gpl-3.0")
+    PyPIData.objects.filter(package=package).update(license="MIT")
+    search_index_package(package_id=package.pk)
+
+    html = client.get(package.get_absolute_url()).content.decode()
+
+    assert "<dd>MIT</dd>" in html
+    assert "license=MIT" in SearchDocument.objects.get(package=package).facets.split("\n")
+
+
+def test_it_reads_the_code_hosts_license_by_the_same_rules(client):
+    package = make_package(license="bsd-3-clause")  # GitLab's licence key
+    PyPIData.objects.filter(package=package).update(license="")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "<dd>BSD-3-Clause</dd>" in html
