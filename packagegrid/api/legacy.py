@@ -30,6 +30,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import permissions, renderers, routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -356,6 +357,7 @@ class RootView(LegacyAPIMixin, APIView):
         )
 
 
+@csrf_exempt  # a POST gets the same JSON 404, not a CSRF failure page
 def not_found(request: HttpRequest) -> JsonResponse:
     """Any other path under `/api/v3/` that ends in a slash: a 404 in the v3 error shape.
 

@@ -121,6 +121,12 @@ def test_it_answers_impossible_slugs_with_404(client: Client, url: str) -> None:
     assert isinstance(response.json()["message"], str)
 
 
+def test_it_answers_a_post_to_an_unknown_path_with_404_json() -> None:
+    response = Client(enforce_csrf_checks=True).post("/api/v3/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"error": 404, "message": "Not found."}
+
+
 def test_it_redirects_a_path_without_its_trailing_slash(client: Client, catalog: None) -> None:
     response = client.get("/api/v3/packages/django-thing-1")
     assert response.status_code == 301
@@ -132,8 +138,8 @@ def test_it_redirects_a_path_without_its_trailing_slash(client: Client, catalog:
     "url", ["/api/v1/", "/api/v1/package/django-cms/", "/api/v1/grid/cms/", "/api/v1"]
 )
 @pytest.mark.parametrize("method", ["get", "head", "post"])
-def test_it_answers_api_v1_with_410_gone(client: Client, url: str, method: str) -> None:
-    response = getattr(client, method)(url)
+def test_it_answers_api_v1_with_410_gone(url: str, method: str) -> None:
+    response = getattr(Client(enforce_csrf_checks=True), method)(url)
     assert response.status_code == 410
     if method == "get":
         assert response.json()["error"] == 410
