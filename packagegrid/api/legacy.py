@@ -17,8 +17,8 @@ Every endpoint takes a constant number of queries, whatever the page size:
 - `grids/`: 3 (count, page, package slugs); `grids/<slug>/`: 2
 - `grids/<slug>/packages/`: 5 (the grid and its package slugs, then as `packages/`)
 - `categories/`: 2; `categories/<slug>/`: 1
-- `users/`: 2; `users/<github_account>/`: 1, 2 with `?list_packages=1` (plus the session
-  and user lookups of login)
+- `users/`: 2; `users/<github_account>/`: 1; one more for either with
+  `?list_packages=1` (plus the session and user lookups of login)
 
 A list whose `offset` is at or past the end, or whose `limit` is 0, skips the page query
 (and so its prefetch).
@@ -147,17 +147,32 @@ def profile_list_for_legacy_api() -> QuerySet[Profile]:
     )
 
 
-def package_slugs_of_contributor(github_account: str) -> list[str]:
-    """Slugs of the packages whose repository lists `github_account` among its
-    participants, by title: djangopackages.org's "packages the user contributes to".
+def package_slugs_by_contributor(github_accounts: Iterable[str]) -> dict[str, list[str]]:
+    """For each GitHub account (lower-cased), the slugs of the packages whose repository
+    lists it among its participants, by title: djangopackages.org's "packages the user
+    contributes to".
 
-    One query. GitHub accounts are case-insensitive, and so is the match; it looks for
-    the quoted name in the JSON list, which works alike on PostgreSQL and SQLite.
+    One query for all the accounts (none without any). GitHub accounts are
+    case-insensitive, and so is the match. The database looks for the quoted name in the
+    JSON text of the list (alike on PostgreSQL and SQLite); Python then keeps only exact
+    list members.
     """
-    if not github_account or "\x00" in github_account:
-        return []
-    packages = Package.objects.filter(repo_data__participants__icontains=f'"{github_account}"')
-    return list(packages.order_by("title", "pk").values_list("slug", flat=True))
+    wanted = {account.lower() for account in github_accounts if account and "\x00" not in account}
+    found: dict[str, list[str]] = {account: [] for account in wanted}
+    if not wanted:
+        return found
+    condition = Q()
+    for account in wanted:
+        condition |= Q(repo_data__participants__icontains=f'"{account}"')
+    rows = (
+        Package.objects.filter(condition)
+        .order_by("title", "pk")
+        .values_list("slug", "repo_data__participants")
+    )
+    for slug, participants in rows:
+        for account in wanted.intersection(str(name).lower() for name in participants or ()):
+            found[account].append(slug)
+    return found
 
 
 # --- Paging ---------------------------------------------------------------------------
@@ -315,8 +330,8 @@ class LoginRequiredPermission(permissions.IsAuthenticated):
 class UserViewSet(LegacyViewSet):
     """People with a GitHub account, by profile id ascending; login required.
 
-    `users/<github_account>/?list_packages=1` (any non-empty value, as upstream read it)
-    adds the person's packages: those whose repository lists them as a participant.
+    `?list_packages=1` (any non-empty value, as upstream read it) adds each person's
+    packages: those whose repository lists them as a participant (one more query).
     """
 
     lookup_field = "github_account"
@@ -335,11 +350,24 @@ class UserViewSet(LegacyViewSet):
         self.check_object_permissions(self.request, profile)
         return profile
 
+    def _wants_packages(self) -> bool:
+        # Any non-empty value, "0" included, as upstream read the parameter.
+        return bool(self.request.query_params.get("list_packages"))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        page: list[Profile] = paginator.paginate_queryset(self.get_queryset(), request, self)
+        context = self.get_serializer_context()
+        if self._wants_packages():
+            context["packages"] = package_slugs_by_contributor(p.github_account for p in page)
+        users = [LegacyUserSerializer(profile, context=context).data for profile in page]
+        return Response(paginator.get_envelope(users))
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         profile = self.get_object()
         context = self.get_serializer_context()
-        if request.query_params.get("list_packages"):
-            context["packages"] = package_slugs_of_contributor(profile.github_account)
+        if self._wants_packages():
+            context["packages"] = package_slugs_by_contributor([profile.github_account])
         return Response(LegacyUserSerializer(profile, context=context).data)
 
 

@@ -164,8 +164,9 @@ class LegacyUserSerializer(serializers.BaseSerializer[Profile]):
     """A person, from their profile (expects `legacy_user_list()`, user joined).
 
     `created`/`modified` are the profile's; `date_joined`/`last_login` the account's.
-    With a list of package slugs in the context under "packages" (the person's packages,
-    asked for with `?list_packages=1`), the user also has `packages`: their resource URIs.
+    With `package_slugs_by_contributor()`'s mapping in the context under "packages"
+    (asked for with `?list_packages=1`), the user also has `packages`: the resource URIs
+    of their packages.
     """
 
     def to_representation(self, instance: Profile) -> dict[str, Any]:
@@ -183,8 +184,9 @@ class LegacyUserSerializer(serializers.BaseSerializer[Profile]):
             "resource_uri": paths.resource("users", instance.github_account),
             "username": user.username,
         }
-        slugs: list[str] | None = self.context.get("packages")
-        if slugs is not None:
+        by_account: dict[str, list[str]] | None = self.context.get("packages")
+        if by_account is not None:
+            slugs = by_account.get(instance.github_account.lower(), [])
             data["packages"] = [paths.resource("packages", slug) for slug in slugs]
             data = dict(sorted(data.items()))
         return data

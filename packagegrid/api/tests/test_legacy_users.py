@@ -132,3 +132,24 @@ def test_it_lists_a_users_packages_in_one_more_query(
     with django_assert_num_queries(4):
         body = client.get("/api/v3/users/alice/", {"list_packages": "1"}).json()
     assert len(body["packages"]) == 5
+
+
+def test_it_lists_everyones_packages_on_request_in_one_more_query(
+    client: Client, make_person: MakePerson, django_assert_num_queries
+) -> None:
+    client.force_login(make_person("alice"))
+    make_person("bob")
+    make_person("carol")
+    make_package(slug="b", title="b", repo={"participants": ["alice", "BOB"]})
+    make_package(slug="a", title="a", repo={"participants": ["bob"]})
+    # session, user (login), count, page, the packages
+    with django_assert_num_queries(5):
+        body = client.get("/api/v3/users/", {"list_packages": "1"}).json()
+    packages = {u["github_account"]: u["packages"] for u in body["objects"]}
+    assert packages == {
+        "alice": ["/api/v3/packages/b/"],
+        "bob": ["/api/v3/packages/a/", "/api/v3/packages/b/"],
+        "carol": [],
+    }
+    assert_keys_sorted(body)
+    assert all("packages" not in u for u in client.get("/api/v3/users/").json()["objects"])
