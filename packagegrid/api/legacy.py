@@ -1,10 +1,15 @@
-"""API v3 (legacy): djangopackages.org's old tastypie API, kept for the clients that use it.
+"""API v3 (legacy): djangopackages.org's old API, kept for the clients that use it.
 
-Mounted at `/api/v3/`. Read-only (`Allow: GET, HEAD, OPTIONS`; writes get 405), JSON by
-default with DRF's browsable API on `?format=api`. Lists use tastypie's envelope,
-`{"meta": {limit, next, offset, previous, total_count}, "objects": [...]}`, with relative
-`next`/`previous` links, and are ordered by primary key ascending, tastypie's default.
-The users endpoints require login, as upstream's do.
+Mounted at `/api/v3/`. Read-only (`Allow: GET, HEAD, OPTIONS`; writes get 405). Every
+answer is JSON whatever the `Accept` header or `format` parameter asks for, errors
+included: `{"error": <status>, "message": "..."}`, as djangopackages.org's `json_view`
+wrote them. The users endpoints send anonymous visitors to the login page, as upstream's
+did.
+
+Lists use tastypie's envelope, `{"meta": {limit, next, offset, previous, total_count},
+"objects": [...]}` (the package list adds `"category": null`), with relative
+`next`/`previous` links. Packages, grids and categories are ordered by title, as
+djangopackages.org's models order them, with the id breaking ties; people by profile id.
 
 Every endpoint takes a constant number of queries, whatever the page size:
 
@@ -12,24 +17,33 @@ Every endpoint takes a constant number of queries, whatever the page size:
 - `grids/`: 3 (count, page, package slugs); `grids/<slug>/`: 2
 - `grids/<slug>/packages/`: 5 (the grid and its package slugs, then as `packages/`)
 - `categories/`: 2; `categories/<slug>/`: 1
-- `users/`: 2; `users/<github_account>/`: 1 (plus the session and user lookups of login)
+- `users/`: 2; `users/<github_account>/`: 1; one more for either with
+  `?list_packages=1` (plus the session and user lookups of login)
 
-A list whose `offset` is at or past the end skips the page query (and so its prefetch).
+A list whose `offset` is at or past the end, or whose `limit` is 0, skips the page query
+(and so its prefetch).
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
-from django.urls import path, reverse
-from rest_framework import permissions, routers, viewsets
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import permissions, renderers, routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import BasePagination
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from packagegrid.accounts.models import Profile
+from packagegrid.api.exceptions import LoginRequired, legacy_error_body, legacy_exception_handler
 from packagegrid.api.legacy_serializers import (
     LegacyCategorySerializer,
     LegacyGridSerializer,
@@ -37,7 +51,7 @@ from packagegrid.api.legacy_serializers import (
     LegacyPaths,
     LegacyUserSerializer,
 )
-from packagegrid.api.pagination import MAX_LIMIT, parse_bound
+from packagegrid.api.pagination import MAX_LIMIT, lenient_int
 from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.grids.models import Grid, GridPackage
@@ -58,10 +72,11 @@ def _github_account_subquery(user_field: str) -> Subquery:
 
 
 def package_list_for_legacy_api(*, category_slug: str | None = None) -> QuerySet[Package]:
-    """Packages by id ascending, shaped for `LegacyPackageSerializer`.
+    """Packages by title, shaped for `LegacyPackageSerializer`.
 
-    With `category_slug`, only that category's packages (none for an unknown slug). One
-    query per page, plus one for the grid slugs of the whole page.
+    With the slug of an existing category, only that category's packages; with an unknown
+    one, every package (as upstream answers `?category=no-such-thing`). One query per
+    page, plus one for the grid slugs of the whole page.
     """
     # A package's grids in the order it joined them, as API v4 lists them.
     grid_links = (
@@ -77,34 +92,36 @@ def package_list_for_legacy_api(*, category_slug: str | None = None) -> QuerySet
             last_modified_by_account=_github_account_subquery("last_modified_by_id"),
         )
         .prefetch_related(Prefetch("grid_packages", queryset=grid_links))
-        .order_by("pk")
+        .order_by("title", "pk")
     )
-    if category_slug is not None:
-        # No slug holds a NUL byte, and PostgreSQL refuses to compare text with one.
-        if "\x00" in category_slug:
-            return packages.none()
-        packages = packages.filter(category__slug=category_slug)
+    # No slug holds a NUL byte (and PostgreSQL refuses to compare text with one): such a
+    # value names no category, so every package is listed.
+    if category_slug and "\x00" not in category_slug:
+        # In the page and count queries themselves, rather than a lookup of its own:
+        # "in this category, or there is no such category".
+        known = Exists(Category.objects.filter(slug=category_slug))
+        packages = packages.filter(Q(category__slug=category_slug) | ~known)
     return packages
 
 
 def grid_list_for_legacy_api() -> QuerySet[Grid]:
-    """Grids by id ascending with their package slugs (by package id, as API v4 lists them).
+    """Grids by title with their package slugs (by package title, as upstream lists them).
 
     Two queries a page.
     """
     package_links = (
         GridPackage.objects.annotate(package_slug=F("package__slug"))
         .only("grid_id")
-        .order_by("package_id")
+        .order_by("package__title", "package_id")
     )
     return Grid.objects.prefetch_related(
         Prefetch("grid_packages", queryset=package_links)
-    ).order_by("pk")
+    ).order_by("title", "pk")
 
 
 def category_list_for_legacy_api() -> QuerySet[Category]:
-    """Categories by id ascending."""
-    return Category.objects.order_by("pk")
+    """Categories by title."""
+    return Category.objects.order_by("title", "pk")
 
 
 def profile_list_for_legacy_api() -> QuerySet[Profile]:
@@ -130,15 +147,45 @@ def profile_list_for_legacy_api() -> QuerySet[Profile]:
     )
 
 
+def package_slugs_by_contributor(github_accounts: Iterable[str]) -> dict[str, list[str]]:
+    """For each GitHub account (lower-cased), the slugs of the packages whose repository
+    lists it among its participants, by title: djangopackages.org's "packages the user
+    contributes to".
+
+    One query for all the accounts (none without any). GitHub accounts are
+    case-insensitive, and so is the match. The database looks for the quoted name in the
+    JSON text of the list (alike on PostgreSQL and SQLite); Python then keeps only exact
+    list members.
+    """
+    wanted = {account.lower() for account in github_accounts if account and "\x00" not in account}
+    found: dict[str, list[str]] = {account: [] for account in wanted}
+    if not wanted:
+        return found
+    condition = Q()
+    for account in wanted:
+        condition |= Q(repo_data__participants__icontains=f'"{account}"')
+    rows = (
+        Package.objects.filter(condition)
+        .order_by("title", "pk")
+        .values_list("slug", "repo_data__participants")
+    )
+    for slug, participants in rows:
+        for account in wanted.intersection(str(name).lower() for name in participants or ()):
+            found[account].append(slug)
+    return found
+
+
 # --- Paging ---------------------------------------------------------------------------
 
 
 class LegacyPagination(BasePagination):
-    """tastypie's limit/offset envelope: default limit 20, at most 1000.
+    """djangopackages.org's v3 limit/offset envelope: default limit 20, at most 1000.
 
-    Non-numeric or negative `limit`/`offset`, and a `limit` above 1000, are a 400 naming
-    the parameter (upstream silently used the default). An `offset` past the end is an
-    empty page, as upstream served it. `next`/`previous` are
+    Parameters are read as upstream read them (`lenient_int`): a value that is not an
+    integer, or is negative, means the default (limit 20, offset 0). A larger limit is cut
+    to 1000 (upstream had no ceiling). `limit=0` is a page without objects that still
+    counts them (`meta.total_count`); it links to no next or previous page, which would
+    be itself. An `offset` past the end is an empty page. `next`/`previous` are
     `<path>?limit=L&offset=O`, followed by any other query parameters of the request.
     """
 
@@ -150,10 +197,8 @@ class LegacyPagination(BasePagination):
         request: Request,
         view: APIView | None = None,
     ) -> list[Any]:
-        self.limit = parse_bound(
-            request, "limit", default=self.default_limit, minimum=1, maximum=MAX_LIMIT
-        )
-        self.offset = parse_bound(request, "offset", default=0, minimum=0)
+        self.limit = min(lenient_int(request, "limit", default=self.default_limit), MAX_LIMIT)
+        self.offset = lenient_int(request, "offset", default=0)
         self.path = request.path
         # Other parameters (`category`, `format`) follow limit and offset in the links, so
         # that paging a filtered list stays filtered; upstream dropped them.
@@ -162,7 +207,7 @@ class LegacyPagination(BasePagination):
             others.pop(name, None)
         self.other_params = f"&{others.urlencode()}" if others else ""
         self.total_count = queryset.count()
-        if self.offset >= self.total_count:
+        if self.limit == 0 or self.offset >= self.total_count:
             # Also keeps an absurd offset away from the database, where it could overflow.
             return []
         return list(queryset[self.offset : self.offset + self.limit])
@@ -172,13 +217,14 @@ class LegacyPagination(BasePagination):
 
     def get_envelope(self, objects: list[Any]) -> dict[str, Any]:
         """`{"meta": {...}, "objects": objects}` for the page last paginated."""
-        has_next = self.offset + self.limit < self.total_count
+        has_next = self.limit and self.offset + self.limit < self.total_count
+        has_previous = self.limit and self.offset
         return {
             "meta": {
                 "limit": self.limit,
                 "next": self._link(self.offset + self.limit) if has_next else None,
                 "offset": self.offset,
-                "previous": self._link(max(self.offset - self.limit, 0)) if self.offset else None,
+                "previous": self._link(max(self.offset - self.limit, 0)) if has_previous else None,
                 "total_count": self.total_count,
             },
             "objects": objects,
@@ -191,8 +237,31 @@ class LegacyPagination(BasePagination):
 # --- Views ----------------------------------------------------------------------------
 
 
-class LegacyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
-    """Shared by the v3 collections: slug lookup, tastypie paging, relative paths."""
+class JSONOnlyNegotiation(BaseContentNegotiation):
+    """Always the first parser and renderer: v3 answers JSON, never HTML or a 406."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+class LegacyAPIMixin:
+    """JSON only, and errors in upstream's `{"error": status, "message": ...}` shape."""
+
+    renderer_classes: Sequence[type[BaseRenderer]] = [renderers.JSONRenderer]
+    content_negotiation_class: type[BaseContentNegotiation] = JSONOnlyNegotiation
+
+    def get_exception_handler(self) -> Any:
+        return legacy_exception_handler
+
+
+class LegacyViewSet(LegacyAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Shared by the v3 collections: slug lookup, upstream's paging, relative paths."""
 
     lookup_field = "slug"
     # Upstream's pattern. Anything else (a NUL byte, which PostgreSQL refuses to compare)
@@ -205,24 +274,29 @@ class LegacyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
 
 class PackageViewSet(LegacyViewSet):
-    """Packages by id ascending; `?category=<slug>` keeps one category's."""
+    """Packages by title; `?category=<slug>` keeps one category's (all for an unknown one)."""
 
     serializer_class = LegacyPackageSerializer
 
     def get_queryset(self) -> QuerySet[Package]:
         category = self.request.query_params.get("category") if self.action == "list" else None
-        return package_list_for_legacy_api(category_slug=category or None)
+        return package_list_for_legacy_api(category_slug=category)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        # Upstream's package list alone carries the top-level "category", always null.
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        return Response({"category": None, **paginator.get_envelope(data)})
 
 
 class GridViewSet(LegacyViewSet):
-    """Grids by id ascending; `grids/<slug>/packages/` pages through one grid's packages."""
+    """Grids by title; `grids/<slug>/packages/` pages through one grid's packages."""
 
     queryset = grid_list_for_legacy_api()
     serializer_class = LegacyGridSerializer
 
     @action(detail=True)
     def packages(self, request: Request, slug: str) -> Response:
-        """The grid's packages by id ascending, with the grid itself under "grid"."""
+        """The grid's packages by title, with the grid itself under "grid"."""
         grid = self.get_object()
         packages = package_list_for_legacy_api().filter(grid_packages__grid=grid)
         paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
@@ -238,17 +312,30 @@ class GridViewSet(LegacyViewSet):
 
 
 class CategoryViewSet(LegacyViewSet):
-    """Categories by id ascending."""
+    """Categories by title."""
 
     queryset = category_list_for_legacy_api()
     serializer_class = LegacyCategorySerializer
 
 
+class LoginRequiredPermission(permissions.IsAuthenticated):
+    """Logged-in people only; anonymous visitors are sent to the login page."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not super().has_permission(request, view):
+            raise LoginRequired()
+        return True
+
+
 class UserViewSet(LegacyViewSet):
-    """People with a GitHub account, by profile id ascending; login required."""
+    """People with a GitHub account, by profile id ascending; login required.
+
+    `?list_packages=1` (any non-empty value, as upstream read it) adds each person's
+    packages: those whose repository lists them as a participant (one more query).
+    """
 
     lookup_field = "github_account"
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [LoginRequiredPermission]
     queryset = profile_list_for_legacy_api()
     serializer_class = LegacyUserSerializer
 
@@ -263,8 +350,28 @@ class UserViewSet(LegacyViewSet):
         self.check_object_permissions(self.request, profile)
         return profile
 
+    def _wants_packages(self) -> bool:
+        # Any non-empty value, "0" included, as upstream read the parameter.
+        return bool(self.request.query_params.get("list_packages"))
 
-class RootView(APIView):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        page: list[Profile] = paginator.paginate_queryset(self.get_queryset(), request, self)
+        context = self.get_serializer_context()
+        if self._wants_packages():
+            context["packages"] = package_slugs_by_contributor(p.github_account for p in page)
+        users = [LegacyUserSerializer(profile, context=context).data for profile in page]
+        return Response(paginator.get_envelope(users))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        profile = self.get_object()
+        context = self.get_serializer_context()
+        if self._wants_packages():
+            context["packages"] = package_slugs_by_contributor([profile.github_account])
+        return Response(LegacyUserSerializer(profile, context=context).data)
+
+
+class RootView(LegacyAPIMixin, APIView):
     """The four v3 collections and their list paths."""
 
     def get(self, request: Request) -> Response:
@@ -278,6 +385,16 @@ class RootView(APIView):
         )
 
 
+@csrf_exempt  # a POST gets the same JSON 404, not a CSRF failure page
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under `/api/v3/` that ends in a slash: a 404 in the v3 error shape.
+
+    Paths without the slash are left to `APPEND_SLASH`, so that `/api/v3/packages/<slug>`
+    is still redirected (301) to the package, as clients expect.
+    """
+    return JsonResponse(legacy_error_body(404, "Not found."), status=404)
+
+
 router = routers.SimpleRouter()
 router.register("packages", PackageViewSet, basename="package")
 router.register("grids", GridViewSet, basename="grid")
@@ -285,4 +402,8 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("users", UserViewSet, basename="user")
 
 # Included under the namespace "v3" (packagegrid/api/urls.py), so the root is LEGACY_ROOT.
-urlpatterns = [path("", RootView.as_view(), name="api-root"), *router.urls]
+urlpatterns = [
+    path("", RootView.as_view(), name="api-root"),
+    *router.urls,
+    re_path(r"^[\s\S]*/$", not_found),
+]

@@ -2,7 +2,8 @@
 
 Every object's keys are in alphabetical order, as tastypie emitted them; the dict literals
 below are written in that order, and the tests check it. URLs are relative paths, and
-timestamps are UTC with milliseconds and `Z` (`2026-11-29T01:38:10.878Z`).
+timestamps are UTC with milliseconds and `Z` (`2026-11-29T01:38:10.878Z`, and
+`2026-11-29T01:38:10Z` for a time without microseconds).
 
 Like the v4 serializers these are read-only `BaseSerializer`s that build each dict
 directly, because a list page may hold 1,000 packages. They expect the querysets of
@@ -142,9 +143,8 @@ class LegacyPackageSerializer(serializers.BaseSerializer[Package]):
                 for link in instance.grid_packages.all()
             ],
             "last_fetched": iso_utc_millis(instance.last_fetched),
-            "last_modified_by": paths.user(
-                instance.last_modified_by_account  # type: ignore[attr-defined]
-            ),
+            # The bare account name, not a link (unlike `created_by`), as upstream serves it.
+            "last_modified_by": instance.last_modified_by_account or None,  # type: ignore[attr-defined]
             "modified": iso_utc_millis(instance.modified),
             "participants": ",".join(repo.participants),
             "pypi_url": instance.pypi_url,
@@ -164,12 +164,15 @@ class LegacyUserSerializer(serializers.BaseSerializer[Profile]):
     """A person, from their profile (expects `legacy_user_list()`, user joined).
 
     `created`/`modified` are the profile's; `date_joined`/`last_login` the account's.
+    With `package_slugs_by_contributor()`'s mapping in the context under "packages"
+    (asked for with `?list_packages=1`), the user also has `packages`: the resource URIs
+    of their packages.
     """
 
     def to_representation(self, instance: Profile) -> dict[str, Any]:
         paths = _paths(self)
         user = instance.user
-        return {
+        data: dict[str, Any] = {
             "absolute_url": paths.page("profile", instance.github_account),
             "bitbucket_url": instance.bitbucket_url,
             "created": iso_utc_millis(instance.created),
@@ -181,3 +184,9 @@ class LegacyUserSerializer(serializers.BaseSerializer[Profile]):
             "resource_uri": paths.resource("users", instance.github_account),
             "username": user.username,
         }
+        by_account: dict[str, list[str]] | None = self.context.get("packages")
+        if by_account is not None:
+            slugs = by_account.get(instance.github_account.lower(), [])
+            data["packages"] = [paths.resource("packages", slug) for slug in slugs]
+            data = dict(sorted(data.items()))
+        return data

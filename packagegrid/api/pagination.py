@@ -1,49 +1,39 @@
-"""Limit/offset pagination that rejects bad parameters instead of guessing."""
+"""Paging parameters of the APIs: never a 400, whatever a client sends.
+
+API v4 pages exactly as DRF's `LimitOffsetPagination` does on djangopackages.org; API v3
+reads `limit`/`offset` as djangopackages.org's v3 views did (`lenient_int`).
+"""
 
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 MAX_LIMIT = 1000
 
 
-def parse_bound(
-    request: Request, name: str, *, default: int, minimum: int, maximum: int | None = None
-) -> int:
-    """The integer query parameter `name`, or `default` when it is absent or empty.
+def lenient_int(request: Request, name: str, *, default: int) -> int:
+    """The query parameter `name` read with Python's `int()`, or `default`.
 
-    Raises ValidationError (a 400 naming the parameter) when it is not an integer, is below
-    `minimum` or above `maximum`. Shared by every paginated API (v4 and the legacy v3).
+    `default` replaces a missing value, anything `int()` refuses ("abc", "1.5", "") and
+    a negative number, so that a page is always served. Leading and trailing spaces are
+    accepted, as `int()` accepts them.
     """
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: [f"Must be an integer, got {raw[:50]!r}."]}) from None
-    if value < minimum:
-        raise ValidationError({name: [f"Must be at least {minimum}."]})
-    if maximum is not None and value > maximum:
-        raise ValidationError({name: [f"Must be at most {maximum}."]})
-    return value
+        return default
+    return default if value < 0 else value
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """DRF's limit/offset paging (default 20, at most 1000).
+    """DRF's limit/offset paging unchanged: default 20, a larger `limit` cut to 1000.
 
-    DRF silently replaces a non-numeric or negative `limit`/`offset` with the default;
-    here they are answered with 400 and a message naming the parameter, so that a client
-    bug is visible instead of returning the wrong page.
+    As in DRF, a non-numeric, zero or negative `limit` gives the default page and a
+    non-numeric or negative `offset` starts at 0; an `offset` past the end is an empty
+    page (and never reaches the database).
     """
 
     default_limit = 20
     max_limit = MAX_LIMIT
-
-    def get_limit(self, request: Request) -> int:
-        return parse_bound(
-            request, "limit", default=self.default_limit, minimum=1, maximum=self.max_limit
-        )
-
-    def get_offset(self, request: Request) -> int:
-        return parse_bound(request, "offset", default=0, minimum=0)

@@ -1,6 +1,6 @@
-"""API URLs: `/api/v4/` (djangopackages.org-compatible)."""
+"""API URLs: `/api/v4/` and `/api/v3/` (djangopackages.org-compatible); `/api/v1/` is gone."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from packagegrid.api import views
@@ -15,4 +15,5 @@ v4.register("categories", views.CategoryViewSet, basename="category")
 urlpatterns = [
     path("v4/", include((v4.urls, "v4"))),
     path("v3/", include(("packagegrid.api.legacy", "v3"))),
+    re_path(r"^v1(?:/|$)", views.api_v1_gone),
 ]

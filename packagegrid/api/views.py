@@ -1,9 +1,10 @@
-"""API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`."""
+"""API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`; and v1's 410."""
 
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,7 +49,8 @@ class IdOrSlugLookupMixin:
                 return found  # type: ignore[no-any-return]
         found = queryset.filter(slug=key).first()
         if found is None:
-            raise Http404(f"No {queryset.model._meta.verbose_name} with id or slug {key!r}.")
+            # DRF's own wording (get_object_or_404), as djangopackages.org answers.
+            raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
         return found  # type: ignore[no-any-return]
 
 
@@ -84,3 +86,13 @@ class SearchViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         items = search_items(query=request.query_params.get("q", ""))
         return Response([SearchItemSerializer(item).data for item in items])
+
+
+@csrf_exempt  # a POST gets the same 410, not a CSRF failure page
+def api_v1_gone(request: HttpRequest) -> JsonResponse:
+    """Every `/api/v1/` URL: 410 Gone, as djangopackages.org has answered since 2015."""
+    body = {
+        "error": 410,
+        "message": "APIv1 was removed on April 2, 2015. Please switch to /api/v4/ (or /api/v3/).",
+    }
+    return JsonResponse(body, status=410)

@@ -26,8 +26,11 @@ from packagegrid.lib.licenses import package_license
 
 
 def grid_list_for_api() -> QuerySet[Grid]:
-    """Grids newest id first, with their package ids: two queries a page (plus the count)."""
-    package_links = GridPackage.objects.only("grid_id", "package_id").order_by("package_id")
+    """Grids newest id first, with their package ids by package title (as djangopackages.org
+    lists a grid's packages): two queries a page (plus the count)."""
+    package_links = GridPackage.objects.only("grid_id", "package_id").order_by(
+        "package__title", "package_id"
+    )
     return Grid.objects.prefetch_related(
         Prefetch("grid_packages", queryset=package_links)
     ).order_by("-id")

@@ -22,10 +22,20 @@ def iso_local(value: datetime | None) -> str | None:
 def iso_utc_millis(value: datetime | None) -> str | None:
     """UTC with milliseconds and `Z`, as djangopackages.org's API v3 writes them.
 
+    That is Django's JSON encoder: the fraction is cut to milliseconds, and left out
+    entirely when the time has no microseconds at all.
+
     >>> iso_utc_millis(datetime(2026, 11, 29, 1, 38, 10, 878123, tzinfo=UTC))
     '2026-11-29T01:38:10.878Z'
+    >>> iso_utc_millis(datetime(2026, 11, 29, 1, 38, 10, tzinfo=UTC))
+    '2026-11-29T01:38:10Z'
+    >>> iso_utc_millis(datetime(2026, 11, 29, 1, 38, 10, 500, tzinfo=UTC))
+    '2026-11-29T01:38:10.000Z'
     """
     if value is None:
         return None
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond // 1000:03d}"
+    return text + "Z"

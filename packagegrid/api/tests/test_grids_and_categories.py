@@ -49,6 +49,25 @@ def test_it_finds_a_grid_by_id_or_slug(client: Client) -> None:
     assert client.get("/api/v4/grids/nope/").status_code == 404
 
 
+def test_it_lists_a_grids_packages_by_title(client: Client) -> None:
+    """As djangopackages.org does, whatever the ids or the order they joined the grid in."""
+    beta = make_package(id=300, title="beta")
+    gamma = make_package(id=100, title="gamma")
+    alpha = make_package(id=200, title="alpha")
+    grid = make_grid(packages=[gamma, beta, alpha])
+    expected = [f"http://testserver/api/v4/packages/{p.id}/" for p in (alpha, beta, gamma)]
+    assert client.get(f"/api/v4/grids/{grid.id}/").json()["packages"] == expected
+    listed = client.get("/api/v4/grids/").json()["results"]
+    assert listed[0]["packages"] == expected
+
+
+def test_it_answers_an_unknown_grid_or_category_with_drfs_message(client: Client) -> None:
+    for url, model in [("/api/v4/grids/nope/", "Grid"), ("/api/v4/categories/999/", "Category")]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": f"No {model} matches the given query."}
+
+
 @pytest.mark.parametrize("count", [1, 25])
 def test_it_lists_grids_in_three_queries(
     client: Client, django_assert_num_queries: object, count: int

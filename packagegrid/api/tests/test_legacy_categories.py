@@ -29,7 +29,7 @@ def make_two_categories() -> None:
     )
 
 
-def test_it_lists_categories_by_id_in_the_legacy_shape(client: Client) -> None:
+def test_it_lists_categories_in_the_legacy_shape(client: Client) -> None:
     make_two_categories()
     response = client.get("/api/v3/categories/")
     assert response.status_code == 200
@@ -38,6 +38,29 @@ def test_it_lists_categories_by_id_in_the_legacy_shape(client: Client) -> None:
     assert body["objects"][0]["created"] == "2010-08-14T01:02:03.004Z"
     assert_keys_sorted(body)
     assert_matches_golden(body, "legacy-categories-list")
+
+
+def test_it_lists_categories_by_title(client: Client) -> None:
+    make_category(title="Zeta", slug="zeta")
+    make_category(title="Alpha", slug="alpha")
+    body = client.get("/api/v3/categories/").json()
+    assert [c["slug"] for c in body["objects"]] == ["alpha", "zeta"]
+
+
+@pytest.mark.parametrize(
+    ("microsecond", "text"),
+    [
+        (0, "2010-08-14T01:02:03Z"),
+        (500, "2010-08-14T01:02:03.000Z"),
+        (4999, "2010-08-14T01:02:03.004Z"),
+    ],
+)
+def test_it_writes_timestamps_as_djangos_json_encoder(
+    client: Client, microsecond: int, text: str
+) -> None:
+    """Milliseconds, and no fraction at all for a time without microseconds."""
+    make_category(slug="c", created=datetime(2010, 8, 14, 1, 2, 3, microsecond, tzinfo=UTC))
+    assert client.get("/api/v3/categories/c/").json()["created"] == text
 
 
 def test_it_serves_a_category_by_slug(client: Client) -> None:
@@ -58,7 +81,7 @@ def test_it_pages_categories(client: Client) -> None:
 def test_it_answers_an_unknown_category_with_404_json(client: Client) -> None:
     response = client.get("/api/v3/categories/nope/")
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.json() == {"error": 404, "message": "No Category matches the given query."}
 
 
 @pytest.mark.parametrize("count", [1, 30])

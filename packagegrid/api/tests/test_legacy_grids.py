@@ -55,18 +55,18 @@ def test_it_serves_a_grid_by_slug(client: Client) -> None:
     response = client.get("/api/v3/grids/orms/")
     assert response.status_code == 200
     body = response.json()
-    # By package id, whatever order they joined the grid in.
+    # By package title, whatever order they joined the grid in.
     assert body["packages"] == ["/api/v3/packages/django-first/", "/api/v3/packages/django-second/"]
     assert body["created"] == "2011-12-13T14:15:16.999Z"
     assert_keys_sorted(body)
     assert_matches_golden(body, "legacy-grid-detail")
 
 
-def test_it_lists_grids_by_id(client: Client) -> None:
-    make_grid(slug="zebra")
-    make_grid(slug="alpha")
+def test_it_lists_grids_by_title(client: Client) -> None:
+    make_grid(slug="zebra", title="Zebra")
+    make_grid(slug="alpha", title="Alpha")
     body = client.get("/api/v3/grids/").json()
-    assert [g["slug"] for g in body["objects"]] == ["zebra", "alpha"]
+    assert [g["slug"] for g in body["objects"]] == ["alpha", "zebra"]
     assert body["meta"]["total_count"] == 2
     assert_keys_sorted(body)
 
@@ -109,14 +109,29 @@ def test_it_serves_an_empty_grid_as_an_empty_page(client: Client) -> None:
 def test_it_answers_an_unknown_grid_with_404_json(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.json() == {"error": 404, "message": "No Grid matches the given query."}
 
 
-def test_it_rejects_bad_paging_parameters_on_a_grids_packages(client: Client) -> None:
+def test_it_reads_bad_paging_parameters_on_a_grids_packages_as_defaults(
+    client: Client,
+) -> None:
     make_orm_grid()
-    response = client.get("/api/v3/grids/orms/packages/", {"limit": "abc"})
-    assert response.status_code == 400
-    assert list(response.json()) == ["limit"]
+    response = client.get("/api/v3/grids/orms/packages/", {"limit": "abc", "offset": "-2"})
+    assert response.status_code == 200
+    assert response.json()["meta"]["limit"] == 20
+    assert response.json()["meta"]["offset"] == 0
+    assert len(response.json()["objects"]) == 2
+
+
+def test_it_orders_a_grids_packages_by_title(client: Client) -> None:
+    grid = make_grid(
+        slug="g",
+        packages=[make_package(title=t, slug=t.lower()) for t in ("beta", "Alpha", "gamma")],
+    )
+    links = client.get(f"/api/v3/grids/{grid.slug}/").json()["packages"]
+    assert links == [f"/api/v3/packages/{s}/" for s in ("alpha", "beta", "gamma")]
+    objects = client.get(f"/api/v3/grids/{grid.slug}/packages/").json()["objects"]
+    assert [p["slug"] for p in objects] == ["alpha", "beta", "gamma"]
 
 
 @pytest.mark.parametrize("count", [1, 30])

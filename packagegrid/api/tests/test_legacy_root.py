@@ -1,4 +1,4 @@
-"""API v3 as a whole: the root, read-only methods, content negotiation."""
+"""API v3 as a whole: the root, read-only methods, JSON whatever is asked, error shape."""
 
 import pytest
 from django.test import Client
@@ -55,7 +55,11 @@ def test_it_refuses_writes_with_405_json(
     response = getattr(client, method)(url, {}, content_type="application/json")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"
-    assert "detail" in response.json()
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": 405,
+        "message": f'Method "{method.upper()}" not allowed.',
+    }
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
@@ -65,10 +69,24 @@ def test_it_answers_head_and_options(client: Client, catalog: None, url: str) ->
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
-def test_it_serves_the_browsable_api_on_request(client: Client, catalog: None, url: str) -> None:
-    response = client.get(url, {"format": "api"})
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ({"format": "api"}, "*/*"),
+        ({"format": "xml"}, "*/*"),
+        ({}, "text/html"),
+        ({}, "application/xml"),
+        ({}, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    ],
+)
+def test_it_answers_json_whatever_is_asked_for(
+    client: Client, catalog: None, url: str, query: dict[str, str], accept: str
+) -> None:
+    """Never the browsable API's HTML, never a 406: upstream's v3 only spoke JSON."""
+    response = client.get(url, query, HTTP_ACCEPT=accept)
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/html")
+    assert response["Content-Type"] == "application/json"
+    assert isinstance(response.json(), dict)
 
 
 def test_it_keeps_the_format_in_paging_links(client: Client) -> None:
@@ -78,10 +96,10 @@ def test_it_keeps_the_format_in_paging_links(client: Client) -> None:
     assert body["meta"]["next"] == "/api/v3/packages/?limit=1&offset=1&format=json"
 
 
-def test_it_refuses_anonymous_writes_to_users_without_saying_more(client: Client) -> None:
+def test_it_sends_anonymous_writes_to_users_to_the_login_page(client: Client) -> None:
     response = client.post("/api/v3/users/", {}, content_type="application/json")
-    assert response.status_code in (401, 403)
-    assert "detail" in response.json()
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/v3/users/"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +114,36 @@ def test_it_refuses_anonymous_writes_to_users_without_saying_more(client: Client
     ],
 )
 def test_it_answers_impossible_slugs_with_404(client: Client, url: str) -> None:
-    assert client.get(url).status_code == 404
+    response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == 404
+    assert isinstance(response.json()["message"], str)
+
+
+def test_it_answers_a_post_to_an_unknown_path_with_404_json() -> None:
+    response = Client(enforce_csrf_checks=True).post("/api/v3/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"error": 404, "message": "Not found."}
+
+
+def test_it_redirects_a_path_without_its_trailing_slash(client: Client, catalog: None) -> None:
+    response = client.get("/api/v3/packages/django-thing-1")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v3/packages/django-thing-1/"
+    assert client.get(response["Location"]).json()["slug"] == "django-thing-1"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/", "/api/v1/package/django-cms/", "/api/v1/grid/cms/", "/api/v1"]
+)
+@pytest.mark.parametrize("method", ["get", "head", "post"])
+def test_it_answers_api_v1_with_410_gone(url: str, method: str) -> None:
+    response = getattr(Client(enforce_csrf_checks=True), method)(url)
+    assert response.status_code == 410
+    if method == "get":
+        assert response.json()["error"] == 410
+        assert "APIv1 was removed on April 2, 2015" in response.json()["message"]
 
 
 def test_it_answers_an_impossible_account_with_404(client: Client, make_person) -> None:
