@@ -166,7 +166,9 @@ class PyPIData(models.Model):
     latest_version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     summary = models.TextField(blank=True)
     classifiers = models.JSONField(default=list, blank=True)
-    requires_python = models.CharField(max_length=100, blank=True)
+    # A version specifier, stored whole: cut short it would mean something else, and real
+    # projects publish long ones (">=2.7, !=3.0.*, !=3.1.*, ..."). Fetching bounds it.
+    requires_python = models.TextField(blank=True)
     license = models.CharField(max_length=255, blank=True)
     development_status = models.CharField(max_length=50, blank=True)
     project_urls = models.JSONField(default=dict, blank=True)
