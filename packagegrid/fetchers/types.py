@@ -75,7 +75,7 @@ def invalid_data(source: str, exc: ValidationError) -> FetchFailed:
     which may be very long.
     """
     problems = "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}"
+        f"{'.'.join([exc.title, *(str(part) for part in error['loc'])])}: {error['msg']}"
         for error in exc.errors(include_url=False, include_input=False)
     )
     return FetchFailed(
