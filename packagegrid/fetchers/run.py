@@ -329,7 +329,12 @@ class FetchRun:
         if job.clear_repo_error and any(r.source in CODE_HOSTS for r in answered):
             services.package_record_success(package=package, source=REPOSITORY, now=now)
         if changed:
-            services.package_finish_fetch(package=package, now=now)
+            try:
+                services.package_finish_fetch(package=package, now=now)
+            # Only a concurrent run recording the same day's snapshot gets here; the data
+            # itself is applied, and the next change records the snapshot.
+            except DatabaseError as exc:
+                logger.warning("Cannot record the snapshot of %s: %s", package.slug, exc)
         if failures:
             summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]
         elif answered and all(_all_not_modified(r.data) for r in answered):

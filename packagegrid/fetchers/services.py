@@ -228,8 +228,8 @@ def package_record_snapshot(*, package: Package, now: datetime | None = None) ->
     """Record the package's numbers for trends, at most one snapshot a day.
 
     Returns the snapshot written, or None when the numbers equal the latest snapshot's.
-    When today (in TIME_ZONE) already has one, it is updated to the new numbers and time
-    rather than joined by another.
+    When today (UTC, `Snapshot.day_of`) already has one, it is updated to the new numbers
+    and time rather than joined by another (the database allows one a day).
     """
     now = now or timezone.now()
     repo = RepoData.objects.filter(package=package).first()
@@ -243,7 +243,7 @@ def package_record_snapshot(*, package: Package, now: datetime | None = None) ->
     latest = Snapshot.objects.filter(package=package).order_by("-taken_at", "-id").first()
     if latest is not None and all(getattr(latest, k) == v for k, v in numbers.items()):
         return None
-    if latest is not None and timezone.localdate(latest.taken_at) == timezone.localdate(now):
+    if latest is not None and Snapshot.day_of(latest.taken_at) == Snapshot.day_of(now):
         for name, value in numbers.items():
             setattr(latest, name, value)
         latest.taken_at = now
@@ -261,7 +261,7 @@ _PRUNE_BATCH = 1000
 
 def snapshot_period(*, taken_at: datetime, now: datetime) -> str:
     """The retention period a snapshot falls in: "2026-12-06", "2026-W49" or "2026-12"."""
-    day: date = timezone.localdate(taken_at)
+    day: date = Snapshot.day_of(taken_at)
     age = now - taken_at
     if age <= SNAPSHOT_DAILY_FOR:
         return day.isoformat()

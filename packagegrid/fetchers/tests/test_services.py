@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from packagegrid.caching.services import content_version
@@ -249,37 +249,46 @@ def test_a_snapshot_is_recorded_only_when_a_number_changed_at_most_one_a_day() -
 def test_pruning_keeps_daily_then_weekly_then_monthly_snapshots() -> None:
     package, other = make_package(), make_package()
     days = 3 * 365
+    taken = [NOW - timedelta(days=age) for age in range(days)]
     Snapshot.objects.bulk_create(
-        [
-            Snapshot(package=owner, taken_at=NOW - timedelta(days=age, hours=hour), stars=age)
-            for owner in (package, other)
-            for age in range(days)
-            for hour in (0, 5)  # two a day, as older versions recorded one per fetch
-        ]
+        [Snapshot(package=owner, taken_at=moment) for owner in (package, other) for moment in taken]
     )
     deleted = services.snapshots_prune(now=NOW)
     kept = list(Snapshot.objects.filter(package=package).order_by("-taken_at"))
-    periods = [services.snapshot_period(taken_at=s.taken_at, now=NOW) for s in kept]
+
+    def period(moment: datetime) -> str:
+        return services.snapshot_period(taken_at=moment, now=NOW)
+
+    periods = [period(s.taken_at) for s in kept]
     assert len(periods) == len(set(periods))  # one per period
-    recent = [s for s in kept if NOW - s.taken_at <= timedelta(days=90)]
-    assert len(recent) == 91  # one a day for the last 90 days, both ends included
-    weekly = [s for s in kept if timedelta(days=90) < NOW - s.taken_at <= timedelta(days=730)]
-    assert 90 <= len(weekly) <= 93  # about (730 - 90) / 7
-    monthly = [s for s in kept if NOW - s.taken_at > timedelta(days=730)]
-    assert 12 <= len(monthly) <= 13
+    assert set(periods) == {period(moment) for moment in taken}  # every period kept
+    for snapshot in kept:  # the latest of its period
+        assert not [
+            m for m in taken if m > snapshot.taken_at and period(m) == period(snapshot.taken_at)
+        ]
+    ages = [NOW - s.taken_at for s in kept]
+    assert sum(age <= timedelta(days=90) for age in ages) == 91  # daily, both ends included
+    assert 90 <= sum(timedelta(days=90) < age <= timedelta(days=730) for age in ages) <= 93
+    assert 12 <= sum(age > timedelta(days=730) for age in ages) <= 13
     assert kept[0].taken_at == NOW  # the latest is always kept
-    # Within a period the latest survives.
-    assert all(s.taken_at.hour == 12 for s in recent)
-    assert deleted == 2 * days * 2 - 2 * len(kept)
+    assert deleted == 2 * (days - len(kept))
     assert Snapshot.objects.filter(package=other).count() == len(kept)
     assert services.snapshots_prune(now=NOW) == 0
+
+
+def test_the_database_allows_one_snapshot_a_day() -> None:
+    package = make_package()
+    Snapshot.objects.create(package=package, taken_at=NOW.replace(hour=0))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Snapshot.objects.create(package=package, taken_at=NOW.replace(hour=23))
+    Snapshot.objects.create(package=package, taken_at=NOW + timedelta(days=1))
 
 
 def test_the_prune_command_reports_what_it_deleted() -> None:
     package = make_package()
     Snapshot.objects.bulk_create(
-        [Snapshot(package=package, taken_at=NOW - timedelta(hours=h)) for h in (1, 2)]
+        [Snapshot(package=package, taken_at=datetime(2024, 6, day, tzinfo=UTC)) for day in (10, 11)]
     )
     out = StringIO()
-    call_command("prune_snapshots", stdout=out)
+    call_command("prune_snapshots", stdout=out)  # both in June 2024: one a month by now
     assert "Deleted 1 snapshot(s)." in out.getvalue()

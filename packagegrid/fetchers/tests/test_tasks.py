@@ -1,13 +1,12 @@
 """Background fetches: enqueued tasks are run by `packagegrid worker`."""
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.tasks import TaskResultStatus
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
@@ -116,9 +115,9 @@ def test_the_task_fetch_of_one_package_records_data_that_cannot_be_stored(
 
 def test_the_scheduled_refresh_prunes_snapshots(providers: FakeProviders) -> None:
     package = make_package(repo_url="https://github.com/acme/old")
-    long_ago = timezone.now() - timedelta(days=400)
+    # Three days of one month, long ago: one a month is kept.
     Snapshot.objects.bulk_create(
-        [Snapshot(package=package, taken_at=long_ago + timedelta(hours=h)) for h in range(3)]
+        [Snapshot(package=package, taken_at=datetime(2024, 6, d, tzinfo=UTC)) for d in (3, 4, 5)]
     )
     result = refresh_stale_packages.enqueue(stale_hours=24)
     call_command("worker", batch=True, stdout=StringIO(), stderr=StringIO())
