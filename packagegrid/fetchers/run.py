@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -123,7 +123,7 @@ def packages_to_fetch(
         packages = packages.filter(slug__in=slugs)
     elif stale_hours:
         cutoff = (now or timezone.now()) - timedelta(hours=stale_hours)
-        packages = packages.filter(checked_at__lt=cutoff) | packages.filter(checked_at__isnull=True)
+        packages = packages.filter(Q(checked_at__lt=cutoff) | Q(checked_at__isnull=True))
     return packages.order_by(F("checked_at").asc(nulls_first=True), "id")
 
 

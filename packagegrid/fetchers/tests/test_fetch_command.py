@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import DataError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from packagegrid.benchmarks.fake_providers import FakeProviders, pypi_numbers, repo_numbers
@@ -17,6 +19,7 @@ from packagegrid.catalog.models import Package, PyPIData, RepoData, Snapshot
 from packagegrid.conftest import make_package
 from packagegrid.fetchers import services
 from packagegrid.fetchers.models import FetchState
+from packagegrid.fetchers.run import packages_to_fetch
 from packagegrid.fetchers.tests.support import table_writes as _writes
 from packagegrid.lib.timestamps import iso_local
 
@@ -246,3 +249,17 @@ def test_an_unchanged_run_writes_only_fetch_states(providers: FakeProviders) -> 
     assert first_writes["INSERT catalog_snapshot"] == 10
     assert Counter(_writes(second)) == {"UPDATE fetchers_fetchstate": 20}  # GitHub and PyPI
     assert Snapshot.objects.count() == 10
+
+
+def test_stale_hours_takes_the_packages_not_checked_lately_oldest_first(
+    providers: FakeProviders,
+) -> None:
+    recent, old, never = _packages(3)
+    _fetch("pkg-0", "pkg-1")
+    long_ago = timezone.now() - timedelta(hours=30)
+    FetchState.objects.filter(package=old).update(checked_at=long_ago)
+    FetchState.objects.filter(package=old, source="pypi").update(checked_at=None)
+    stale = list(packages_to_fetch(stale_hours=24))
+    assert stale == [never, old]  # never checked first; `recent` was checked just now
+    assert list(packages_to_fetch()) == [never, old, recent]
+    assert "packages: 2" in _fetch("--all", "--stale-hours", "24")
