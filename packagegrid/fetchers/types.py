@@ -6,7 +6,7 @@ still being computed (GitHub's 202), or does not offer that fact. The apply step
 the stored value then, so good data is never replaced by empty data.
 
 These are pydantic dataclasses: building one validates every value against the bounds of
-the column it is stored in (`Bounded...` below), so data that cannot be stored fails that
+the column it is stored in (the `MAX_...` bounds below), so data that cannot be stored fails that
 package's fetch with "invalid_data" (see `invalid_data`) before anything is applied,
 instead of failing the database write and the run. Text without a natural bound goes to
 TextFields, stored whole, and is bounded only against garbage (`MAX_TEXT`).
@@ -49,8 +49,10 @@ class FetchFailed(Exception):
     """A source could not be read for one package.
 
     `reason` is a short machine-readable word for summaries ("timeout", "server_error",
-    "rate_limited", "not_found", "malformed", "unsupported"); `permanent` says whether
-    asking again soon can help; `retry_at` is when a rate limit resets, if known.
+    "rate_limited", "not_found", "malformed", "unsupported", "invalid_data" for values that
+    cannot be stored, "unapplicable" for a write the database refused, "invalid_repo_url");
+    `permanent` says whether asking again soon can help; `retry_at` is when a rate limit
+    resets, if known.
     """
 
     def __init__(
