@@ -88,7 +88,8 @@ def _project(data: _Project) -> PyPIProject:
             continue
         uploaded_at = min(f.upload_time_iso_8601 for f in files)
         yanked = all(f.yanked for f in files)
-        dated.append((uploaded_at, ReleaseInfo(version, uploaded_at, yanked)))
+        release = ReleaseInfo(version=version, uploaded_at=uploaded_at, yanked=yanked)
+        dated.append((uploaded_at, release))
     dated.sort(key=lambda pair: pair[0])
     releases = [release for _, release in dated]
     available = [r for r in releases if not r.yanked]
