@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.utils import timezone
 
-from packagegrid.catalog.history import edit_record, field_values
+from packagegrid.catalog.history_services import edit_record, field_values
 from packagegrid.catalog.models import EditRecord, Flag, Package
 
 OPEN_FLAGS_PER_PAGE = 50

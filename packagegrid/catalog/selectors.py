@@ -4,12 +4,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
-from packagegrid.catalog.history import history_for
 from packagegrid.catalog.models import (
     Category,
     EditRecord,
@@ -20,6 +21,13 @@ from packagegrid.catalog.models import (
 )
 from packagegrid.grids.models import GridPackage
 from packagegrid.lib.repo_urls import InvalidRepoURL, RepoRef, parse_repo_url
+
+
+def history_for(instance: models.Model) -> models.QuerySet[EditRecord]:
+    """Edits of one object, newest first, with their authors."""
+    return EditRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk
+    ).select_related("user")
 
 
 def usage_count_subquery() -> Coalesce:

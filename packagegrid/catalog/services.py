@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from packagegrid.catalog.history import edit_record, edit_revert, field_values
+from packagegrid.catalog.history_services import edit_record, edit_revert, field_values
 from packagegrid.catalog.models import Category, EditRecord, Package
 from packagegrid.catalog.selectors import package_for_repo
 from packagegrid.fetchers.tasks import enqueue_package_fetch

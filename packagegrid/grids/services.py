@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from packagegrid.catalog.history import edit_record, field_values
+from packagegrid.catalog.history_services import edit_record, field_values
 from packagegrid.catalog.models import EditRecord, Package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from packagegrid.catalog.history import RevertRefused, edit_revert
+from packagegrid.catalog.history_services import RevertRefused, edit_revert
 from packagegrid.grids.forms import AddPackageForm, ElementForm, FeatureForm, GridForm, search_text
 from packagegrid.grids.models import Feature, Grid, GridPackage
 from packagegrid.grids.selectors import (

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from packagegrid.catalog.forms import PackageAddForm, PackageEditForm, RepoURLForm
-from packagegrid.catalog.history import RevertRefused
+from packagegrid.catalog.history_services import RevertRefused
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import package_add_guess, package_history
 from packagegrid.catalog.services import (

@@ -7,8 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
-from packagegrid.catalog.history import RevertRefused, history_for
+from packagegrid.catalog.history_services import RevertRefused
 from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import (
     DuplicateRepository,
     package_create,

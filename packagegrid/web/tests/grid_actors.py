@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from packagegrid.catalog.history import history_for
 from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Feature, Grid
 from packagegrid.web.tests.factories import add_to_grid, make_feature, make_grid, make_package
 

@@ -1,4 +1,4 @@
-"""The edit history: every change a person makes, with each field before and after.
+"""The edit history's writes: every change a person makes, with each field before and after.
 
 Services that change curated data call `edit_record` inside their transaction; staff
 undo an update with `edit_revert`. Values are stored as JSON (foreign keys by id).
@@ -56,13 +56,6 @@ def edit_record(
         action=action,
         changes=changes,
     )
-
-
-def history_for(instance: models.Model) -> models.QuerySet[EditRecord]:
-    """Edits of one object, newest first, with their authors."""
-    return EditRecord.objects.filter(
-        content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk
-    ).select_related("user")
 
 
 @transaction.atomic
