@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from packagegrid.catalog.models import EditRecord
@@ -36,11 +37,13 @@ def edit_record(
     action: str,
     before: dict[str, Any],
     after: dict[str, Any],
+    snapshot: dict[str, Any] | None = None,
 ) -> EditRecord | None:
     """Record an edit of `instance`; returns None when no field changed on an update.
 
     `before` and `after` map field names to values (see `field_values`); only the fields
-    whose value differs are kept, as `{"field": [before, after]}`.
+    whose value differs are kept, as `{"field": [before, after]}`. A deletion passes in
+    `snapshot` what it removed along with `instance` (JSON), for a restore.
     """
     changes = {
         name: [before.get(name), after.get(name)]
@@ -55,7 +58,67 @@ def edit_record(
         user=user,
         action=action,
         changes=changes,
+        snapshot=snapshot or {},
     )
+
+
+class EditConflict(Exception):
+    """Someone saved the object since the editor loaded it: nothing was saved.
+
+    `current` is the object as it is stored now (None when it was deleted), for the
+    page to show next to what the person submitted.
+    """
+
+    def __init__(self, current: models.Model | None) -> None:
+        super().__init__("Someone else saved a change since you started editing.")
+        self.current = current
+
+
+def edit_save(
+    *,
+    instance: models.Model,
+    before: dict[str, Any],
+    fields: list[str],
+    user: User | None,
+    expected_version: int | None,
+    action: str = EditRecord.Action.UPDATE,
+    also: dict[str, Any] | None = None,
+) -> EditRecord | None:
+    """Save `fields` of `instance` (set on it and validated by the caller) and record the
+    edit, where the row still has `expected_version` (any version with None).
+
+    `before` holds the fields' values as loaded. The row's `version` goes up by one and
+    its `modified` becomes now, in the same UPDATE that compares the version, so of two
+    concurrent saves from the same version exactly one wins. `also` names more columns
+    to set, unrecorded (`last_modified_by`). Returns the new record, or None for an
+    update that changes nothing (nothing is then saved, and a stale version is no
+    conflict: nothing would be overwritten). Raises EditConflict, with nothing saved,
+    when the row has another version or is gone.
+    """
+    after = field_values(instance, fields)
+    changed = [name for name in fields if before.get(name) != after[name]]
+    if not changed and action == EditRecord.Action.UPDATE:
+        return None
+    model = type(instance)
+    rows = model._default_manager.filter(pk=instance.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    values = {_attname(instance, name): after[name] for name in changed}
+    now = timezone.now()
+    has = {f.name for f in instance._meta.concrete_fields}
+    if "modified" in has:
+        values["modified"] = now
+    if "version" in has:
+        values["version"] = F("version") + 1
+    if rows.update(**values, **(also or {})) == 0:
+        raise EditConflict(model._default_manager.filter(pk=instance.pk).first())
+    if "modified" in has:
+        instance.modified = now  # type: ignore[attr-defined]
+    if "version" in has:
+        instance.refresh_from_db(fields=["version"])
+    for name, value in (also or {}).items():
+        setattr(instance, name, value)
+    return edit_record(user=user, instance=instance, action=action, before=before, after=after)
 
 
 @transaction.atomic
@@ -64,6 +127,7 @@ def edit_revert(*, record: EditRecord, user: User) -> EditRecord:
 
     Raises RevertRefused for anything but an update, or when the object is gone.
     Fields changed again since then are reverted too (to their value before `record`).
+    The object's version goes up, so an edit started before the revert is a conflict.
     """
     if record.action != EditRecord.Action.UPDATE:
         raise RevertRefused("Only updates can be reverted.")
@@ -74,22 +138,22 @@ def edit_revert(*, record: EditRecord, user: User) -> EditRecord:
     fields = list(record.changes)
     before = field_values(target, fields)
     for name, (old, _new) in record.changes.items():
-        setattr(target, target._meta.get_field(name).attname, old)  # type: ignore[union-attr]
-    update_fields = fields
-    if any(f.name == "modified" for f in target._meta.get_fields()):
-        target.modified = timezone.now()  # type: ignore[attr-defined]
-        update_fields = [*fields, "modified"]
+        setattr(target, _attname(target, name), old)
     target.full_clean(exclude=[f for f in _all_field_names(target) if f not in fields])
-    target.save(update_fields=update_fields)
-    reverted = edit_record(
-        user=user,
+    reverted = edit_save(
         instance=target,
-        action=EditRecord.Action.REVERT,
         before=before,
-        after=field_values(target, fields),
+        fields=fields,
+        user=user,
+        expected_version=None,
+        action=EditRecord.Action.REVERT,
     )
     assert reverted is not None
     return reverted
+
+
+def _attname(instance: models.Model, name: str) -> str:
+    return instance._meta.get_field(name).attname  # type: ignore[union-attr]
 
 
 def _all_field_names(instance: models.Model) -> list[str]:

@@ -68,21 +68,21 @@ def test_it_collects_every_edit_of_the_grid_and_its_parts(alice, django_assert_n
         ("grid", "update", "Authentication"),
         ("grid", "create", "Authentication"),
     ]
-    assert [e.can_revert for e in history.entries] == [
-        True,
-        False,
-        False,
-        False,
-        True,
-        False,
-        False,
-        False,
-        False,
-        True,
-        False,
+    assert [e.revert_label for e in history.entries] == [
+        "Revert",  # the cell's update
+        "",  # a cell's creation is undone by editing it
+        "Restore",  # the deleted feature
+        "",  # ...whose creation is gone with it
+        "Revert",
+        "Revert",  # adding a feature that is still there
+        "Restore",  # the removed package
+        "",
+        "Revert",  # adding a package that is still there
+        "Revert",
+        "",  # a grid's creation
     ]
     cell_update = history.entries[0]
-    assert [(c.field, c.before, c.after) for c in cell_update.changes] == [
+    assert [(c.label, c.before, c.after) for c in cell_update.changes] == [
         ("Text", "yes", "✓ since 2.0")
     ]
 
@@ -117,11 +117,13 @@ def test_it_takes_a_constant_number_of_queries(client, alice, django_assert_num_
         client.get("/grids/auth/history/")
 
 
-def test_it_shows_revert_buttons_to_staff_for_updates_only(client, alice):
+def test_it_shows_revert_and_restore_buttons_to_staff(client, alice):
     _build(alice)
     log_in(client, "sam", staff=True)
     html = client.get("/grids/auth/history/").content.decode()
-    assert html.count(">Revert<") == 3  # the grid, the feature and the cell updates
+    # The grid, feature and cell updates, and the feature and package still added.
+    assert html.count(">Revert<") == 5
+    assert html.count(">Restore<") == 2  # the deleted feature and the removed package
 
 
 def test_it_escapes_recorded_values(client, alice):
@@ -169,7 +171,10 @@ def test_it_says_why_a_revert_is_refused(client, alice):
     grid_create(title="Squatter", slug="auth", description="", user=alice)
     log_in(client, "sam", staff=True)
     response = client.post(f"/grids/authn/history/{create.pk}/revert/", follow=True)
-    assert "Could not revert this edit: Only updates can be reverted." in response.content.decode()
+    assert (
+        "Could not revert this edit: Only updates, added or deleted features and added or "
+        "removed packages can be reverted." in response.content.decode()
+    )
     assert update is not None
     response = client.post(f"/grids/authn/history/{update.pk}/revert/", follow=True)
     assert "Could not revert this edit:" in response.content.decode()
