@@ -211,3 +211,111 @@ def test_it_lets_only_staff_revert_and_only_by_post(client, alice):
 
 def test_it_is_404_for_an_unknown_grid(client):
     assert client.get("/grids/nope/history/").status_code == 404
+
+
+def _deletion(grid: Grid, model: str) -> EditRecord:
+    record = grid_history_records(grid=grid).filter(content_type__model=model, action="delete")
+    found = record.first()
+    assert found is not None
+    return found
+
+
+def _grid_with_cells(user: User) -> tuple[Grid, GridPackage, Feature]:
+    """The grid "auth": Alpha and Bravo, features Async and Typed, every cell filled."""
+    grid = grid_create(title="Auth", slug="auth", description="", user=user)
+    links = [
+        grid_add_package(grid=grid, package=make_package(title=title), user=user)
+        for title in ("Alpha", "Bravo")
+    ]
+    features = [
+        feature_create(grid=grid, title=title, description="", user=user)
+        for title in ("Async", "Typed")
+    ]
+    for feature in features:
+        for link in links:
+            text = f"{feature.title} {link.package.title}"
+            element_set(grid_package=link, feature=feature, text=text, user=user)
+    return grid, links[0], features[0]
+
+
+def test_staff_restore_a_deleted_feature_with_its_cells(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    log_in(client, "bob")
+    assert client.post(f"/grids/auth/features/{feature.pk}/delete/").status_code == 302
+    assert Element.objects.count() == 2
+    sam = log_in(client, "sam", staff=True)
+    html = client.get("/grids/auth/history/").content.decode()
+    record = _deletion(grid, "feature")
+    assert f'action="/grids/auth/history/{record.pk}/revert/"' in html
+    assert ">Restore<" in html
+    response = client.post(f"/grids/auth/history/{record.pk}/revert/", follow=True)
+    assert "Restored it with 2 cell(s)." in response.content.decode()
+    assert Feature.objects.get(pk=feature.pk).title == "Async"
+    assert sorted(Element.objects.filter(feature=feature).values_list("text", flat=True)) == [
+        "Async Alpha",
+        "Async Bravo",
+    ]
+    restore = grid_history_records(grid=grid).first()
+    assert restore is not None
+    assert (restore.action, restore.user) == (EditRecord.Action.RESTORE, sam)
+
+
+def test_staff_restore_a_removed_package_with_its_cells(client, alice):
+    grid, alpha, _feature = _grid_with_cells(alice)
+    package = alpha.package
+    log_in(client, "bob")
+    client.post(f"/grids/auth/packages/{package.slug}/remove/")
+    assert not GridPackage.objects.filter(grid=grid, package=package).exists()
+    log_in(client, "sam", staff=True)
+    record = _deletion(grid, "gridpackage")
+    response = client.post(f"/grids/auth/history/{record.pk}/revert/", follow=True)
+    assert "Restored it with 2 cell(s)." in response.content.decode()
+    assert sorted(
+        Element.objects.filter(grid_package__package=package).values_list("text", flat=True)
+    ) == ["Async Alpha", "Typed Alpha"]
+
+
+def test_restoring_twice_says_so_and_changes_nothing(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    feature_delete(feature=feature, user=alice)
+    record = _deletion(grid, "feature")
+    log_in(client, "sam", staff=True)
+    client.post(f"/grids/auth/history/{record.pk}/revert/")
+    count = EditRecord.objects.count()
+    response = client.post(f"/grids/auth/history/{record.pk}/revert/", follow=True)
+    assert "This feature exists again: it was restored already." in response.content.decode()
+    assert EditRecord.objects.count() == count
+    assert Element.objects.count() == 4
+
+
+def test_only_staff_restore_and_only_by_post(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    feature_delete(feature=feature, user=alice)
+    url = f"/grids/auth/history/{_deletion(grid, 'feature').pk}/revert/"
+    assert client.post(url).status_code == 302  # to the login page
+    log_in(client, "bob")
+    assert client.post(url).status_code == 403
+    assert ">Restore<" not in client.get("/grids/auth/history/").content.decode()
+    log_in(client, "sam", staff=True)
+    assert client.get(url).status_code == 405
+    assert not Feature.objects.filter(pk=feature.pk).exists()
+
+
+def test_restoring_needs_the_csrf_token(alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    feature_delete(feature=feature, user=alice)
+    client, _sam = csrf_client("sam", staff=True)
+    response = client.post(f"/grids/auth/history/{_deletion(grid, 'feature').pk}/revert/")
+    assert response.status_code == 403
+    assert not Feature.objects.filter(pk=feature.pk).exists()
+
+
+def test_staff_revert_an_added_feature(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    create = grid_history_records(grid=grid).get(
+        content_type__model="feature", object_id=feature.pk, action="create"
+    )
+    log_in(client, "sam", staff=True)
+    client.post(f"/grids/auth/history/{create.pk}/revert/")
+    assert not Feature.objects.filter(pk=feature.pk).exists()
+    assert _deletion(grid, "feature").snapshot["cells"]  # restorable, cells included
