@@ -8,13 +8,13 @@ the grid's `modified`, which the grids list sorts by.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from packagegrid.catalog.history_services import (
@@ -197,21 +197,7 @@ def grid_remove_package(*, grid_package: GridPackage, user: User) -> None:
 
     The record keeps the cells (see `grid_package_restore`).
     """
-    cells = grid_package.elements.values("pk", "feature_id", "text", "created", "modified")
-    _record(
-        user=user,
-        instance=grid_package,
-        action=EditRecord.Action.DELETE,
-        before=field_values(grid_package, GRID_PACKAGE_FIELDS),
-        after={},
-        snapshot={
-            "created": grid_package.created.isoformat(),
-            "cells": [_cell_snapshot(cell, other="feature_id") for cell in cells],
-        },
-    )
-    grid = grid_package.grid
-    grid_package.delete()
-    _touch(grid)
+    _delete_keeping_cells(instance=grid_package, fields=GRID_PACKAGE_FIELDS, user=user)
 
 
 @transaction.atomic
@@ -252,35 +238,47 @@ def feature_update(
 def feature_delete(*, feature: Feature, user: User) -> None:
     """Delete a feature with its cells, recording its title and description and keeping
     its cells in the record (see `feature_restore`)."""
-    cells = Element.objects.filter(feature=feature).values(
-        "pk", "grid_package__package_id", "text", "created", "modified"
-    )
+    _delete_keeping_cells(instance=feature, fields=FEATURE_FIELDS, user=user)
+
+
+def _delete_keeping_cells(
+    *, instance: Feature | GridPackage, fields: list[str], user: User
+) -> None:
+    """Delete a feature or a package's place in a grid, with its cells, recording its
+    fields and keeping the cells in the record's snapshot for `_put_back`.
+
+    A cell is kept with its id, text, timestamps and as `other` the id of what places it
+    in the grid besides `instance`: the package (of a feature's cell) or the feature.
+    """
+    if isinstance(instance, Feature):
+        cells = Element.objects.filter(feature=instance).annotate(other=F("grid_package__package"))
+    else:
+        cells = Element.objects.filter(grid_package=instance).annotate(other=F("feature"))
     _record(
         user=user,
-        instance=feature,
+        instance=instance,
         action=EditRecord.Action.DELETE,
-        before=field_values(feature, FEATURE_FIELDS),
+        before=field_values(instance, fields),
         after={},
         snapshot={
-            "created": feature.created.isoformat(),
-            "cells": [_cell_snapshot(cell, other="grid_package__package_id") for cell in cells],
+            "created": instance.created.isoformat(),
+            "cells": [
+                {
+                    "id": pk,
+                    "other": other,
+                    "text": text,
+                    "created": created.isoformat(),
+                    "modified": modified.isoformat(),
+                }
+                for pk, other, text, created, modified in cells.values_list(
+                    "pk", "other", "text", "created", "modified"
+                )
+            ],
         },
     )
-    grid = feature.grid
-    feature.delete()
+    grid = instance.grid
+    instance.delete()
     _touch(grid)
-
-
-def _cell_snapshot(cell: Mapping[str, Any], *, other: str) -> dict[str, Any]:
-    """A deleted cell as a record keeps it: its id, text, timestamps and the id of the
-    feature or package (`other`) that places it in the grid."""
-    return {
-        "id": cell["pk"],
-        "other": cell[other],
-        "text": cell["text"],
-        "created": cell["created"].isoformat(),
-        "modified": cell["modified"].isoformat(),
-    }
 
 
 @transaction.atomic
@@ -359,11 +357,6 @@ def _deleted_values(record: EditRecord) -> dict[str, Any]:
     return {name: before for name, (before, _after) in record.changes.items()}
 
 
-def _recorded_time(record: EditRecord, now: datetime) -> datetime:
-    created = record.snapshot.get("created")
-    return datetime.fromisoformat(created) if created else now
-
-
 @transaction.atomic
 def feature_restore(*, grid: Grid, record: EditRecord, user: User) -> int:
     """Put back the feature whose deletion `record` recorded, with its cells for the
@@ -377,28 +370,13 @@ def feature_restore(*, grid: Grid, record: EditRecord, user: User) -> int:
         raise RevertRefused("This feature was in another grid.")
     if Feature.objects.filter(pk=record.object_id).exists():
         raise RevertRefused("This feature exists again: it was restored already.")
-    now = timezone.now()
     feature = Feature(
         pk=record.object_id,
         grid=grid,
         title=values.get("title") or "",
         description=values.get("description") or "",
-        created=_recorded_time(record, now),
-        modified=now,
     )
-    feature.save(force_insert=True)
-    links = GridPackage.objects.filter(grid=grid).values_list("package_id", "pk")
-    place = {package_id: (link_id, feature.pk) for package_id, link_id in links}
-    restored = _restore_cells(record.snapshot.get("cells", []), place=place, now=now)
-    _record(
-        user=user,
-        instance=feature,
-        action=EditRecord.Action.RESTORE,
-        before={},
-        after=field_values(feature, FEATURE_FIELDS),
-    )
-    _touch(grid)
-    return restored
+    return _put_back(instance=feature, fields=FEATURE_FIELDS, record=record, user=user)
 
 
 @transaction.atomic
@@ -421,25 +399,37 @@ def grid_package_restore(*, grid: Grid, record: EditRecord, user: User) -> int:
         raise RevertRefused("The package itself was deleted since.")
     if GridPackage.objects.filter(grid=grid, package=package).exists():
         raise RevertRefused(f"{package.title} is in this grid again: nothing to restore.")
-    now = timezone.now()
     pk_free = not GridPackage.objects.filter(pk=record.object_id).exists()
-    link = GridPackage(
-        pk=record.object_id if pk_free else None,
-        grid=grid,
-        package=package,
-        created=_recorded_time(record, now),
-        modified=now,
-    )
-    link.save(force_insert=True)
-    features = Feature.objects.filter(grid=grid).values_list("pk", flat=True)
-    place = {feature_id: (link.pk, feature_id) for feature_id in features}
+    link = GridPackage(pk=record.object_id if pk_free else None, grid=grid, package=package)
+    return _put_back(instance=link, fields=GRID_PACKAGE_FIELDS, record=record, user=user)
+
+
+def _put_back(
+    *, instance: Feature | GridPackage, fields: list[str], record: EditRecord, user: User
+) -> int:
+    """Insert the deleted `instance` again with the cells `record` kept for the packages
+    (of a feature) or features (of a package) still in its grid, and record the restore;
+    returns how many cells came back."""
+    now = timezone.now()
+    created = record.snapshot.get("created")
+    instance.created = datetime.fromisoformat(created) if created else now
+    instance.modified = now
+    instance.save(force_insert=True)
+    grid = instance.grid
+    place: dict[int, tuple[int, int]]
+    if isinstance(instance, Feature):
+        links = GridPackage.objects.filter(grid=grid).values_list("package_id", "pk")
+        place = {package_id: (link_id, instance.pk) for package_id, link_id in links}
+    else:
+        features = Feature.objects.filter(grid=grid).values_list("pk", flat=True)
+        place = {feature_id: (instance.pk, feature_id) for feature_id in features}
     restored = _restore_cells(record.snapshot.get("cells", []), place=place, now=now)
     _record(
         user=user,
-        instance=link,
+        instance=instance,
         action=EditRecord.Action.RESTORE,
         before={},
-        after=field_values(link, GRID_PACKAGE_FIELDS),
+        after=field_values(instance, fields),
     )
     _touch(grid)
     return restored
