@@ -79,6 +79,19 @@ def _record(
     )
 
 
+def _record_new(
+    *,
+    user: User,
+    instance: Grid | Feature | GridPackage | Element,
+    fields: list[str],
+    action: str = EditRecord.Action.CREATE,
+) -> None:
+    """Record that `instance` came to be: created, or with RESTORE put back."""
+    _record(
+        user=user, instance=instance, action=action, before={}, after=field_values(instance, fields)
+    )
+
+
 def _edit(
     *,
     instance: Grid | Feature | Element,
@@ -123,13 +136,7 @@ def grid_create(*, title: str, slug: str, description: str, user: User) -> Grid:
     )
     _validated(grid, unique=True)
     grid.save()
-    _record(
-        user=user,
-        instance=grid,
-        action=EditRecord.Action.CREATE,
-        before={},
-        after=field_values(grid, GRID_FIELDS),
-    )
+    _record_new(user=user, instance=grid, fields=GRID_FIELDS)
     return grid
 
 
@@ -180,13 +187,7 @@ def grid_add_package(*, grid: Grid, package: Package, user: User) -> GridPackage
     if GridPackage.objects.filter(grid=grid, package=package).exists():
         raise GridPackageExists(f"{package.title} is already in this grid.")
     link = GridPackage.objects.create(grid=grid, package=package)
-    _record(
-        user=user,
-        instance=link,
-        action=EditRecord.Action.CREATE,
-        before={},
-        after=field_values(link, GRID_PACKAGE_FIELDS),
-    )
+    _record_new(user=user, instance=link, fields=GRID_PACKAGE_FIELDS)
     _touch(grid)
     return link
 
@@ -206,13 +207,7 @@ def feature_create(*, grid: Grid, title: str, description: str, user: User) -> F
     feature = Feature(grid=grid, title=title, description=description)
     _validated(feature)
     feature.save()
-    _record(
-        user=user,
-        instance=feature,
-        action=EditRecord.Action.CREATE,
-        before={},
-        after=field_values(feature, FEATURE_FIELDS),
-    )
+    _record_new(user=user, instance=feature, fields=FEATURE_FIELDS)
     _touch(grid)
     return feature
 
@@ -318,13 +313,7 @@ def element_set(
     except IntegrityError:  # someone created the cell since the row was looked for
         current = Element.objects.filter(grid_package=grid_package, feature=feature).first()
         raise EditConflict(current) from None
-    _record(
-        user=user,
-        instance=element,
-        action=EditRecord.Action.CREATE,
-        before={},
-        after=field_values(element, ELEMENT_FIELDS),
-    )
+    _record_new(user=user, instance=element, fields=ELEMENT_FIELDS)
     _touch(feature.grid)
     return element
 
@@ -424,13 +413,7 @@ def _put_back(
         features = Feature.objects.filter(grid=grid).values_list("pk", flat=True)
         place = {feature_id: (instance.pk, feature_id) for feature_id in features}
     restored = _restore_cells(record.snapshot.get("cells", []), place=place, now=now)
-    _record(
-        user=user,
-        instance=instance,
-        action=EditRecord.Action.RESTORE,
-        before={},
-        after=field_values(instance, fields),
-    )
+    _record_new(user=user, instance=instance, fields=fields, action=EditRecord.Action.RESTORE)
     _touch(grid)
     return restored
 

@@ -51,3 +51,16 @@ def small_grid(**fields: Any) -> tuple[Grid, list[Package], Feature]:
 
 def records(instance: Any) -> list[EditRecord]:
     return list(history_for(instance))
+
+
+def conflict_cells(html: str, yours: str, current: str) -> bool:
+    """Whether the page shows a conflict row with these two values."""
+    return (
+        f'<td class="history-value conflict-yours">{yours}</td>' in html
+        and f'<td class="history-value conflict-current">{current}</td>' in html
+    )
+
+
+def hidden_version(html: str, version: int) -> bool:
+    """Whether the page's form carries `version`."""
+    return f'name="version" value="{version}"' in html
