@@ -437,20 +437,18 @@ def grid_edit_revert(*, grid: Grid, record: EditRecord, user: User) -> int | Non
         return feature_restore(grid=grid, record=record, user=user)
     if record.action == EditRecord.Action.DELETE and model is GridPackage:
         return grid_package_restore(grid=grid, record=record, user=user)
-    if record.action == EditRecord.Action.CREATE and model is Feature:
-        feature = Feature.objects.filter(pk=record.object_id, grid=grid).first()
-        if feature is None:
-            raise RevertRefused("This feature was deleted already.")
-        feature.grid = grid
-        feature_delete(feature=feature, user=user)
-    elif record.action == EditRecord.Action.CREATE and model is GridPackage:
-        link = GridPackage.objects.filter(pk=record.object_id, grid=grid).first()
-        if link is None:
-            raise RevertRefused("This package was removed from the grid already.")
-        link.grid = grid
-        grid_remove_package(grid_package=link, user=user)
-    else:
-        raise RevertRefused(
-            "Only updates, added or deleted features and added or removed packages can be reverted."
+    if record.action == EditRecord.Action.CREATE and model in (Feature, GridPackage):
+        # Undo an addition: delete it again (keeping its cells in the record).
+        added = model._default_manager.filter(pk=record.object_id, grid=grid).first()
+        if added is None:
+            raise RevertRefused("This was deleted or removed from the grid already.")
+        added.grid = grid
+        _delete_keeping_cells(
+            instance=added,
+            fields=FEATURE_FIELDS if model is Feature else GRID_PACKAGE_FIELDS,
+            user=user,
         )
-    return None
+        return None
+    raise RevertRefused(
+        "Only updates, added or deleted features and added or removed packages can be reverted."
+    )

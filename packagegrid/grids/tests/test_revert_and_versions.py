@@ -159,7 +159,7 @@ def test_reverting_an_added_package_removes_it(alice, sam):
     )
     grid_edit_revert(grid=grid, record=create, user=sam)
     assert not GridPackage.objects.filter(pk=alpha.pk).exists()
-    with pytest.raises(RevertRefused, match="removed from the grid already"):
+    with pytest.raises(RevertRefused, match="deleted or removed from the grid already"):
         grid_edit_revert(grid=grid, record=create, user=sam)
 
 
