@@ -84,14 +84,17 @@ def edit_save(
     action: str = EditRecord.Action.UPDATE,
     also: dict[str, Any] | None = None,
 ) -> EditRecord | None:
-    """Save `fields` of `instance` (set on it and validated by the caller) and record the
-    edit, where the row still has `expected_version` (any version with None).
+    """Save `fields` of `instance` (a VersionedModel with `modified`; the fields set on it
+    and validated by the caller) and record the edit, where the row still has
+    `expected_version` (any version with None).
 
-    `before` holds the fields' values as loaded. The row's `version` goes up by one and
-    its `modified` becomes now, in the same UPDATE that compares the version, so of two
-    concurrent saves from the same version exactly one wins. `also` names more columns
-    to set, unrecorded (`last_modified_by`). Returns the new record, or None for an
-    update that changes nothing (nothing is then saved, and a stale version is no
+    `before` holds the fields' values as loaded. Call it inside a transaction: first one
+    UPDATE raises the row's `version` by one where it still is `expected_version`, so of
+    two concurrent saves from the same version exactly one wins (the other's UPDATE waits
+    for the first to commit, then matches no row); then a `save(update_fields=...)` writes
+    the fields and `modified`, with the usual signals (cache, search index). `also` names
+    more fields to set, unrecorded (`last_modified_by`). Returns the new record, or None
+    for an update that changes nothing (nothing is then saved, and a stale version is no
     conflict: nothing would be overwritten). Raises EditConflict, with nothing saved,
     when the row has another version or is gone.
     """
@@ -99,25 +102,17 @@ def edit_save(
     changed = [name for name in fields if before.get(name) != after[name]]
     if not changed and action == EditRecord.Action.UPDATE:
         return None
-    model = type(instance)
-    rows = model._default_manager.filter(pk=instance.pk)
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
-    values = {_attname(instance, name): after[name] for name in changed}
-    now = timezone.now()
-    has = {f.name for f in instance._meta.concrete_fields}
-    if "modified" in has:
-        values["modified"] = now
-    if "version" in has:
-        values["version"] = F("version") + 1
-    if rows.update(**values, **(also or {})) == 0:
-        raise EditConflict(model._default_manager.filter(pk=instance.pk).first())
-    if "modified" in has:
-        instance.modified = now  # type: ignore[attr-defined]
-    if "version" in has:
-        instance.refresh_from_db(fields=["version"])
+    if rows.update(version=F("version") + 1) == 0:
+        current = type(instance)._default_manager.filter(pk=instance.pk).first()
+        raise EditConflict(current)
+    instance.refresh_from_db(fields=["version"])
     for name, value in (also or {}).items():
         setattr(instance, name, value)
+    instance.modified = timezone.now()  # type: ignore[attr-defined]
+    instance.save(update_fields=[*changed, "modified", *(also or {})])
     return edit_record(user=user, instance=instance, action=action, before=before, after=after)
 
 
