@@ -1,8 +1,11 @@
 """Grid services: deletions kept and restored with their cells, additions undone, and
 edits saved only from the version they started from."""
 
+import threading
+
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 
 from packagegrid.catalog.history_services import EditConflict, RevertRefused
 from packagegrid.catalog.models import EditRecord
@@ -240,3 +243,35 @@ def test_a_revert_raises_the_version(alice, sam):
     grid_update(grid=grid, title="Authn", slug="auth", description="", user=alice)
     grid_edit_revert(grid=grid, record=_latest(grid, "grid", "update"), user=sam)
     assert Grid.objects.get().version == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_of_two_concurrent_saves_from_one_version_exactly_one_wins() -> None:
+    """Two threads, each in its own transaction on its own connection, save the same
+    feature from version 1 at the same moment: one saves, the other gets a conflict."""
+    user = User.objects.create_user(username="alice")
+    grid = make_grid(title="Auth", slug="auth")
+    feature = feature_create(grid=grid, title="Async", description="", user=user)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(title: str) -> None:
+        try:
+            mine = Feature.objects.select_related("grid").get(pk=feature.pk)
+            start.wait()
+            feature_update(feature=mine, title=title, description="", user=user, expected_version=1)
+            outcomes.append("saved")
+        except EditConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(title,)) for title in ("One", "Two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert Feature.objects.get(pk=feature.pk).version == 2
+    assert EditRecord.objects.filter(action=EditRecord.Action.UPDATE).count() == 1
