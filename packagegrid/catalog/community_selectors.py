@@ -6,17 +6,15 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
 
 from packagegrid.catalog.models import Favorite, Package, Usage
+from packagegrid.catalog.selectors import people_count_subquery
 
 
 def usage_count(*, package: Package) -> int:
@@ -31,14 +29,7 @@ def favorite_count(*, package: Package) -> int:
 
 def favorite_count_subquery() -> Coalesce:
     """How many people favor the outer package, as an annotation (0 when nobody)."""
-    counts = (
-        Favorite.objects.filter(package=OuterRef("pk"))
-        .order_by()
-        .values("package")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    return people_count_subquery(Favorite)
 
 
 def viewer_annotations(

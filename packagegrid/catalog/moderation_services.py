@@ -14,17 +14,10 @@ from django.utils import timezone
 
 from packagegrid.catalog.history_services import edit_record, field_values
 from packagegrid.catalog.models import EditRecord, Flag, Package
+from packagegrid.catalog.services import PACKAGE_CREATE_FIELDS
 
 # The curated fields a deletion records in the edit history, so it can be audited.
-_DELETED_FIELDS = [
-    "title",
-    "slug",
-    "category",
-    "repo_url",
-    "pypi_url",
-    "documentation_url",
-    "replaced_by",
-]
+_DELETED_FIELDS = [*PACKAGE_CREATE_FIELDS, "replaced_by"]
 
 
 class FlagRefused(Exception):

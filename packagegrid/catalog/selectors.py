@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from packagegrid.catalog.models import (
     Category,
     EditRecord,
+    Favorite,
     Package,
     PackageQuerySet,
     Release,
@@ -30,16 +31,22 @@ def history_for(instance: models.Model) -> models.QuerySet[EditRecord]:
     ).select_related("user")
 
 
-def usage_count_subquery() -> Coalesce:
-    """How many people use the outer package, as an annotation (0 when nobody)."""
+def people_count_subquery(model: type[Usage] | type[Favorite]) -> Coalesce:
+    """How many people use (`Usage`) or favor (`Favorite`) the outer package, as an
+    annotation (0 when nobody)."""
     counts = (
-        Usage.objects.filter(package=OuterRef("pk"))
+        model._default_manager.filter(package=OuterRef("pk"))
         .order_by()
         .values("package")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def usage_count_subquery() -> Coalesce:
+    """How many people use the outer package, as an annotation (0 when nobody)."""
+    return people_count_subquery(Usage)
 
 
 def last_release_subquery() -> Subquery:
