@@ -258,6 +258,9 @@ def test_staff_restore_a_deleted_feature_with_its_cells(client, alice):
     restore = grid_history_records(grid=grid).first()
     assert restore is not None
     assert (restore.action, restore.user) == (EditRecord.Action.RESTORE, sam)
+    html = client.get("/grids/auth/history/").content.decode()
+    assert "Restored</span>" in html
+    assert html.count(">Restore<") == 0  # nothing deleted is left to restore
 
 
 def test_staff_restore_a_removed_package_with_its_cells(client, alice):
@@ -273,6 +276,8 @@ def test_staff_restore_a_removed_package_with_its_cells(client, alice):
     assert sorted(
         Element.objects.filter(grid_package__package=package).values_list("text", flat=True)
     ) == ["Async Alpha", "Typed Alpha"]
+    html = client.get("/grids/auth/history/").content.decode()
+    assert "put back the package <strong>Alpha</strong>" in html
 
 
 def test_restoring_twice_says_so_and_changes_nothing(client, alice):

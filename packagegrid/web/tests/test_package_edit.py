@@ -165,6 +165,27 @@ def test_it_refuses_a_cycle_of_replacements(logged_in, package):
     assert package.replaced_by is None
 
 
+def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(logged_in, package):
+    newest = make_package(slug="newest", title="Newest", replaced_by=package)
+    newer = make_package(slug="newer", title="Newer", replaced_by=newest)
+    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        f"“Newer” is itself replaced, directly or through other packages, by {package.title}"
+        in html
+    )
+    package.refresh_from_db()
+    assert package.replaced_by is None
+
+
+def test_it_says_a_package_cannot_replace_itself(logged_in, package):
+    response = logged_in.post(_url(package), _form(package, replaced_by=package.slug))
+    assert "A package cannot be replaced by itself." in response.content.decode()
+    package.refresh_from_db()
+    assert package.replaced_by is None
+
+
 def test_it_needs_the_csrf_token(alice, package):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
