@@ -97,6 +97,7 @@ def test_it_shows_the_history_to_anyone(client, alice):
     assert "removed the package <strong>Bravo</strong>" in html
     assert "the feature <strong>Doomed</strong>" in html
     assert "by alice" in html
+    assert "{#" not in html and "The entries of a history page" not in html
     assert "Revert" not in html
     assert "csrfmiddlewaretoken" not in html  # cacheable for anonymous visitors
 
