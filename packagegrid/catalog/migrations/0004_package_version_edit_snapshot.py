@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ('catalog', '0003_requires_python_whole_one_snapshot_a_day'),
     ]
 
     operations = [
