@@ -165,6 +165,7 @@ class PyPIData(models.Model):
     # The latest non-yanked release; null when unknown.
     latest_version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     summary = models.TextField(blank=True)
+    keywords = models.TextField(blank=True)  # comma-separated, as the author gave them
     classifiers = models.JSONField(default=list, blank=True)
     requires_python = models.CharField(max_length=100, blank=True)
     license = models.CharField(max_length=255, blank=True)
