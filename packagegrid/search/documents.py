@@ -1,8 +1,8 @@
 """Building search documents from packages and grids (no writes here).
 
 A package's document carries its names (weight A), title words (B), description, PyPI
-summary and PyPI keywords (C), and its category, grid titles and first participants (D); a grid's
-carries its names, title words and description. Each also carries the facet values and
+summary and PyPI keywords (C), and its category, grid titles and first participants
+(D); a grid's carries its names, title words and description. Each also carries the facet values and
 figures the results show, and the stored part of the quality signal.
 """
 
