@@ -8,12 +8,20 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.search.selectors import (
+    SYNONYMS_CACHE_KEY,
+    SYNONYMS_CACHE_SECONDS,
+    VOCABULARY_CACHE_KEY,
+)
+from packagegrid.search.text import synonym_map
 
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
@@ -34,6 +42,18 @@ def _loopback_only(sock: socket.socket, address: Any) -> Any:
 def _no_response_cache(settings: Any) -> None:
     """Query-count and page tests measure rendering; the cache has its own tests."""
     settings.RESPONSE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _search_caches() -> Iterator[None]:
+    """Each test starts with the synonym table cached as the migrations seed it (as a
+    running site has it after its first search), so query counts are those of the search
+    itself, and with no cached vocabulary, so no test corrects words with another's."""
+    seed = import_module("packagegrid.search.migrations.0004_seed_synonyms").SEED
+    cache.set(SYNONYMS_CACHE_KEY, synonym_map(seed), SYNONYMS_CACHE_SECONDS)
+    cache.delete(VOCABULARY_CACHE_KEY)
+    yield
+    cache.delete_many([SYNONYMS_CACHE_KEY, VOCABULARY_CACHE_KEY])
 
 
 @pytest.fixture(autouse=True)

@@ -182,6 +182,7 @@ class PyPIData(models.Model):
     # The latest non-yanked release; null when unknown.
     latest_version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     summary = models.TextField(blank=True)
+    keywords = models.TextField(blank=True)  # comma-separated, as the author gave them
     classifiers = models.JSONField(default=list, blank=True)
     # A version specifier, stored whole: cut short it would mean something else, and real
     # projects publish long ones (">=2.7, !=3.0.*, !=3.1.*, ..."). Fetching bounds it.

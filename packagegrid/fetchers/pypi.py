@@ -38,6 +38,7 @@ class _Info(BaseModel):
     license_expression: str | None = None
     project_urls: dict[str, str] | None = None
     docs_url: str | None = None
+    keywords: str | None = None
 
 
 class _Project(BaseModel):
@@ -79,7 +80,9 @@ def _project(data: _Project) -> PyPIProject:
     - development_status: "5 - Production/Stable" from "Development Status :: ...";
     - documentation_url: the first project URL labelled Documentation or Docs (in any
       case or punctuation), else `docs_url`, else "";
-    - summary, requires_python and project_urls: "" / {} when PyPI says null.
+    - summary, requires_python and project_urls: "" / {} when PyPI says null;
+    - keywords: the words of `keywords`, comma-separated ("django, rest api"; authors
+      separate them by commas or by spaces), "" when PyPI says null.
     """
     info = data.info
     dated: list[tuple[datetime, ReleaseInfo]] = []
@@ -107,7 +110,13 @@ def _project(data: _Project) -> PyPIProject:
         development_status=_classifier_value(info.classifiers, "Development Status ::"),
         project_urls=project_urls,
         documentation_url=_documentation_url(project_urls, info.docs_url),
+        keywords=_keywords(info.keywords or ""),
     )
+
+
+def _keywords(text: str) -> str:
+    parts = text.split(",") if "," in text else text.split()
+    return ", ".join(part for part in (" ".join(p.split()) for p in parts) if part)
 
 
 def _classifier_value(classifiers: list[str], prefix: str) -> str:

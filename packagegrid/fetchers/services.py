@@ -116,6 +116,7 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
                 "license": project.license,
                 "development_status": project.development_status,
                 "project_urls": project.project_urls,
+                "keywords": project.keywords,
             },
         )
         if changed:

@@ -151,6 +151,7 @@ class PyPIProject:
     development_status: DevelopmentStatus  # "5 - Production/Stable", from the classifiers
     project_urls: dict[str, str]
     documentation_url: str  # from project_urls (Documentation/Docs) or docs_url, else ""
+    keywords: str = ""  # "django, rest, api": the author's keywords, comma-separated
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,15 @@
 
 Each turns the tokens of a parsed query into a WHERE condition on search_searchdocument:
 FTS5 `MATCH` on SQLite, `tsvector @@ tsquery` (GIN index) on PostgreSQL. Both match
-every term as a word prefix ("crisp" finds "crispy"), all terms or any term, in all
-fields or in names and titles only, plus names that start with the whole query glued
-together; both find typo candidates by shared trigrams (FTS5's trigram tokenizer,
-pg_trgm's word-similarity distance). Ranking is not theirs: `selectors` ranks with the
-same SQL on both (only the name of the substring function differs), so both databases
-order results alike.
+every term as a word prefix ("crisp" finds "crispy") and, outside names, by its English
+stem ("tasks" finds "task", "profiling" finds "profiler": FTS5's porter tokenizer in a
+second FTS table, PostgreSQL's `english` configuration in a second vector, while names
+stay in the `simple` form), all terms or any term, in all fields or in names and titles
+only, plus names that start with the whole query glued together; both find typo
+candidates by shared trigrams (FTS5's trigram tokenizer, pg_trgm's word-similarity
+distance). Ranking is not theirs: `selectors` ranks with the same SQL on both (only
+function names differ), so both databases order results alike; the two stemmers (Porter
+and Snowball English) differ on a few rare words.
 
 Terms are `text.tokens()` output (letters and digits only), so quoting them is enough:
 nothing a person types can act as query syntax.
@@ -19,7 +22,7 @@ twin that would keep both backends alike. The same terms go through to_tsquery()
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,17 +42,30 @@ class SearchBackend(Protocol):
     # SQL function giving the 1-based position of a substring (0 when absent), with the
     # arguments (haystack, needle).
     position_function: str
+    # SQL function giving the largest of two or more numbers.
+    greatest_function: str
 
     def match_sql(self, query: ParsedQuery, *, any_term: bool = False, names: bool = False) -> SQL:
-        """A condition true for documents with every term of `query` (or, with
-        `any_term`, at least one) as a word prefix, anywhere or, with `names`, in the name
-        and title fields only; and for documents with a name that starts with the whole
-        query glued together ("url filter" finds django-url-filter)."""
+        """A condition true for documents that match every group of `query` (or, with
+        `any_term`, at least one) through one of its alternatives, all of whose words
+        match: as a word prefix anywhere or, with `names`, in the name and title fields
+        only; outside names also as a word stem (the engine's English stemmer: "tasks"
+        finds "task", "profiling" finds "profiler"). Also true for documents with a name
+        that starts with the whole query glued together ("url filter" finds
+        django-url-filter)."""
+        ...
+
+    def stem_sql(self, word: str, field: str) -> SQL:
+        """A condition true for documents whose `field` ("title", "body" or "other") has
+        a word with the same stem as `word`."""
         ...
 
     def after_rebuild(self) -> None:
         """Whatever the engine needs after the whole index was rewritten."""
         ...
+
+    # A SELECT of every distinct word of the plain index (one column).
+    vocabulary_sql: str
 
     def typo_candidates_sql(self, forms: Sequence[str]) -> SQL:
         """A SELECT of the ids of at most TYPO_CANDIDATES documents whose compact names
@@ -67,23 +83,61 @@ def _typo_trigrams(forms: Sequence[str]) -> list[str]:
     return [gram for gram in grams if gram not in _COMMON_TRIGRAMS] or grams
 
 
+def _tree(query: ParsedQuery, word: Callable[[str], str], *, any_term: bool, ops: str) -> str:
+    """The groups of `query` as one boolean expression: groups joined by AND (OR with
+    `any_term`), alternatives by OR, words by AND; `ops` is "AND OR" or "& |" and `word`
+    renders one word."""
+    and_, or_ = ops.split()
+
+    def joined(parts: list[str], op: str) -> str:
+        return parts[0] if len(parts) == 1 else "(" + f" {op} ".join(parts) + ")"
+
+    groups = [
+        joined([joined([word(w) for w in alt], and_) for alt in group], or_)
+        for group in query.groups
+    ]
+    return joined(groups, or_ if any_term else and_)
+
+
 class SQLiteBackend:
     position_function = "instr"
+    greatest_function = "max"
+    vocabulary_sql = "SELECT term FROM search_vocab"
 
     def after_rebuild(self) -> None:
         # Merge the b-trees that thousands of single-row inserts left behind.
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-            cursor.execute("INSERT INTO search_trigram(search_trigram) VALUES ('optimize')")
+            for table in ("search_fts", "search_stem", "search_trigram"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
     def match_sql(self, query: ParsedQuery, *, any_term: bool = False, names: bool = False) -> SQL:
-        expression = (" OR " if any_term else " AND ").join(f'"{t}"*' for t in query.terms)
+        params: list[Any] = []
         if names:
-            expression = f"{{name_text title_text}} : ({expression})"
+            expression = _tree(query, lambda w: f'"{w}"*', any_term=any_term, ops="AND OR")
+            params.append(f"{{name_text title_text}} : ({expression})")
+            sql = "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+        else:
+            # Each word matches as a prefix in the plain table or by stem in the porter
+            # one: two indexes, so each word is its own pair of lookups.
+            def word(w: str) -> str:
+                params.extend([f'"{w}"*', f'"{w}"'])
+                return (
+                    "(id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+                    " OR id IN (SELECT rowid FROM search_stem WHERE search_stem MATCH %s))"
+                )
+
+            sql = _tree(query, word, any_term=any_term, ops="AND OR")
         if glued := _glued_forms(query):
             names_like = " OR ".join(f'"{form}"*' for form in glued)
-            expression = f"({expression}) OR {{name_text}} : ({names_like})"
-        return "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]
+            sql = f"({sql} OR id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+            params.append(f"{{name_text}} : ({names_like})")
+        return sql, params
+
+    def stem_sql(self, word: str, field: str) -> SQL:
+        return (
+            "id IN (SELECT rowid FROM search_stem WHERE search_stem MATCH %s)",
+            [f'{{{field}_text}} : "{word}"'],
+        )
 
     def typo_candidates_sql(self, forms: Sequence[str]) -> SQL:
         grams = _typo_trigrams(forms)
@@ -96,8 +150,15 @@ class SQLiteBackend:
         )
 
 
+# Weights of the stemmed vector (`stems`): no names, B title, C description, D other.
+_STEM_WEIGHTS = {"title": "B", "body": "C", "other": "D"}
+
+
 class PostgreSQLBackend:
     position_function = "strpos"
+    greatest_function = "GREATEST"
+    # ts_stat reads every vector: the result is cached (selectors.search_vocabulary).
+    vocabulary_sql = "SELECT word FROM ts_stat('SELECT vector FROM search_searchdocument')"
 
     def after_rebuild(self) -> None:
         # Fresh statistics, or the planner guesses a handful of matches and scans the table.
@@ -105,13 +166,26 @@ class PostgreSQLBackend:
             cursor.execute("ANALYZE search_searchdocument")
 
     def match_sql(self, query: ParsedQuery, *, any_term: bool = False, names: bool = False) -> SQL:
-        weights = "AB" if names else ""
-        joiner = " | " if any_term else " & "
-        expression = joiner.join(f"'{term}':*{weights}" for term in query.terms)
+        params: list[Any] = []
+        if names:
+            expression = _tree(query, lambda w: f"'{w}':*AB", any_term=any_term, ops="& |")
+            sql = "vector @@ to_tsquery('simple', %s)"
+            params.append(expression)
+        else:
+            # Each word matches as a prefix in the simple vector or by stem in the
+            # English one (both GIN-indexed).
+            def word(w: str) -> str:
+                params.extend([f"'{w}':*", f"'{w}'"])
+                return "(vector @@ to_tsquery('simple', %s) OR stems @@ to_tsquery('english', %s))"
+
+            sql = _tree(query, word, any_term=any_term, ops="AND OR")
         if glued := _glued_forms(query):
-            names_like = " | ".join(f"'{form}':*A" for form in glued)
-            expression = f"({expression}) | {names_like}"
-        return "vector @@ to_tsquery('simple', %s)", [expression]
+            sql = f"({sql} OR vector @@ to_tsquery('simple', %s))"
+            params.append(" | ".join(f"'{form}':*A" for form in glued))
+        return sql, params
+
+    def stem_sql(self, word: str, field: str) -> SQL:
+        return "stems @@ to_tsquery('english', %s)", [f"'{word}':{_STEM_WEIGHTS[field]}"]
 
     def typo_candidates_sql(self, forms: Sequence[str]) -> SQL:
         # Nearest names by word-similarity distance (the best-matching name in name_text

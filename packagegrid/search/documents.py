@@ -1,8 +1,8 @@
 """Building search documents from packages and grids (no writes here).
 
-A package's document carries its names (weight A), title words (B), description and
-PyPI summary (C), and its category, grid titles and first participants (D); a grid's
-carries its names, title words and description. Each also carries the facet values and
+A package's document carries its names (weight A), title words (B), description, PyPI
+summary and PyPI keywords (C), and its category, grid titles and first participants
+(D); a grid's carries its names, title words and description. Each also carries the facet values and
 figures the results show, and the stored part of the quality signal.
 """
 
@@ -130,7 +130,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         key=key,
         name_text=index_text(*name_keys(package.slug, package.title)),
         title_text=index_text(package.title, package.slug),
-        body_text=index_text(description, summary)[:MAX_BODY_CHARS],
+        body_text=index_text(description, summary, pypi.keywords if pypi else "")[:MAX_BODY_CHARS],
         other_text=index_text(
             package.category.title,
             *(title for _, title in facts.grids),

@@ -5,14 +5,21 @@ here with its searchable text in four weighted fields and the figures a result s
 The database's own full-text index sits beside this table, created by migration 0002:
 an FTS5 virtual table on SQLite, a weighted `tsvector` column with a GIN index on
 PostgreSQL. Rows are written only by `packagegrid.search.services`.
+
+Beside it, the synonym table that query expansion reads (`Synonym`).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from packagegrid.catalog.models import Package
 from packagegrid.grids.models import Grid
+from packagegrid.search.text import STOP_WORDS, synonym_key, synonym_words, tokens
+
+MAX_SYNONYM_WORDS = 4
+MAX_SYNONYM_CHARS = 60
 
 
 class SearchDocument(models.Model):
@@ -48,7 +55,7 @@ class SearchDocument(models.Model):
     # ("djangofilter filter"); also what typos are measured against.
     name_text = models.TextField(blank=True)
     title_text = models.TextField(blank=True)  # weight B: words of the title and slug
-    body_text = models.TextField(blank=True)  # weight C: description, PyPI summary
+    body_text = models.TextField(blank=True)  # weight C: description, PyPI summary, keywords
     other_text = models.TextField(blank=True)  # weight D: category, grids, participants
     # The stored part of the quality signal (0-79: stars, usage); recent activity is added
     # at query time from `active_at` (the last commit of a package that is active).
@@ -70,3 +77,61 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug}"
+
+
+class Synonym(models.Model):
+    """A phrase people type and another phrase that search looks for as well.
+
+    Staff edit these in the admin (`drf` -> "django rest framework", `celery` <->
+    "background tasks"). Both phrases are stored as lowercase words separated by single
+    spaces; `clean()` normalises them and refuses entries that cannot expand a query.
+    """
+
+    phrase = models.CharField(
+        max_length=MAX_SYNONYM_CHARS, help_text='What people type, e.g. "drf" or "2fa".'
+    )
+    expansion = models.CharField(
+        max_length=MAX_SYNONYM_CHARS,
+        help_text='What it means, searched as well, e.g. "django rest framework".',
+    )
+    both_ways = models.BooleanField(
+        default=False, help_text="Also search for the phrase when people type the expansion."
+    )
+
+    class Meta:
+        ordering = ["phrase", "expansion"]
+        constraints = [
+            models.UniqueConstraint(fields=["phrase", "expansion"], name="unique_synonym"),
+            models.CheckConstraint(
+                condition=~models.Q(phrase="") & ~models.Q(expansion=""),
+                name="synonym_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(phrase=models.F("expansion")), name="synonym_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        arrow = "<->" if self.both_ways else "->"
+        return f"{self.phrase} {arrow} {self.expansion}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("phrase", "expansion"):
+            value = " ".join(tokens(getattr(self, name) or ""))
+            setattr(self, name, value)
+            words = value.split()
+            if not words:
+                errors[name] = "Enter at least one word (letters or digits)."
+            elif all(word in STOP_WORDS for word in words):
+                errors[name] = "Words like \u201cthe\u201d or \u201cfor\u201d alone match too much."
+            elif len(words) > MAX_SYNONYM_WORDS:
+                errors[name] = f"Use at most {MAX_SYNONYM_WORDS} words."
+            elif len(value) > MAX_SYNONYM_CHARS:
+                errors[name] = f"Use at most {MAX_SYNONYM_CHARS} characters."
+        if not errors and synonym_key(synonym_words(self.phrase)) == synonym_key(
+            synonym_words(self.expansion)
+        ):
+            errors["expansion"] = "The expansion searches for the same words as the phrase."
+        if errors:
+            raise ValidationError(errors)

@@ -7,6 +7,9 @@ They run synchronously, so the document is rewritten in the writer's transaction
 rolls back with it. Saves that touch only fields no document reads (fetch timestamps,
 ETags, lock flags) skip the work; writes that send no signals (bulk_create, update())
 call `search_reindex()` or `search_index_package()` themselves.
+
+A change to the synonym table drops its cached copy once the change is committed, and
+invalidates cached responses (search results depend on it).
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 
+from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
 from packagegrid.grids.models import Grid, GridPackage
+from packagegrid.search.models import Synonym
+from packagegrid.search.selectors import SYNONYMS_CACHE_KEY
 from packagegrid.search.services import (
     search_index_grid,
     search_index_package,
@@ -124,6 +132,13 @@ def _category_saved(sender: type[Model], instance: Category, **kwargs: Any) -> N
         )
 
 
+def _synonyms_changed(sender: type[Model], **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    content_changed()
+    transaction.on_commit(lambda: cache.delete(SYNONYMS_CACHE_KEY))
+
+
 def connect() -> None:
     uid = "packagegrid.search"
     post_save.connect(_package_saved, sender=Package, dispatch_uid=f"{uid}:package:save")
@@ -139,3 +154,5 @@ def connect() -> None:
     post_delete.connect(_grid_link_deleted, sender=GridPackage, dispatch_uid=f"{uid}:link:delete")
     post_save.connect(_grid_saved, sender=Grid, dispatch_uid=f"{uid}:grid:save")
     post_save.connect(_category_saved, sender=Category, dispatch_uid=f"{uid}:category:save")
+    post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{uid}:synonym:save")
+    post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{uid}:synonym:delete")

@@ -5,14 +5,17 @@ case); `search_page()` serves the results page (every match, facets, sorts, page
 
 Ranking, identical on both databases because it is plain SQL over the indexed text:
 - relevance: the whole query equal to a record's name (400) or the start of one (300),
-  then, per term, a word of the title (12 whole word, 10 prefix), of the description
-  (4 or 3), of the other fields (1); a name within 1-2 typos scores 230/210;
+  then, per term, a word of the title (12 whole word, 11 same stem, 10 prefix), of the
+  description and PyPI summary and keywords (4 word or stem, 3 prefix), of the other
+  fields (1); a term with synonyms scores its best alternative, a synonym 3/4 of what
+  the typed word would; a name within 1-2 typos scores 230/210;
 - quality, 0-99: stars and usage on log scales (stored), plus recent commits (query time).
 `weight = relevance * 100 + quality`, so quality only orders results of equal relevance:
 it never lifts a weaker match over a stronger one. Equal weights are ordered by compact
 name, then type and id, the same on both databases.
 
-All terms must match. When no record has them all, records with any term are ranked
+Terms are expanded with the staff-edited synonym table first (`search_synonyms()`,
+cached). All terms must match. When no record has them all, records with any term are ranked
 instead (by how many match where) and names within edit distance 1-2 of the query are
 added, above word matches: a query that matches nothing as typed is most likely a name
 typed wrong.
@@ -24,8 +27,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -37,14 +42,21 @@ from packagegrid.catalog.models import Package
 from packagegrid.grids.models import Grid
 from packagegrid.search.backends import SQL, SearchBackend, search_backend
 from packagegrid.search.documents import FACET_KEYS
-from packagegrid.search.models import SearchDocument
+from packagegrid.search.models import SearchDocument, Synonym
 from packagegrid.search.text import (
     ParsedQuery,
+    SynonymMap,
+    TermGroup,
+    Vocabulary,
     clip,
+    correct_query,
     edit_distance,
+    expand_query,
     highlight,
     parse_query,
+    synonym_map,
     typo_limit,
+    vocabulary_buckets,
 )
 
 API_LIMIT = 20
@@ -56,8 +68,10 @@ EXACT_NAME = 400
 NAME_PREFIX = 300
 TYPO_NAME = 250  # minus 20 per edit
 TYPO_STEP = 20
-TITLE_WORD, TITLE_PREFIX = 12, 10
-BODY_WORD, BODY_PREFIX = 4, 3
+TITLE_WORD, TITLE_STEM, TITLE_PREFIX = 12, 11, 10
+BODY_WORD, BODY_STEM, BODY_PREFIX = 4, 4, 3
+# A match through a synonym counts this much of a match of the words typed.
+SYNONYM_SHARE = Fraction(3, 4)
 OTHER_PREFIX = 1
 RECENT, RECENT_POINTS = timedelta(days=365), 20
 LATELY, LATELY_POINTS = timedelta(days=3 * 365), 10
@@ -135,17 +149,40 @@ def _weight_sql(parsed: ParsedQuery, *, backend: SearchBackend, now: datetime) -
         params.append(needle)
         return f"{backend.position_function}({column}, %s) > 0"
 
+    def stem(word: str, field: str) -> str:
+        sql, stem_params = backend.stem_sql(word, field)
+        params.extend(stem_params)
+        return sql
+
+    def word_points(term: str) -> str:
+        return (
+            f"CASE WHEN {has('title_text', f' {term} ')} THEN {TITLE_WORD}"
+            f" WHEN {stem(term, 'title')} THEN {TITLE_STEM}"
+            f" WHEN {has('title_text', f' {term}')} THEN {TITLE_PREFIX}"
+            f" WHEN {has('body_text', f' {term} ')} THEN {BODY_WORD}"
+            f" WHEN {stem(term, 'body')} THEN {BODY_STEM}"
+            f" WHEN {has('body_text', f' {term}')} THEN {BODY_PREFIX}"
+            f" WHEN {has('other_text', f' {term}')} THEN {OTHER_PREFIX}"
+            f" WHEN {stem(term, 'other')} THEN {OTHER_PREFIX} ELSE 0 END"
+        )
+
+    def group_points(group: TermGroup) -> str:
+        # An alternative scores the mean of its words; a synonym's alternative scores
+        # SYNONYM_SHARE of that, so the words typed rank first. The group scores its best.
+        scores = []
+        for i, alternative in enumerate(group):
+            total = " + ".join(word_points(w) for w in alternative)
+            share = Fraction(1) if i == 0 else SYNONYM_SHARE
+            divisor = share.denominator * len(alternative)
+            scores.append(f"(({total}) * {share.numerator} / {divisor})")
+        if len(scores) == 1:
+            return scores[0]
+        return f"{backend.greatest_function}({', '.join(scores)})"
+
     exact = " OR ".join(has("name_text", f" {form} ") for form in parsed.name_forms)
     prefix = " OR ".join(has("name_text", f" {form}") for form in parsed.name_forms)
     parts = [f"CASE WHEN {exact} THEN {EXACT_NAME} WHEN {prefix} THEN {NAME_PREFIX} ELSE 0 END"]
-    for term in parsed.terms:
-        parts.append(
-            f"CASE WHEN {has('title_text', f' {term} ')} THEN {TITLE_WORD}"
-            f" WHEN {has('title_text', f' {term}')} THEN {TITLE_PREFIX}"
-            f" WHEN {has('body_text', f' {term} ')} THEN {BODY_WORD}"
-            f" WHEN {has('body_text', f' {term}')} THEN {BODY_PREFIX}"
-            f" WHEN {has('other_text', f' {term}')} THEN {OTHER_PREFIX} ELSE 0 END"
-        )
+    parts += [group_points(group) for group in parsed.groups]
     adapt = connection.ops.adapt_datetimefield_value
     params += [adapt(now - RECENT), adapt(now - LATELY)]
     recency = (
@@ -258,34 +295,83 @@ def _item(document: SearchDocument) -> SearchItem:
     )
 
 
+# --- synonyms ---------------------------------------------------------------------------
+
+SYNONYMS_CACHE_KEY = "search:synonyms"
+# Changes drop the cached table at once (receivers); the timeout only bounds how long a
+# table read by a request that raced with a change can outlive it.
+SYNONYMS_CACHE_SECONDS = 3600
+
+
+def search_synonyms() -> SynonymMap:
+    """The synonym table as query expansion reads it: from the cache, else one query."""
+    table: SynonymMap | None = cache.get(SYNONYMS_CACHE_KEY)
+    if table is None:
+        table = synonym_map(Synonym.objects.values_list("phrase", "expansion", "both_ways"))
+        cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+    return table
+
+
+VOCABULARY_CACHE_KEY = "search:vocabulary"
+# New words wait this long to be offered as corrections (a rebuild drops it at once).
+VOCABULARY_CACHE_SECONDS = 600
+
+
+def search_vocabulary() -> Vocabulary:
+    """The words of the index by first letter, for correcting misspelt words: from the
+    cache, else one query."""
+    vocabulary: Vocabulary | None = cache.get(VOCABULARY_CACHE_KEY)
+    if vocabulary is None:
+        with connection.cursor() as cursor:
+            cursor.execute(search_backend().vocabulary_sql)
+            vocabulary = vocabulary_buckets(row[0] for row in cursor.fetchall())
+        cache.set(VOCABULARY_CACHE_KEY, vocabulary, VOCABULARY_CACHE_SECONDS)
+    return vocabulary
+
+
+def _parsed(query: str) -> ParsedQuery | None:
+    """`query` read and expanded with the synonym table; None without letters or digits."""
+    parsed = parse_query(query)
+    return expand_query(parsed, search_synonyms()) if parsed is not None else None
+
+
 def search_items(
     *, query: str, limit: int = API_LIMIT, names: bool = False, any_term: bool = False
 ) -> list[SearchItem]:
     """The `limit` best packages and grids for `query`, best first.
 
     One query when some record has every word of the query. Otherwise typo candidates
-    are looked up (one more query) and, for several words, records with any word (one
-    more). With `names`, only names and titles are searched (the type-ahead). With
-    `any_term`, records with any word of the query rank from the start, as for "more
-    like this" (a description used as the query). Returns []
-    for a query without letters or digits; never raises on odd input (punctuation, FTS
-    syntax, control characters, 10,000 characters).
+    are looked up (one more query) and, for several words, records with any word, with
+    misspelt words corrected (one more); for one word that is no name's typo, records
+    with its corrections (one more, when it has some). Corrections come from the index's
+    words (one more query when they are not cached). With `names`, only names and titles
+    are searched (the type-ahead). With `any_term`, records with any word of the query
+    rank from the start, as for "more like this" (a description used as the query).
+    Returns [] for a query without letters or digits;
+    never raises on odd input (punctuation, FTS syntax, control characters, 10,000
+    characters). The synonym table costs one more
+    query when it is not cached.
     """
-    parsed = parse_query(query)
+    parsed = _parsed(query)
     if parsed is None:
         return []
 
-    def ranked(any_term: bool) -> list[SearchDocument]:
+    def ranked(query: ParsedQuery, any_term: bool) -> list[SearchDocument]:
         sql, params = _ranked_sql(
-            parsed, columns=_ITEM_COLUMNS, any_term=any_term, names=names, limit=limit
+            query, columns=_ITEM_COLUMNS, any_term=any_term, names=names, limit=limit
         )
         return list(SearchDocument.objects.raw(sql, params))
 
-    documents = ranked(any_term=any_term)
+    documents = ranked(parsed, any_term=any_term)
     if not documents:
-        if len(parsed.terms) > 1 and not names:
-            documents = ranked(any_term=True)
-        documents = _merged(documents, _typo_matches(parsed))[:limit]
+        typos = _typo_matches(parsed)
+        if len(parsed.groups) > 1 and not names:
+            documents = ranked(correct_query(parsed, search_vocabulary()), any_term=True)
+        elif not typos and not names:
+            # One word, no name close to it: perhaps a misspelt word.
+            corrected = correct_query(parsed, search_vocabulary())
+            documents = ranked(corrected, any_term=False) if corrected is not parsed else []
+        documents = _merged(documents, typos)[:limit]
     return [_item(document) for document in documents]
 
 
@@ -503,8 +589,8 @@ def _hit(document: SearchDocument, parsed: ParsedQuery) -> SearchHit:
     )
     return SearchHit(
         item=_item(document),
-        title_html=highlight(document.title, parsed.terms),
-        description_html=highlight(clip(document.description, DESCRIPTION_CHARS), parsed.terms),
+        title_html=highlight(document.title, parsed.words),
+        description_html=highlight(clip(document.description, DESCRIPTION_CHARS), parsed.words),
         status=status,
     )
 
@@ -520,29 +606,38 @@ def search_page(
     """Every match of `query`, filtered, counted by facet, sorted, and one page of them.
 
     Two queries in the common case (matches in order, then the page's documents); when
-    no record has every word, one more for typo candidates and, for several words, one
-    more for records with any word. Facets are counted over the matches in Python: a
-    match is one short row.
+    no record has every word, one more for typo candidates and one for records with any
+    word (several words) or with a misspelt word's corrections (one word that is no
+    name's typo), plus one for the index's words when they are not cached. Facets are
+    counted over the matches in Python: a match is one short row. The synonym table
+    costs one more query when it is not cached.
     """
-    parsed = parse_query(query)
+    parsed = _parsed(query)
     if parsed is None:
         return SearchPage(query, False, [], None, 0, [], False)
     sort = sort if sort in _SQL_ORDER else DEFAULT_SORT
 
-    def rows_for(any_term: bool, columns: str = _SHORT_COLUMNS) -> list[_Row]:
-        sql, params = _ranked_sql(parsed, columns=columns, any_term=any_term, sort=sort)
+    def rows_for(terms: ParsedQuery, any_term: bool, columns: str = _SHORT_COLUMNS) -> list[_Row]:
+        sql, params = _ranked_sql(terms, columns=columns, any_term=any_term, sort=sort)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found: list[_Row] = cursor.fetchall()
             return found
 
-    rows = rows_for(any_term=False)
+    rows = rows_for(parsed, any_term=False)
     typo_matches = False
     if not rows:
-        if len(parsed.terms) > 1:
-            rows = rows_for(any_term=True, columns=_FULL_COLUMNS)
+        typos = _typo_matches(parsed)
+        if len(parsed.groups) > 1:
+            corrected = correct_query(parsed, search_vocabulary())
+            rows = rows_for(corrected, any_term=True, columns=_FULL_COLUMNS)
+        elif not typos:
+            # One word, no name close to it: perhaps a misspelt word.
+            corrected = correct_query(parsed, search_vocabulary())
+            if corrected is not parsed:
+                rows = rows_for(corrected, any_term=False, columns=_FULL_COLUMNS)
         known = {row[_ID]: row for row in rows}
-        for document in _typo_matches(parsed):
+        for document in typos:
             row = _document_row(document)
             if row[_ID] not in known or known[row[_ID]][_WEIGHT] < row[_WEIGHT]:
                 known[row[_ID]] = row

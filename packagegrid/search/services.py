@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 
@@ -26,6 +27,7 @@ from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.search.backends import search_backend
 from packagegrid.search.documents import PackageFacts, grid_document, package_document
 from packagegrid.search.models import SearchDocument
+from packagegrid.search.selectors import VOCABULARY_CACHE_KEY
 
 BATCH_SIZE = 500
 
@@ -144,6 +146,8 @@ def search_reindex() -> ReindexReport:
     for start in range(0, len(grid_ids), BATCH_SIZE):
         _write_grids(grid_ids[start : start + BATCH_SIZE], replace=False)
     search_backend().after_rebuild()
+    # The next misspelt query reads the new words (the cached list would age out anyway).
+    transaction.on_commit(lambda: cache.delete(VOCABULARY_CACHE_KEY))
     return ReindexReport(packages=len(package_ids), grids=len(grid_ids))
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +28,14 @@ PREFIX_WORDS = ("django", "drf", "dj")  # longest first: "django" is stripped be
 STOP_WORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "is", "it", "of", "on", "or"}
     | {"the", "to", "with", "your", "that", "this", "into", "via"}
+)
+
+# Words that say what the person wants to do, not what the package is ("find slow
+# queries", "build a rest api"): like stop words, dropped from the required terms.
+NEED_WORDS = frozenset(
+    {"app", "apps", "package", "packages", "library", "libraries"}
+    | {"want", "need", "how", "best", "good", "use", "using", "add", "make", "build"}
+    | {"find", "get", "create", "do", "run", "my", "some", "something", "way"}
 )
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -83,18 +91,41 @@ def name_keys(*names: str) -> list[str]:
     return keys
 
 
+# What a query requires: one group per typed term or phrase with synonyms, each group a
+# tuple of alternatives (the typed words first), each alternative words that all match.
+type Alternative = tuple[str, ...]
+type TermGroup = tuple[Alternative, ...]
+# Synonym table as the query expansion reads it: `synonym_key()` of a phrase -> the
+# phrases (their `synonym_words()`) to search for as well.
+type SynonymMap = Mapping[tuple[str, ...], tuple[Alternative, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
     """A query reduced to tokens.
 
-    `terms` must each match (as a word prefix) somewhere in a record; `compact` and `bare`
-    are the whole query glued together, with and without an ecosystem prefix, compared
-    with record names for exact and prefix name matches.
+    `terms` must each match (as a word prefix or, outside names, as a word stem)
+    somewhere in a record; `compact` and `bare` are the whole query glued together, with
+    and without an ecosystem prefix, compared with record names for exact and prefix name
+    matches. `expanded` holds the groups after synonym expansion (`expand_query`); empty
+    when not expanded.
     """
 
     terms: tuple[str, ...]
     compact: str
     bare: str
+    expanded: tuple[TermGroup, ...] = ()
+
+    @property
+    def groups(self) -> tuple[TermGroup, ...]:
+        """What must match: every group, through any one of its alternatives."""
+        return self.expanded or tuple(((term,),) for term in self.terms)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word of every alternative, typed words first, once each (highlights)."""
+        found = dict.fromkeys(w for group in self.groups for alt in group for w in alt)
+        return tuple(found)
 
     @property
     def name_forms(self) -> tuple[str, ...]:
@@ -112,12 +143,63 @@ def parse_query(text: str) -> ParsedQuery | None:
     words = list(dict.fromkeys(tokens(text[:MAX_QUERY_CHARS])))[:MAX_TERMS]
     if not words:
         return None
-    terms = [w for w in words if w not in PREFIX_WORDS and w not in STOP_WORDS]
-    if not terms:
-        terms = [w for w in words if w not in STOP_WORDS] or words
     glued = "".join(words)[:100]
     bare = strip_prefix(glued)
-    return ParsedQuery(terms=tuple(terms), compact=glued, bare=bare)
+    return ParsedQuery(terms=_required(words), compact=glued, bare=bare)
+
+
+def _required(words: list[str]) -> tuple[str, ...]:
+    """`words` without prefixes, stop words and need words, unless nothing is left: then
+    without stop words, or all of them."""
+    terms = [w for w in words if w not in PREFIX_WORDS and w not in STOP_WORDS]
+    if meaningful := [w for w in terms if w not in NEED_WORDS]:
+        return tuple(meaningful)
+    return tuple(terms or [w for w in words if w not in STOP_WORDS] or words)
+
+
+def synonym_words(text: str) -> tuple[str, ...]:
+    """The words a synonym phrase stands for, read as a query's required terms are
+    ("Django REST framework" -> ("rest", "framework")); () when it has no letters or
+    digits."""
+    words = list(dict.fromkeys(tokens(text)))
+    return _required(words) if words else ()
+
+
+def synonym_key(words: Iterable[str]) -> tuple[str, ...]:
+    """The form in which synonym phrases and query terms are compared: each word without
+    a plural "s" ("background tasks" and "background task" meet), so that a person's
+    plural or singular finds the same entry."""
+    return tuple(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
+
+
+def expand_query(parsed: ParsedQuery, synonyms: SynonymMap) -> ParsedQuery:
+    """`parsed` with its terms grouped with their synonyms: the longest run of terms that
+    is a synonym phrase becomes one group (the typed words, then each synonym phrase);
+    other terms stay groups of one. Returns `parsed` itself when nothing expands.
+
+    >>> expand_query(parse_query("drf"), {("drf",): (("rest", "framework"),)}).groups
+    ((('drf',), ('rest', 'framework')),)
+    """
+    if not synonyms:
+        return parsed
+    longest = max(len(key) for key in synonyms)
+    terms, groups, i, expanded = parsed.terms, [], 0, False
+    while i < len(terms):
+        for size in range(min(longest, len(terms) - i), 0, -1):
+            phrase = terms[i : i + size]
+            alternatives = synonyms.get(synonym_key(phrase))
+            if alternatives:
+                group = dict.fromkeys((phrase, *alternatives))
+                groups.append(tuple(group))
+                i += size
+                expanded = True
+                break
+        else:
+            groups.append(((terms[i],),))
+            i += 1
+    return replace(parsed, expanded=tuple(groups)) if expanded else parsed
 
 
 def edit_distance(a: str, b: str, *, limit: int) -> int:
@@ -195,3 +277,81 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
     parts.append(escape(text[position:]))
     # Safe: every piece of `text` went through escape(); only <mark> tags are added.
     return mark_safe("".join(parts))
+
+
+def synonym_map(entries: Iterable[tuple[str, str, bool]]) -> SynonymMap:
+    """The expansion table of (phrase, expansion, both_ways) entries: each phrase's key
+    maps to the words of its expansions (and, both ways, the reverse). Entries without
+    words are skipped.
+
+    >>> synonym_map([("2FA", "two-factor", False)])
+    {('2fa',): (('two', 'factor'),)}
+    """
+    found: dict[tuple[str, ...], dict[Alternative, None]] = {}
+    for phrase, expansion, both_ways in entries:
+        words, meaning = synonym_words(phrase), synonym_words(expansion)
+        if not words or not meaning or synonym_key(words) == synonym_key(meaning):
+            continue
+        found.setdefault(synonym_key(words), {})[meaning] = None
+        if both_ways:
+            found.setdefault(synonym_key(meaning), {})[words] = None
+    return {key: tuple(alternatives) for key, alternatives in found.items()}
+
+
+# How many corrections a misspelt word gets (the closest ones, alphabetically).
+MAX_CORRECTIONS = 3
+
+# The words of the index by first letter: misspellings rarely change the first letter,
+# and it keeps a correction to one bucket of the vocabulary.
+type Vocabulary = Mapping[str, Sequence[str]]
+
+
+def vocabulary_buckets(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """`words` (lengths 4 to MAX_TOKEN_CHARS) grouped by first letter, each group sorted."""
+    buckets: dict[str, list[str]] = {}
+    for word in words:
+        if 4 <= len(word) <= MAX_TOKEN_CHARS:
+            buckets.setdefault(word[0], []).append(word)
+    return {letter: tuple(sorted(found)) for letter, found in buckets.items()}
+
+
+def word_corrections(term: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The words of `vocabulary` closest to `term` within its typo limit (same first
+    letter, at most MAX_CORRECTIONS, never a prefix or stop word); () when `term` is too
+    short for typos or starts some word of the vocabulary (then it is not misspelt,
+    perhaps only partly typed).
+
+    >>> word_corrections("serach", {"s": ("search", "sesame")})
+    ('search',)
+    """
+    limit = typo_limit(len(term))
+    words = vocabulary.get(term[:1], ()) if limit else ()
+    if not words or any(word.startswith(term) for word in words):
+        return ()
+    found: dict[int, list[str]] = {}
+    for word in words:
+        # An ecosystem prefix or a stop word would match nearly everything.
+        if word in PREFIX_WORDS or word in STOP_WORDS:
+            continue
+        if abs(len(word) - len(term)) <= limit:
+            distance = edit_distance(term, word, limit=limit)
+            if distance <= limit:
+                found.setdefault(distance, []).append(word)
+    return tuple(found[min(found)][:MAX_CORRECTIONS]) if found else ()
+
+
+def correct_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:
+    """`parsed` with each misspelt single word given its corrections as alternatives
+    (`word_corrections`); `parsed` itself when no word needs one."""
+    groups: list[TermGroup] = []
+    for group in parsed.groups:
+        extra = [
+            (correction,)
+            for alternative in group
+            if len(alternative) == 1
+            for correction in word_corrections(alternative[0], vocabulary)
+        ]
+        groups.append(tuple(dict.fromkeys((*group, *extra))))
+    if groups == list(parsed.groups):
+        return parsed
+    return replace(parsed, expanded=tuple(groups))

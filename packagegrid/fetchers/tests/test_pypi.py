@@ -80,6 +80,7 @@ def test_it_reads_every_field_of_a_project(api: HTTPServer) -> None:
             development_status="5 - Production/Stable",
             project_urls=info["project_urls"],
             documentation_url="https://django-sample.readthedocs.io/",
+            keywords="django, samples, laboratory",
         ),
         etags={api.url_for(SAMPLE): '"8d1f-sample"'},
         requests=1,
@@ -164,6 +165,24 @@ def test_it_finds_the_documentation_url_under_any_spelling(api: HTTPServer, labe
         label: "https://legacy-thing.readthedocs.io/",
     }
     assert _project(api, data).documentation_url == "https://legacy-thing.readthedocs.io/"
+
+
+@pytest.mark.parametrize(
+    ("keywords", "expected"),
+    [
+        ("django, rest  api ,,", "django, rest api"),
+        ("django rest api", "django, rest, api"),
+        ("", ""),
+        (None, ""),
+    ],
+    ids=["commas", "spaces", "empty", "null"],
+)
+def test_it_reads_keywords_separated_by_commas_or_spaces(
+    api: HTTPServer, keywords: str | None, expected: str
+) -> None:
+    data = _json("django-legacy-thing.json")
+    data["info"]["keywords"] = keywords
+    assert _project(api, data).keywords == expected
 
 
 def test_it_follows_a_redirect_to_the_canonical_name(api: HTTPServer) -> None:

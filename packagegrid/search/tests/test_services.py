@@ -162,6 +162,7 @@ def test_it_indexes_what_pypi_says_including_the_latest_release() -> None:
         development_status="5 - Production/Stable",
         project_urls={},
         documentation_url="",
+        keywords="dials, levers",
     )
     package_apply_pypi(package=package, fetch=PyPIFetch(project=project))
     document = SearchDocument.objects.get(package=package)
@@ -170,6 +171,7 @@ def test_it_indexes_what_pypi_says_including_the_latest_release() -> None:
         document.facets.split("\n")
     )
     assert _slugs("knobs") == ["django-widgets"]
+    assert _slugs("lever") == ["django-widgets"]  # a keyword, by its stem
 
 
 def test_it_leaves_the_index_complete_after_an_import() -> None:

@@ -6,14 +6,19 @@ from packagegrid.search.text import (
     MAX_TERMS,
     clip,
     compact,
+    correct_query,
     edit_distance,
+    expand_query,
     highlight,
     index_text,
     name_keys,
     parse_query,
     strip_prefix,
+    synonym_map,
     tokens,
     typo_limit,
+    vocabulary_buckets,
+    word_corrections,
 )
 
 
@@ -63,8 +68,14 @@ def test_it_keeps_prefix_words_when_nothing_else_is_left() -> None:
 
 
 def test_it_drops_stop_words_but_not_a_query_made_of_them() -> None:
-    assert parse_query("app for payments").terms == ("app", "payments")  # type: ignore[union-attr]
+    assert parse_query("tools for payments").terms == ("tools", "payments")  # type: ignore[union-attr]
     assert parse_query("the").terms == ("the",)  # type: ignore[union-attr]
+
+
+def test_it_drops_words_that_say_what_people_want_to_do_but_not_all_of_them() -> None:
+    assert parse_query("find an app for payments").terms == ("payments",)  # type: ignore[union-attr]
+    assert parse_query("find slow queries").terms == ("slow", "queries")  # type: ignore[union-attr]
+    assert parse_query("app").terms == ("app",)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("query", ["", "   ", '"*:-()', "!!!", "\x00", "\u200b\u202e"])
@@ -118,3 +129,65 @@ def test_it_highlights_nothing_without_terms() -> None:
 def test_it_clips_at_a_word_boundary() -> None:
     assert clip("one two three four", 12) == "one two…"
     assert clip("  short \n text ", 50) == "short text"
+
+
+_SYNONYMS = synonym_map(
+    [
+        ("drf", "Django REST framework", False),
+        ("celery", "background tasks", True),
+        ("2FA", "two-factor", False),
+    ]
+)
+
+
+def test_it_builds_the_synonym_table_both_ways_where_asked() -> None:
+    assert _SYNONYMS == {
+        ("drf",): (("rest", "framework"),),
+        ("celery",): (("background", "tasks"),),
+        ("background", "task"): (("celery",),),
+        ("2fa",): (("two", "factor"),),
+    }
+
+
+def test_it_expands_the_longest_synonym_phrase_singular_or_plural() -> None:
+    parsed = expand_query(parse_query("background task monitor"), _SYNONYMS)  # type: ignore[arg-type]
+    assert parsed.groups == ((("background", "task"), ("celery",)), (("monitor",),))
+    assert parsed.words == ("background", "task", "celery", "monitor")
+
+
+def test_it_leaves_a_query_without_synonyms_alone() -> None:
+    parsed = parse_query("forms")
+    assert expand_query(parsed, _SYNONYMS) is parsed  # type: ignore[arg-type]
+    assert parsed.groups == ((("forms",),),)  # type: ignore[union-attr]
+
+
+def test_it_does_not_expand_a_prefix_word_next_to_other_words() -> None:
+    parsed = expand_query(parse_query("drf pagination"), _SYNONYMS)  # type: ignore[arg-type]
+    assert parsed.groups == ((("pagination",),),)
+
+
+_VOCABULARY = vocabulary_buckets(["search", "searching", "sesame", "django", "permissions"])
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("serach", ("search",)),
+        ("permisions", ("permissions",)),
+        ("sear", ()),  # starts a word: typed partly, not misspelt
+        ("djnago", ()),  # never corrected to an ecosystem prefix
+        ("abc", ()),  # too short for typos
+        ("zzzzzz", ()),
+    ],
+)
+def test_it_corrects_a_word_only_to_close_words_of_the_index(
+    term: str, expected: tuple[str, ...]
+) -> None:
+    assert word_corrections(term, _VOCABULARY) == expected
+
+
+def test_it_adds_corrections_as_alternatives() -> None:
+    parsed = parse_query("serach sesame")
+    corrected = correct_query(parsed, _VOCABULARY)  # type: ignore[arg-type]
+    assert corrected.groups == ((("serach",), ("search",)), (("sesame",),))
+    assert correct_query(parse_query("sesame"), _VOCABULARY) == parse_query("sesame")  # type: ignore[arg-type]
