@@ -138,7 +138,9 @@ def package_create(
     try:
         with transaction.atomic():
             package.save()
-    except IntegrityError:  # someone took the slug between the check and the insert
+    except IntegrityError:
+        # Someone listed the repository or took the slug between the check and the insert.
+        _refuse_duplicate_repository(repo_url)
         raise ValidationError(
             {"slug": [f"The slug “{slug}” is already used by another package."]}
         ) from None
@@ -200,7 +202,12 @@ def package_update(*, package: Package, user: User, **fields: Any) -> Package:
         _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
     current.modified = timezone.now()
     current.last_modified_by = user
-    current.save(update_fields=[*changed, "modified", "last_modified_by"])
+    try:
+        with transaction.atomic():
+            current.save(update_fields=[*changed, "modified", "last_modified_by"])
+    except IntegrityError:  # another package listed the repository since the check
+        _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
+        raise
     edit_record(
         user=user,
         instance=current,
