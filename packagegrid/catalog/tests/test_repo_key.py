@@ -12,6 +12,8 @@ from packagegrid.catalog import services
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import package_for_repo
 from packagegrid.conftest import make_category, make_package
+from packagegrid.fetchers.services import package_apply_repo
+from packagegrid.fetchers.types import RepoFetch
 from packagegrid.lib.repo_urls import DuplicateKey, KeyClaim, assign_repo_keys, parse_repo_url
 from packagegrid.web.tests.factories import make_user
 
@@ -162,3 +164,28 @@ def test_the_migration_keeps_each_key_on_the_oldest_package_and_reports_the_rest
         "gitlab.com/a/b/c: kept on 'unique' (the oldest); left without a key: 'same-day-later-id'"
     )
     assert assign_repo_keys(reversed(claims)) == (keys, duplicates)
+
+
+def test_a_moved_repository_updates_the_key() -> None:
+    package = make_package(repo_url="https://github.com/old/name")
+    package_apply_repo(
+        package=package, source="github", fetch=RepoFetch(moved_to="https://github.com/New/Name")
+    )
+    package.refresh_from_db()
+    assert (package.repo_url, package.repo_key) == (
+        "https://github.com/New/Name",
+        "github.com/new/name",
+    )
+
+
+def test_a_move_onto_a_listed_repository_keeps_the_old_url() -> None:
+    make_package(repo_url="https://github.com/new/name")
+    package = make_package(repo_url="https://github.com/old/name")
+    package_apply_repo(
+        package=package, source="github", fetch=RepoFetch(moved_to="https://github.com/new/name")
+    )
+    package.refresh_from_db()
+    assert (package.repo_url, package.repo_key) == (
+        "https://github.com/old/name",
+        "github.com/old/name",
+    )
