@@ -247,6 +247,7 @@ def grid_import_record(*, record: V4Grid) -> str:
 
 def _ensure_category(category_id: int) -> None:
     if not Category.objects.filter(pk=category_id).exists():
+        _check_slug_free(Category, category_id, f"category-{category_id}")
         Category.objects.create(
             pk=category_id,
             title=f"Category {category_id}",

@@ -287,7 +287,7 @@ def test_grids_and_categories_are_validated_too() -> None:
 
 def _site_package(record: dict[str, Any]) -> Package:
     alice = User.objects.create_user("alice")
-    category = make_category()
+    category = make_category(slug="site-category")
     return make_package(
         pk=record["id"],
         slug="mine",
@@ -322,7 +322,9 @@ def test_force_overwrites_a_site_package_and_records_it_in_the_history(tmp_path:
     path = tmp_path / "packages.jsonl"
     path.write_text(json.dumps(record) + "\n")
     out = StringIO()
-    call_command("import_djangopackages", file=path, force=True, stdout=out, stderr=StringIO())
+    err = StringIO()
+    call_command("import_djangopackages", file=path, force=True, stdout=out, stderr=err)
+    assert err.getvalue() == ""
     assert out.getvalue().strip() == "0 created, 1 updated, 0 unchanged, 0 failed"
     mine.refresh_from_db()
     assert (mine.title, mine.slug, mine.repo_url) == (
@@ -361,3 +363,14 @@ def test_it_imports_a_second_package_of_one_repository_without_the_key() -> None
     assert Package.objects.get(pk=second["id"]).repo_url == same_repo
     assert Package.objects.get(pk=second["id"]).repo_key is None
     assert Package.objects.get(pk=first["id"]).repo_key == key
+
+
+def test_it_reports_a_placeholder_category_slug_that_is_taken() -> None:
+    record = _records()[0]
+    category_id = int(record["category"].rstrip("/").rsplit("/", 1)[1])
+    make_category(pk=category_id + 1000, slug=f"category-{category_id}")
+    report = import_lines([json.dumps(record)])
+    assert report.errors == [
+        f"line 1: slug 'category-{category_id}' already belongs to another category"
+    ]
+    assert not Package.objects.exists()
