@@ -189,3 +189,35 @@ def test_a_move_onto_a_listed_repository_keeps_the_old_url() -> None:
         "https://github.com/old/name",
         "github.com/old/name",
     )
+
+
+def test_the_admin_refuses_a_listed_or_invalid_repository_with_a_message(client: Client) -> None:
+    admin = make_user("root")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    make_package(title="Axes", repo_url="https://github.com/jazzband/django-axes")
+    mine = make_package(repo_url="https://github.com/me/mine")
+    url = f"/admin/catalog/package/{mine.pk}/change/"
+    form = {
+        "title": mine.title,
+        "slug": mine.slug,
+        "category": str(mine.category_id),
+        "pypi_url": "",
+        "documentation_url": "",
+        "created_0": "2020-01-01",
+        "created_1": "00:00:00",
+        "modified_0": "2020-01-01",
+        "modified_1": "00:00:00",
+        "repo_data-TOTAL_FORMS": "0",
+        "repo_data-INITIAL_FORMS": "0",
+        "pypi_data-TOTAL_FORMS": "0",
+        "pypi_data-INITIAL_FORMS": "0",
+    }
+    taken = client.post(url, {**form, "repo_url": "https://GitHub.com/jazzband/django-axes/"})
+    assert taken.status_code == 200
+    assert "This repository is already listed as “Axes”." in taken.content.decode()
+    invalid = client.post(url, {**form, "repo_url": "https://github.com/../.."})
+    assert "Not a valid repository URL." in invalid.content.decode()
+    mine.refresh_from_db()
+    assert mine.repo_key == "github.com/me/mine"
