@@ -49,6 +49,11 @@ class PackageAdminForm(forms.ModelForm[models.Package]):
 
     def clean_repo_url(self) -> str:
         repo_url: str = self.cleaned_data["repo_url"]
+        if self.instance.pk and "repo_url" not in self.changed_data:
+            # Unchanged: a package left without a key (a duplicate from before the key,
+            # or an old unreadable URL) stays so, and its other fields can be edited.
+            self.instance.withhold_repo_key = self.instance.repo_key is None  # type: ignore[attr-defined]
+            return repo_url
         if not repo_url:
             return repo_url
         try:

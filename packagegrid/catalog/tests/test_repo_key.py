@@ -221,3 +221,38 @@ def test_the_admin_refuses_a_listed_or_invalid_repository_with_a_message(client:
     assert "Not a valid repository URL." in invalid.content.decode()
     mine.refresh_from_db()
     assert mine.repo_key == "github.com/me/mine"
+
+
+def test_the_admin_edits_a_duplicate_left_without_a_key(client: Client) -> None:
+    admin = make_user("root")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    make_package(title="Axes", repo_url="https://github.com/jazzband/django-axes")
+    old = make_package(repo_url="https://github.com/me/mine")
+    Package.objects.filter(pk=old.pk).update(repo_url="http://github.com/Jazzband/django-axes")
+    old.refresh_from_db()
+    assert old.repo_key == "github.com/me/mine"
+    Package.objects.filter(pk=old.pk).update(repo_key=None)
+    response = client.post(
+        f"/admin/catalog/package/{old.pk}/change/",
+        {
+            "title": "Renamed",
+            "slug": old.slug,
+            "category": str(old.category_id),
+            "repo_url": old.repo_url,
+            "pypi_url": "",
+            "documentation_url": "",
+            "created_0": "2020-01-01",
+            "created_1": "00:00:00",
+            "modified_0": "2020-01-01",
+            "modified_1": "00:00:00",
+            "repo_data-TOTAL_FORMS": "0",
+            "repo_data-INITIAL_FORMS": "0",
+            "pypi_data-TOTAL_FORMS": "0",
+            "pypi_data-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert (old.title, old.repo_key) == ("Renamed", None)
