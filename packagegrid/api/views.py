@@ -19,6 +19,7 @@ from packagegrid.api.serializers import (
 from packagegrid.catalog.models import Category
 from packagegrid.catalog.selectors import package_list_for_api
 from packagegrid.grids.selectors import grid_list_for_api
+from packagegrid.lib.ids import parse_id
 from packagegrid.search.selectors import search_items
 
 V4_ROOT = "v4:api-root"
@@ -33,25 +34,37 @@ class LinkContextMixin:
         return context
 
 
-class IdOrSlugLookupMixin:
-    """Finds an object by numeric id first, then by slug (404 when neither matches)."""
+class IdLookupMixin:
+    """Finds an object by id: ASCII digits within a bigint (`parse_id`); 404 otherwise.
+
+    The one place API objects are looked up by id: `²` or `١٢` (which `str.isdigit()` and
+    the database driver would accept) and numbers beyond a bigint answer 404, never 500.
+    """
 
     kwargs: dict[str, Any]
-    # Slugs are [-\w]+; refusing anything else here also keeps NUL bytes from PostgreSQL.
-    lookup_value_regex = r"[-\w]+"
 
     def get_object(self) -> Model:
         key = str(self.kwargs["pk"])
         queryset: QuerySet[Any] = self.get_queryset()  # type: ignore[attr-defined]
-        if key.isdigit():
-            found = queryset.filter(pk=int(key)).first()
-            if found is not None:
-                return found  # type: ignore[no-any-return]
-        found = queryset.filter(slug=key).first()
+        found = self.find(queryset, key)
         if found is None:
             # DRF's own wording (get_object_or_404), as djangopackages.org answers.
             raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
-        return found  # type: ignore[no-any-return]
+        return found
+
+    def find(self, queryset: QuerySet[Any], key: str) -> Model | None:
+        pk = parse_id(key)
+        return None if pk is None else queryset.filter(pk=pk).first()
+
+
+class IdOrSlugLookupMixin(IdLookupMixin):
+    """Finds an object by id first, then by slug (404 when neither matches)."""
+
+    # Slugs are [-\w]+; refusing anything else here also keeps NUL bytes from PostgreSQL.
+    lookup_value_regex = r"[-\w]+"
+
+    def find(self, queryset: QuerySet[Any], key: str) -> Model | None:
+        return super().find(queryset, key) or queryset.filter(slug=key).first()
 
 
 class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -73,7 +86,7 @@ class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelV
     serializer_class = GridSerializer
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class CategoryViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Categories, newest id first; found by id."""
 
     queryset = Category.objects.order_by("-id")

@@ -1,8 +1,12 @@
 """Admin for the catalog: curated packages with their fetched data inline."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from packagegrid.catalog import models
+from packagegrid.catalog.selectors import package_for_repo
+from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 
 
 @admin.register(models.Category)
@@ -22,11 +26,53 @@ class PyPIDataInline(admin.StackedInline[models.PyPIData, models.Package]):
     extra = 0
 
 
+class PackageAdminForm(forms.ModelForm[models.Package]):
+    """Refuses an invalid repository URL, or one another package lists, with a message
+    (the unique repository key would otherwise fail the save)."""
+
+    class Meta:
+        model = models.Package
+        fields = [
+            "title",
+            "slug",
+            "category",
+            "repo_url",
+            "pypi_url",
+            "documentation_url",
+            "replaced_by",
+            "created_by",
+            "last_modified_by",
+            "last_fetched",
+            "created",
+            "modified",
+        ]
+
+    def clean_repo_url(self) -> str:
+        repo_url: str = self.cleaned_data["repo_url"]
+        if self.instance.pk and "repo_url" not in self.changed_data:
+            # Unchanged: a package left without a key (a duplicate from before the key,
+            # or an old unreadable URL) stays so, and its other fields can be edited.
+            self.instance.withhold_repo_key = self.instance.repo_key is None  # type: ignore[attr-defined]
+            return repo_url
+        if not repo_url:
+            return repo_url
+        try:
+            repo = parse_repo_url(repo_url)
+        except InvalidRepoURL:
+            raise ValidationError("Not a valid repository URL.") from None
+        duplicate = package_for_repo(repo=repo, exclude_id=self.instance.pk)
+        if duplicate is not None:
+            raise ValidationError(f"This repository is already listed as “{duplicate.title}”.")
+        return repo_url
+
+
 @admin.register(models.Package)
 class PackageAdmin(admin.ModelAdmin[models.Package]):
+    form = PackageAdminForm
     list_display = ["title", "slug", "category", "repo_url", "last_fetched", "modified"]
-    list_filter = ["category", "repo_data__archived"]
-    search_fields = ["title", "slug", "repo_url", "pypi_url"]
+    list_filter = ["category", "imported", "repo_data__archived"]
+    search_fields = ["title", "slug", "repo_url", "repo_key", "pypi_url"]
+    readonly_fields = ["repo_key", "imported"]
     list_select_related = ["category"]
     raw_id_fields = ["replaced_by", "created_by", "last_modified_by"]
     date_hierarchy = "created"

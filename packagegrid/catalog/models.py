@@ -9,7 +9,7 @@ history (`EditRecord`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from packagegrid.lib.pypi_names import pypi_name_from_url
-from packagegrid.lib.repo_urls import RepoRef, parse_repo_url
+from packagegrid.lib.repo_urls import RepoRef, parse_repo_url, repo_key_for_url
 
 if TYPE_CHECKING:
     from packagegrid.grids.models import Grid
@@ -86,6 +86,16 @@ class Package(TimestampedModel, VersionedModel):
     slug = models.SlugField(max_length=100, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="packages")
     repo_url = models.URLField(max_length=500, blank=True, db_index=True)
+    # `repo_key(repo_url)` (`github.com/owner/name`), kept in sync by `save`. Unique, so
+    # one repository is listed once even when two adds race; null when there is no
+    # repository URL, it cannot be parsed, or (for records older than the constraint or
+    # imported) another, older package already holds the key.
+    repo_key = models.CharField(
+        max_length=500, null=True, blank=True, unique=True, editable=False, default=None
+    )
+    # Provenance: True for a package created by `import_djangopackages`, False for one
+    # added on this site. The importer never overwrites a site package unless forced.
+    imported = models.BooleanField(default=False, editable=False)
     # Stored as given: djangopackages.org records carry several URL forms (and a few malformed
     # ones); `pypi_name` normalises them when the name is needed.
     pypi_url = models.CharField(max_length=500, blank=True)
@@ -124,6 +134,22 @@ class Package(TimestampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, keeping `repo_key` in sync with `repo_url`.
+
+        The key is recomputed on a full save and whenever `update_fields` names
+        `repo_url`; other partial saves leave it alone. Set `withhold_repo_key` on the
+        instance to store no key (an imported duplicate keeps its URL without the key).
+        Raises IntegrityError when another package holds the key.
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "repo_url" in update_fields:
+            withheld = getattr(self, "withhold_repo_key", False)
+            self.repo_key = None if withheld else repo_key_for_url(self.repo_url)
+            if update_fields is not None and "repo_key" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "repo_key"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("package", kwargs={"slug": self.slug})

@@ -21,7 +21,7 @@ from packagegrid.catalog.models import (
     Usage,
 )
 from packagegrid.grids.models import GridPackage
-from packagegrid.lib.repo_urls import InvalidRepoURL, RepoRef, parse_repo_url
+from packagegrid.lib.repo_urls import RepoRef, repo_key
 
 
 def history_for(instance: models.Model) -> models.QuerySet[EditRecord]:
@@ -90,32 +90,25 @@ class PackageGuess:
     existing: Package | None
 
 
-def _repo_key(repo: RepoRef) -> str:
-    return f"{repo.netloc}/{repo.path}".lower()
-
-
 def package_for_repo(*, repo: RepoRef, exclude_id: int | None = None) -> Package | None:
     """The package listing repository `repo`, or None (one query).
 
-    Stored URLs are compared normalised and case-insensitively, so a record holding
+    Packages are matched on their stored `repo_key`, so a record holding
     `http://www.github.com/Owner/Repo.git/` matches `https://github.com/owner/repo`.
     `exclude_id` leaves one package out (the one being edited).
     """
-    key = _repo_key(repo)
-    # A substring match narrows the candidates in the database (it also finds
-    # `owner/repo-extra`); parsing each candidate decides.
-    candidates = Package.objects.filter(repo_url__icontains=key).only(
+    candidates = Package.objects.filter(repo_key=repo_key(repo)).only(
         "id", "title", "slug", "repo_url"
     )
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
-    for candidate in candidates.order_by("id"):
-        try:
-            if _repo_key(parse_repo_url(candidate.repo_url)) == key:
-                return candidate
-        except InvalidRepoURL:
-            continue
-    return None
+    return candidates.first()
+
+
+def package_ids_for_repo(*, repo: RepoRef) -> list[int]:
+    """Ids of the packages listing repository `repo` (one query; at most one id, since
+    the key is unique, but callers need not rely on it)."""
+    return list(Package.objects.filter(repo_key=repo_key(repo)).values_list("pk", flat=True))
 
 
 def package_slug_suggestion(*, name: str) -> str:

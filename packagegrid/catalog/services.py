@@ -143,7 +143,9 @@ def package_create(
     try:
         with transaction.atomic():
             package.save()
-    except IntegrityError:  # someone took the slug between the check and the insert
+    except IntegrityError:
+        # Someone listed the repository or took the slug between the check and the insert.
+        _refuse_duplicate_repository(repo_url)
         raise ValidationError(
             {"slug": [f"The slug “{slug}” is already used by another package."]}
         ) from None
@@ -233,14 +235,19 @@ def package_update(
         _refuse_replacement_cycle(package=current, replacement=current.replaced_by)
     if "repo_url" in changed:
         _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
-    edit_save(
-        instance=current,
-        before={name: before[name] for name in changed},
-        fields=changed,
-        user=user,
-        expected_version=expected_version,
-        also={"last_modified_by": user},
-    )
+    try:
+        with transaction.atomic():
+            edit_save(
+                instance=current,
+                before={name: before[name] for name in changed},
+                fields=changed,
+                user=user,
+                expected_version=expected_version,
+                also={"last_modified_by": user},
+            )
+    except IntegrityError:  # another package listed the repository since the check
+        _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
+        raise
     if _SOURCE_FIELDS.intersection(changed):
         enqueue_package_fetch(current.pk)
     return current

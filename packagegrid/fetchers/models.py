@@ -1,6 +1,7 @@
 """Fetch bookkeeping, one row per package and source, apart from the data itself."""
 
 from django.db import models
+from django.utils import timezone
 
 from packagegrid.catalog.models import Package
 
@@ -43,3 +44,19 @@ class FetchState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} state of {self.package_id}"
+
+
+class WebhookDelivery(models.Model):
+    """A webhook delivery id already handled, kept for a day so a replay is refused.
+
+    Stored in the database (not a cache) so that every worker sees it.
+    """
+
+    delivery_id = models.CharField(max_length=100, unique=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return self.delivery_id

@@ -21,6 +21,7 @@ from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
+from packagegrid.lib.repo_urls import repo_key_for_url
 from packagegrid.search.services import search_index_deferred, search_index_package
 
 # After the n-th consecutive failure a package waits BACKOFF_BASE * 2**(n-1), at most
@@ -46,6 +47,15 @@ def _update_fields(instance: RepoData | PyPIData, values: dict[str, object]) -> 
     for name in changed:
         setattr(instance, name, values[name])
     return changed
+
+
+def _repo_url_free(repo_url: str, package: Package) -> bool:
+    """Whether `package` may move to `repo_url`: it parses and no other package lists it
+    (a move onto a listed repository would break the unique repository key)."""
+    key = repo_key_for_url(repo_url)
+    return (
+        key is not None and not Package.objects.filter(repo_key=key).exclude(pk=package.pk).exists()
+    )
 
 
 @transaction.atomic
@@ -84,7 +94,11 @@ def package_apply_repo(
     if changed:
         repo.fetched_at = now
         repo.save(update_fields=[*changed, "fetched_at"])
-    if fetch.moved_to and fetch.moved_to != package.repo_url:
+    if (
+        fetch.moved_to
+        and fetch.moved_to != package.repo_url
+        and _repo_url_free(fetch.moved_to, package)
+    ):
         package.repo_url = fetch.moved_to
         package.save(update_fields=["repo_url"])
         changed.append("repo_url")

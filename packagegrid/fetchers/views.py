@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,9 +12,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from packagegrid.catalog.models import Package
+from packagegrid.catalog.selectors import package_ids_for_repo
 from packagegrid.fetchers.services import RefreshRefused, package_request_refresh
 from packagegrid.fetchers.tasks import enqueue_package_fetch
-from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+from packagegrid.fetchers.webhooks import (
+    BadPayload,
+    delivery_id_from_header,
+    webhook_delivery_claim,
+    webhook_repository,
+)
 
 
 def _signature_valid(request: HttpRequest) -> bool:
@@ -32,23 +37,23 @@ def _signature_valid(request: HttpRequest) -> bool:
 def github_webhook(request: HttpRequest) -> HttpResponse:
     """Verify `X-Hub-Signature-256`, then enqueue a fetch of the packages of the repository.
 
-    403 for a missing or wrong signature (or no secret configured); 400 for a body that
-    is not a repository event; 202 with the number of packages enqueued otherwise.
+    403 for a missing or wrong signature (or no secret configured); 400 for a missing
+    `X-GitHub-Delivery` or a body that is not a repository event; 409 for a delivery id
+    already handled within a day (a replay: nothing is enqueued); 202 with the number of
+    packages enqueued otherwise. Packages are matched on their repository key.
     """
     if not _signature_valid(request):
         return JsonResponse({"detail": "Invalid or missing signature."}, status=403)
-    if request.headers.get("X-GitHub-Event") == "ping":
-        return JsonResponse({"detail": "pong"})
     try:
-        payload = json.loads(request.body)
-        repo = parse_repo_url(payload["repository"]["html_url"])
-    except (ValueError, KeyError, TypeError, InvalidRepoURL):
-        return JsonResponse({"detail": "Expected a repository event."}, status=400)
-    package_ids = list(
-        Package.objects.filter(
-            repo_url__iregex=rf"^https?://(www\.)?{repo.netloc}/{repo.path}/?$"
-        ).values_list("pk", flat=True)
-    )
+        delivery_id = delivery_id_from_header(request.headers.get("X-GitHub-Delivery"))
+        if request.headers.get("X-GitHub-Event") == "ping":
+            return JsonResponse({"detail": "pong"})
+        repo = webhook_repository(request.body)
+    except BadPayload as bad:
+        return JsonResponse({"detail": str(bad)}, status=400)
+    if not webhook_delivery_claim(delivery_id=delivery_id):
+        return JsonResponse({"detail": "This delivery was already handled."}, status=409)
+    package_ids = package_ids_for_repo(repo=repo)
     for package_id in package_ids:
         enqueue_package_fetch(package_id)
     return JsonResponse({"enqueued": len(package_ids)}, status=202)

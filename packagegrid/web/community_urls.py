@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from packagegrid.lib import ids  # noqa: F401  # registers the `<id:...>` converter
 from packagegrid.web import community_views as views
 
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
     path("packages/<str:slug>/delete/", views.package_delete_confirm, name="package-delete"),
     path("moderation/flags/", views.moderation_flags, name="moderation-flags"),
     path(
-        "moderation/flags/<int:flag_id>/",
+        "moderation/flags/<id:flag_id>/",
         views.moderation_flag_resolve,
         name="moderation-flag-resolve",
     ),

@@ -3,6 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
+from packagegrid.lib import ids  # noqa: F401  # registers the `<id:...>` converter
 from packagegrid.web import compare, feeds, grid_views, package_views, site_views, views
 from packagegrid.web.sitemaps import SITEMAPS
 
@@ -20,7 +21,7 @@ urlpatterns = [
     path("grids/<str:slug>/delete/", grid_views.grid_delete_confirm, name="grid-delete"),
     path("grids/<str:slug>/history/", grid_views.grid_history_page, name="grid-history"),
     path(
-        "grids/<str:slug>/history/<int:record_id>/revert/",
+        "grids/<str:slug>/history/<id:record_id>/revert/",
         grid_views.grid_revert,
         name="grid-revert",
     ),
@@ -32,22 +33,22 @@ urlpatterns = [
     ),
     path("grids/<str:slug>/features/add/", grid_views.grid_feature_add, name="grid-feature-add"),
     path(
-        "grids/<str:slug>/features/<int:feature_id>/edit/",
+        "grids/<str:slug>/features/<id:feature_id>/edit/",
         grid_views.grid_feature_edit,
         name="grid-feature-edit",
     ),
     path(
-        "grids/<str:slug>/features/<int:feature_id>/delete/",
+        "grids/<str:slug>/features/<id:feature_id>/delete/",
         grid_views.grid_feature_delete,
         name="grid-feature-delete",
     ),
     path(
-        "grids/<str:slug>/cells/<int:package_id>/<int:feature_id>/",
+        "grids/<str:slug>/cells/<id:package_id>/<id:feature_id>/",
         grid_views.grid_cell_detail,
         name="grid-cell",
     ),
     path(
-        "grids/<str:slug>/cells/<int:package_id>/<int:feature_id>/edit/",
+        "grids/<str:slug>/cells/<id:package_id>/<id:feature_id>/edit/",
         grid_views.grid_cell_edit,
         name="grid-cell-edit",
     ),
@@ -64,7 +65,7 @@ urlpatterns = [
         name="package-history",
     ),
     path(
-        "packages/<str:slug>/history/<int:record_id>/revert/",
+        "packages/<str:slug>/history/<id:record_id>/revert/",
         package_views.package_revert,
         name="package-revert",
     ),

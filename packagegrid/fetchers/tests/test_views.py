@@ -3,14 +3,19 @@
 import hashlib
 import hmac
 import json
+import uuid
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from packagegrid.conftest import make_package
+from packagegrid.fetchers.models import WebhookDelivery
 from packagegrid.fetchers.services import REFRESH_PER_USER_PER_HOUR
 from packagegrid.fetchers.tasks import fetch_package
 
@@ -29,16 +34,27 @@ def _queued() -> list[object]:
     return [task.args_kwargs["args"] for task in tasks]
 
 
-def _push(client: Client, payload: object, *, secret: str = SECRET, event: str = "push") -> object:
-    body = json.dumps(payload).encode()
+def _push(
+    client: Client,
+    payload: object,
+    *,
+    secret: str = SECRET,
+    event: str = "push",
+    delivery: str | None = None,
+    body: bytes | None = None,
+) -> HttpResponse:
+    """POST a signed delivery; each call gets a fresh delivery id unless one is given."""
+    body = json.dumps(payload).encode() if body is None else body
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return client.post(
+    response: HttpResponse = client.post(
         "/packages/github-webhook/",
         body,
         content_type="application/json",
         HTTP_X_HUB_SIGNATURE_256=signature,
         HTTP_X_GITHUB_EVENT=event,
+        HTTP_X_GITHUB_DELIVERY=delivery or str(uuid.uuid4()),
     )
+    return response
 
 
 @override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
@@ -79,6 +95,110 @@ def test_the_webhook_answers_ping_and_rejects_other_bodies(client: Client) -> No
     assert _push(client, {"zen": "hi"}, event="ping").status_code == 200
     assert _push(client, {"no": "repository"}).status_code == 400
     assert client.get("/packages/github-webhook/").status_code == 405
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+@pytest.mark.parametrize(
+    ("payload", "detail"),
+    [
+        ({"repository": {"html_url": ".*"}}, "not a repository URL"),
+        ({"repository": {"html_url": "("}}, "not a repository URL"),
+        ({"repository": {"html_url": "https://github.com/.*/.*"}}, "not a repository URL"),
+        ({"repository": {"html_url": "https://github.com/../.."}}, "not a repository URL"),
+        ({"repository": {"html_url": 42}}, "repository.html_url"),
+        ({"repository": {"html_url": ["https://github.com/a/b"]}}, "repository.html_url"),
+        ({"repository": {"html_url": None}}, "repository.html_url"),
+        ({"repository": "https://github.com/a/b"}, "repository"),
+        ({"repository": {}}, "repository.html_url"),
+        ({}, "repository"),
+        ([], "Expected a repository event"),
+        ("https://github.com/a/b", "Expected a repository event"),
+    ],
+)
+def test_the_webhook_answers_400_for_malformed_payloads(
+    client: Client, payload: object, detail: str
+) -> None:
+    make_package(repo_url="https://github.com/a/b")
+    for n in range(3):
+        make_package(repo_url=f"https://github.com/a/b{n}")
+    response = _push(client, payload)
+    assert response.status_code == 400
+    assert detail in response.json()["detail"]
+    assert _queued() == []
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+@pytest.mark.parametrize("body", [b"not json", b"\xff\xfe", b""])
+def test_the_webhook_answers_400_for_a_body_that_is_not_json(client: Client, body: bytes) -> None:
+    response = _push(client, None, body=body)
+    assert response.status_code == 400
+    assert "Expected a repository event" in response.json()["detail"]
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+@pytest.mark.parametrize("delivery", ["", "a" * 101, "id with spaces", "../x"])
+def test_the_webhook_needs_a_well_formed_delivery_id(client: Client, delivery: str) -> None:
+    make_package(repo_url="https://github.com/a/b")
+    body = json.dumps({"repository": {"html_url": "https://github.com/a/b"}}).encode()
+    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"HTTP_X_GITHUB_DELIVERY": delivery} if delivery else {}
+    response = client.post(
+        "/packages/github-webhook/",
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=signature,
+        **headers,
+    )
+    assert response.status_code == 400
+    assert "X-GitHub-Delivery" in response.json()["detail"]
+    assert _queued() == []
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+def test_the_webhook_refuses_a_replayed_delivery(client: Client) -> None:
+    package = make_package(repo_url="https://github.com/a/b")
+    payload = {"repository": {"html_url": "https://github.com/a/b"}}
+    assert _push(client, payload, delivery="d-1").status_code == 202
+    replay = _push(client, payload, delivery="d-1")
+    assert replay.status_code == 409
+    assert replay.json() == {"detail": "This delivery was already handled."}
+    assert _queued() == [[package.id]]
+    assert _push(client, payload, delivery="d-2").status_code == 202
+    assert _queued() == [[package.id], [package.id]]
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+def test_the_webhook_forgets_deliveries_after_a_day(client: Client) -> None:
+    make_package(repo_url="https://github.com/a/b")
+    payload = {"repository": {"html_url": "https://github.com/a/b"}}
+    WebhookDelivery.objects.create(
+        delivery_id="old", received_at=timezone.now() - timedelta(hours=24, seconds=1)
+    )
+    WebhookDelivery.objects.create(
+        delivery_id="recent", received_at=timezone.now() - timedelta(hours=23)
+    )
+    assert _push(client, payload, delivery="recent").status_code == 409
+    assert not WebhookDelivery.objects.filter(delivery_id="old").exists()
+    assert _push(client, payload, delivery="old").status_code == 202
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+def test_the_webhook_enqueues_exactly_the_package_with_the_repository_key(client: Client) -> None:
+    package = make_package(repo_url="http://www.github.com/Owner/Repo.git/")
+    make_package(repo_url="https://github.com/owner/repo-extra")
+    make_package(repo_url="https://github.com/owner/rep")
+    make_package(repo_url="https://gitlab.com/owner/repo")
+    response = _push(client, {"repository": {"html_url": "https://github.com/owner/REPO"}})
+    assert response.json() == {"enqueued": 1}
+    assert _queued() == [[package.id]]
+
+
+@override_settings(GITHUB_WEBHOOK_SECRET=SECRET)
+def test_the_webhook_enqueues_nothing_for_an_unlisted_repository(client: Client) -> None:
+    make_package(repo_url="https://github.com/a/b")
+    response = _push(client, {"repository": {"html_url": "https://github.com/a/c"}})
+    assert (response.status_code, response.json()) == (202, {"enqueued": 0})
+    assert _queued() == []
 
 
 def test_refresh_requires_login_and_post(client: Client) -> None:

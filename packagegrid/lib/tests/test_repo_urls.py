@@ -2,7 +2,7 @@
 
 import pytest
 
-from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url, repo_key_for_url
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,55 @@ def test_it_splits_owner_and_name_with_nested_gitlab_groups() -> None:
 def test_it_rejects_text_without_an_owner_and_name(text: str) -> None:
     with pytest.raises(InvalidRepoURL):
         parse_repo_url(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "github.com/../..",
+        "https://github.com/../..",
+        "https://github.com/owner/..",
+        "https://github.com/./repo",
+        "https://github.com/%2e%2e/%2e%2e",
+        "https://github.com/owner/%2E%2E",
+        "https://github.com/owner/re%2Fpo",
+        "git@github.com:../...git",
+        "https://gitlab.com/group/../../project",
+        "https://gitlab.com/group/%2e%2e/project",
+        "https://bitbucket.org/ws/re po",
+        "https://codeberg.org/owner/re~po",
+        "https://github.com/own_er/repo",
+        "https://github.com/owner/.git",
+    ],
+)
+def test_it_rejects_traversal_and_characters_hosts_do_not_allow(text: str) -> None:
+    with pytest.raises(InvalidRepoURL):
+        parse_repo_url(text)
+
+
+def test_it_accepts_the_characters_hosts_allow() -> None:
+    ref = parse_repo_url("https://github.com/Some-Org/my_repo.v2")
+    assert ref.path == "Some-Org/my_repo.v2"
+    assert parse_repo_url("https://github.com/owner/.github").name == ".github"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("https://github.com/Owner/Repo", "github.com/owner/repo"),
+        ("http://github.com/owner/repo/", "github.com/owner/repo"),
+        ("https://www.github.com/owner/repo.git", "github.com/owner/repo"),
+        ("github.com/OWNER/repo", "github.com/owner/repo"),
+        ("git@github.com:owner/repo.git", "github.com/owner/repo"),
+        ("https://github.com/owner/repo/tree/main/docs", "github.com/owner/repo"),
+        ("https://gitlab.com/Group/Sub/Project/-/issues", "gitlab.com/group/sub/project"),
+        ("https://www.gitlab.com/group/project.git", "gitlab.com/group/project"),
+        ("https://bitbucket.org/ws/slug/src/main/", "bitbucket.org/ws/slug"),
+        ("https://codeberg.org/Owner/Repo", "codeberg.org/owner/repo"),
+        ("", None),
+        ("not a url", None),
+        ("https://github.com/../..", None),
+    ],
+)
+def test_it_computes_one_normalised_repository_key(text: str, key: str | None) -> None:
+    assert repo_key_for_url(text) == key
