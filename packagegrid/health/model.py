@@ -452,7 +452,8 @@ def _deprecation(facts: PackageFacts) -> str:
 
 def _stability_problem(facts: PackageFacts, context: DirectoryContext) -> str | None:
     """Why an inactive package is not `stable`, or None when it qualifies."""
-    if not any(not r.yanked and not r.prerelease for r in facts.releases):
+    installable = (r for r in facts.releases if r.uploaded_at is not None and not r.yanked)
+    if not any(not r.prerelease for r in installable):
         return "it has no installable final release"
     if not _supported(facts, "django", context.supported_django):
         if facts.compatibility.get("django"):
@@ -485,7 +486,12 @@ def maintenance_factors(facts: PackageFacts, context: DirectoryContext) -> list[
 
     released = last_upload(facts.releases)
     if released is None:
-        why = "all releases are yanked" if facts.releases else "no release on PyPI"
+        if not facts.releases:
+            why = "no release on PyPI"
+        elif all(r.yanked for r in facts.releases):
+            why = "all releases are yanked"
+        else:
+            why = "no release has files to install"
         factors.append(Factor("maintenance", "release_freshness", None, 0, 35, f"{why}."))
     else:
         days = _age(released, context)
