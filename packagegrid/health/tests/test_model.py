@@ -640,3 +640,20 @@ def test_every_number_stays_within_its_bounds_on_random_facts() -> None:
         cap = factor(health, "lifecycle_cap").value
         if isinstance(cap, int):
             assert health.score <= cap
+
+
+@pytest.mark.django_db
+def test_the_about_page_states_the_formula_of_this_model_version(rf: Any) -> None:
+    from django.template.loader import render_to_string
+
+    from packagegrid.health import model
+
+    page = render_to_string("web/about_health.html", request=rf.get("/about/health/"))
+    assert f"Model version {model.MODEL_VERSION}</h2>" in page
+    for axis, weight in model.AXIS_WEIGHTS.items():
+        assert f"<td>{axis.capitalize()}</td><td>{weight}</td>" in page
+    for months in (model.YOUNG_INTERVAL, model.MATURE_INTERVAL, model.ESTABLISHED_INTERVAL):
+        assert f"<td>{months} months</td>" in page
+    assert f"<td>{model.ABANDONED_AFTER_MONTHS} months</td>" in page
+    for state, cap in model.SCORE_CAPS.items():
+        assert f"at most {cap}" in page, state
