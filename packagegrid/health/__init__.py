@@ -1,0 +1,1 @@
+"""Package health: facts, compatibility, lifecycle and the explained health score."""
