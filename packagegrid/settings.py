@@ -125,6 +125,10 @@ else:
 # changes (see packagegrid/caching). Off by default while developing.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 0 if DEBUG else 300)
 
+# A person's change to a package's repository or replacement waits for staff review until
+# this many of their edits have taken effect (catalog.review_services).
+TRUSTED_EDITS = env_int("TRUSTED_EDITS", 5)
+
 # Background work: tasks are rows in the database, run by `packagegrid worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -129,3 +129,26 @@ class EditRecordAdmin(admin.ModelAdmin[models.EditRecord]):
     search_fields = ["user__username"]
     list_select_related = ["content_type", "user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(models.PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin[models.PendingChange]):
+    """Read-only: changes are approved or rejected on the review page, which applies them
+    through the same checks as an edit."""
+
+    list_display = ["package", "status", "user", "created", "resolved_by"]
+    list_filter = ["status"]
+    search_fields = ["package__title"]
+    list_select_related = ["package", "user", "resolved_by"]
+    readonly_fields = [
+        "package",
+        "user",
+        "changes",
+        "status",
+        "created",
+        "resolved_by",
+        "resolved_at",
+    ]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -320,6 +320,46 @@ class Flag(models.Model):
         return f"{self.get_reason_display()} on {self.package_id}"
 
 
+class PendingChange(models.Model):
+    """A high-impact edit (repository, replacement) by a newcomer, waiting for staff.
+
+    `changes` is `{"field": [before, after]}` in the form the edit history stores
+    (`replaced_by` as the package id); staff approval applies `after` as the author's edit.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="pending_changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pending_changes",
+    )
+    changes = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    created = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resolved_pending_changes",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(sorted(self.changes))} of {self.package_id} ({self.status})"
+
+
 # Snapshot days are UTC days whatever TIME_ZONE says, so that the constraint's index
 # expression never changes.
 SNAPSHOT_DAY_ZONE = ZoneInfo("UTC")

@@ -197,6 +197,38 @@ def _refuse_replacement_cycle(*, package: Package, replacement: Package) -> None
         step = Package.objects.filter(pk=step).values_list("replaced_by_id", flat=True).first()
 
 
+def check_package_changes(
+    current: Package, fields: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Set `fields` on `current` (unsaved) and check them; returns the changed fields'
+    values before (as the edit history stores them) and the changed names, sorted.
+
+    A repository URL is normalised, and one naming the stored repository keeps the stored
+    form (`http://github.com/x/y/` in old records) rather than record a change nobody
+    made. Raises TypeError, ValidationError or DuplicateRepository as `package_update`.
+    """
+    unknown = set(fields) - PACKAGE_EDIT_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    if "repo_url" in fields:
+        fields["repo_url"] = _normalised_repo_url(fields["repo_url"])
+        if _normalised_or_none(current.repo_url) == fields["repo_url"]:
+            fields["repo_url"] = current.repo_url
+    names = sorted(fields)
+    before = field_values(current, names)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    after = field_values(current, names)
+    changed = [name for name in names if before[name] != after[name]]
+    if changed:
+        _validated(current, fields=changed)
+    if "replaced_by" in changed and current.replaced_by is not None:
+        _refuse_replacement_cycle(package=current, replacement=current.replaced_by)
+    if "repo_url" in changed:
+        _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
+    return {name: before[name] for name in changed}, changed
+
+
 @transaction.atomic
 def package_update(
     *, package: Package, user: User, expected_version: int | None = None, **fields: Any
@@ -211,35 +243,16 @@ def package_update(
     would close a cycle (see `_refuse_replacement_cycle`), and EditConflict (nothing
     saved) when `expected_version` is given and the package has another version now.
     """
-    unknown = set(fields) - PACKAGE_EDIT_FIELDS
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    if "repo_url" in fields:
-        fields["repo_url"] = _normalised_repo_url(fields["repo_url"])
     # Locked, so that "before" is what this edit really replaces.
     current = Package.objects.select_for_update().get(pk=package.pk)
-    if "repo_url" in fields and _normalised_or_none(current.repo_url) == fields["repo_url"]:
-        # The same repository: keep the stored form (`http://github.com/x/y/` in old
-        # records) rather than record a change nobody made.
-        fields["repo_url"] = current.repo_url
-    names = sorted(fields)
-    before = field_values(current, names)
-    for name, value in fields.items():
-        setattr(current, name, value)
-    after = field_values(current, names)
-    changed = [name for name in names if before[name] != after[name]]
+    before, changed = check_package_changes(current, fields)
     if not changed:
         return current
-    _validated(current, fields=changed)
-    if "replaced_by" in changed and current.replaced_by is not None:
-        _refuse_replacement_cycle(package=current, replacement=current.replaced_by)
-    if "repo_url" in changed:
-        _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
     try:
         with transaction.atomic():
             edit_save(
                 instance=current,
-                before={name: before[name] for name in changed},
+                before=before,
                 fields=changed,
                 user=user,
                 expected_version=expected_version,

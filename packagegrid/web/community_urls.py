@@ -16,4 +16,10 @@ urlpatterns = [
         views.moderation_flag_resolve,
         name="moderation-flag-resolve",
     ),
+    path("moderation/changes/", views.moderation_changes, name="moderation-changes"),
+    path(
+        "moderation/changes/<id:change_id>/",
+        views.moderation_change_resolve,
+        name="moderation-change-resolve",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Views of community actions and moderation: "I use this", favorites, flags, and the
-staff pages that resolve flags and delete packages.
+staff pages that resolve flags, review held changes and delete packages.
 
 Every state change is a POST with CSRF. The toggles answer htmx with the re-rendered
 button (and the package page's user count, out of band) and everyone else with a
@@ -8,7 +8,9 @@ redirect back, so they work without JavaScript.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from packagegrid.catalog.community_selectors import favorite_count, usage_count
 from packagegrid.catalog.community_services import favorite_toggle, usage_toggle
 from packagegrid.catalog.models import Package
-from packagegrid.catalog.moderation_selectors import flag_list_open
+from packagegrid.catalog.moderation_selectors import flag_list_open, pending_change_list_open
 from packagegrid.catalog.moderation_services import (
     FlagAlreadyResolved,
     FlagRefused,
@@ -25,12 +27,14 @@ from packagegrid.catalog.moderation_services import (
     flag_resolve,
     package_delete,
 )
+from packagegrid.catalog.review_services import PendingChangeRefused, pending_change_resolve
 from packagegrid.web.community_forms import FlagDecisionForm, FlagForm, ToggleForm
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
     get_flag_for_moderator,
     get_package_for_deleter,
     get_package_for_member,
+    get_pending_change_for_reviewer,
     login_first,
     staff_user,
 )
@@ -138,6 +142,33 @@ def moderation_flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
         verdict = "approved" if form.approve else "rejected"
         messages.success(request, f"Flag on {flag.package.title} {verdict}.")
     return redirect(safe_next(request, default=reverse("moderation-flags")))
+
+
+@require_safe
+@login_first
+def moderation_changes(request: HttpRequest) -> HttpResponse:
+    staff_user(request)
+    queue = pending_change_list_open(page_number=request.GET.get("page", ""))
+    context = {"queue": queue, "page_obj": queue.page, "trusted_edits": settings.TRUSTED_EDITS}
+    return render(request, "web/moderation_changes.html", context)
+
+
+@require_POST
+@login_first
+def moderation_change_resolve(request: HttpRequest, change_id: int) -> HttpResponse:
+    change, user = get_pending_change_for_reviewer(request, change_id)
+    form = FlagDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Expected decision=approve or decision=reject.")
+    try:
+        pending_change_resolve(change=change, user=user, approve=form.approve)
+    except (PendingChangeRefused, ValidationError) as refused:  # duplicates included
+        text = "; ".join(refused.messages) if isinstance(refused, ValidationError) else refused
+        messages.warning(request, f"Nothing changed: {text}")
+    else:
+        verdict = "approved and applied" if form.approve else "rejected"
+        messages.success(request, f"Change to {change.package.title} {verdict}.")
+    return redirect(safe_next(request, default=reverse("moderation-changes")))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

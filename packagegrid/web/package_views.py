@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from packagegrid.catalog.forms import PackageAddForm, PackageEditForm, RepoURLForm
 from packagegrid.catalog.history_services import EditConflict, RevertRefused
 from packagegrid.catalog.models import Package
+from packagegrid.catalog.review_services import FIELD_LABELS, package_update_reviewed
 from packagegrid.catalog.selectors import package_add_guess, package_history
 from packagegrid.catalog.services import (
     DuplicateRepository,
     package_create,
     package_edit_revert,
-    package_update,
 )
 from packagegrid.grids.models import Grid
 from packagegrid.web.conflicts import edit_conflict
@@ -149,7 +149,7 @@ def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
     conflict = None
     if form.is_valid():
         try:
-            updated = package_update(
+            result = package_update_reviewed(
                 package=package, user=signed_in_user(request), **form.service_kwargs()
             )
         except DuplicateRepository as duplicate:
@@ -165,7 +165,16 @@ def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
                 form, current=PackageEditForm(package=current).initial, version=current.version
             )
         else:
-            messages.success(request, f"Saved your changes to {updated.title}.")
+            updated, pending = result.package, result.pending
+            if pending is None:
+                messages.success(request, f"Saved your changes to {updated.title}.")
+            else:
+                held = " and ".join(FIELD_LABELS[name] for name in sorted(pending.changes))
+                messages.info(
+                    request,
+                    f"Saved. Your change to the {held} of {updated.title} waits for review by "
+                    "staff: it takes effect once approved.",
+                )
             return redirect(updated)
     context = {"package": package, "form": form, "conflict": conflict}
     return render(request, "web/package_edit.html", context)

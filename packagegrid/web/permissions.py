@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django_htmx.http import HttpResponseClientRedirect
 
-from packagegrid.catalog.models import EditRecord, Flag, Package
+from packagegrid.catalog.models import EditRecord, Flag, Package, PendingChange
 from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Feature, Grid, GridPackage
 from packagegrid.web.redirects import safe_next, safe_referer
@@ -95,6 +95,18 @@ def get_flag_for_moderator(request: HttpRequest, flag_id: int) -> tuple[Flag, Us
         return Flag.objects.select_related("package").get(pk=flag_id), user
     except Flag.DoesNotExist:
         raise Http404("No such flag.") from None
+
+
+def get_pending_change_for_reviewer(
+    request: HttpRequest, change_id: int
+) -> tuple[PendingChange, User]:
+    """A pending change staff may approve or reject, and the staff member; 403 for
+    everyone else."""
+    user = staff_user(request)
+    try:
+        return PendingChange.objects.select_related("package", "user").get(pk=change_id), user
+    except PendingChange.DoesNotExist:
+        raise Http404("No such change.") from None
 
 
 def get_profile_owner(request: HttpRequest) -> User:

@@ -12,14 +12,22 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, F, OrderBy, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
-from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
+from packagegrid.catalog.models import (
+    Category,
+    Package,
+    PendingChange,
+    PyPIData,
+    Release,
+    RepoData,
+    Usage,
+)
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
@@ -246,6 +254,11 @@ def package_page(
         .annotate(
             usage=usage_count_subquery(),
             favorite_count=favorite_count_subquery(),
+            has_pending_change=Exists(
+                PendingChange.objects.filter(
+                    package=OuterRef("pk"), status=PendingChange.Status.OPEN
+                )
+            ),
             **viewer_annotations(viewer),
         )
         .get(slug=slug)

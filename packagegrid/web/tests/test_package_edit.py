@@ -22,6 +22,13 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _edits_take_effect(settings):
+    """These tests are about editing itself: nobody's change waits for review here
+    (test_package_review.py covers held changes)."""
+    settings.TRUSTED_EDITS = 0
+
+
 @pytest.fixture
 def alice():
     return make_user("alice")
