@@ -106,10 +106,20 @@ def _grid_body(request: HttpRequest, grid: Grid, **extra: Any) -> HttpResponse:
     return render(request, "web/grids/_grid_body.html", _grid_context(request, grid=grid, **extra))
 
 
-def _changed(request: HttpRequest, grid: Grid, message: str) -> HttpResponse:
+# Sent (HX-Trigger) when the grid's packages changed: the package search above the grid
+# body listens for it and runs again, so its list never offers a package already added.
+PACKAGES_CHANGED_EVENT = "grid-packages-changed"
+
+
+def _changed(
+    request: HttpRequest, grid: Grid, message: str, *, packages_changed: bool = False
+) -> HttpResponse:
     """After a change: htmx gets the grid body again, a plain POST goes back to the page."""
     if _is_htmx(request):
-        return _grid_body(request, grid, notice=message)
+        response = _grid_body(request, grid, notice=message)
+        if packages_changed:
+            response["HX-Trigger"] = PACKAGES_CHANGED_EVENT
+        return response
     messages.success(request, message)
     return redirect(_grid_url(grid, _sort(request)))
 
@@ -295,7 +305,7 @@ def grid_package_add(request: HttpRequest, slug: str) -> HttpResponse:
         grid_add_package(grid=grid, package=package, user=user)
     except ValidationError as error:
         return _refused(request, grid, error.messages[0])
-    return _changed(request, grid, f"Added {package.title} to the grid.")
+    return _changed(request, grid, f"Added {package.title} to the grid.", packages_changed=True)
 
 
 @login_first
@@ -306,7 +316,8 @@ def grid_package_remove(request: HttpRequest, slug: str, package_slug: str) -> H
     grid, package = link.grid, link.package
     if request.method == "POST":
         grid_remove_package(grid_package=link, user=user)
-        return _changed(request, grid, f"Removed {package.title} from the grid.")
+        message = f"Removed {package.title} from the grid."
+        return _changed(request, grid, message, packages_changed=True)
     action = reverse(
         "grid-package-remove", kwargs={"slug": grid.slug, "package_slug": package.slug}
     )

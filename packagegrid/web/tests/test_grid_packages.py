@@ -86,6 +86,9 @@ def test_it_adds_a_package_and_returns_the_grid_body_for_htmx(client):
     assert '<div id="grid-body"' in html
     assert "<!doctype" not in html  # the grid body only
     assert "Added Charlie to the grid." in html
+    # The package search, outside the grid body, runs again on this event.
+    assert response["HX-Trigger"] == "grid-packages-changed"
+    assert 'id="package-search"' not in html
     assert f'href="{charlie.get_absolute_url()}">Charlie</a>' in html
     assert html.index(">Alpha</a>") < html.index(">Bravo</a>") < html.index(">Charlie</a>")
     link = GridPackage.objects.get(grid=grid, package=charlie)
@@ -143,6 +146,7 @@ def test_it_removes_a_package_with_its_cells(client):
     log_in(client)
     link_id = GridPackage.objects.get(grid=grid, package=alpha).pk
     response = client.post(f"/grids/auth/packages/{alpha.slug}/remove/", headers=HTMX)
+    assert response["HX-Trigger"] == "grid-packages-changed"
     assert response.status_code == 200
     html = response.content.decode()
     assert "Removed Alpha from the grid." in html
