@@ -48,9 +48,17 @@ class IdLookupMixin:
         queryset: QuerySet[Any] = self.get_queryset()  # type: ignore[attr-defined]
         found = self.find(queryset, key)
         if found is None:
+            if not self.could_match(key):
+                # DRF answers a key that cannot be an id with a bare 404 ("Not found."):
+                # its get_object_or_404 turns the ValueError into Http404().
+                raise Http404
             # DRF's own wording (get_object_or_404), as djangopackages.org answers.
             raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
         return found
+
+    def could_match(self, key: str) -> bool:
+        """Whether `key` has the form of a lookup value (here: an id)."""
+        return parse_id(key) is not None
 
     def find(self, queryset: QuerySet[Any], key: str) -> Model | None:
         pk = parse_id(key)
@@ -62,6 +70,9 @@ class IdOrSlugLookupMixin(IdLookupMixin):
 
     # Slugs are [-\w]+; refusing anything else here also keeps NUL bytes from PostgreSQL.
     lookup_value_regex = r"[-\w]+"
+
+    def could_match(self, key: str) -> bool:
+        return True  # any key matching lookup_value_regex may be a slug
 
     def find(self, queryset: QuerySet[Any], key: str) -> Model | None:
         return super().find(queryset, key) or queryset.filter(slug=key).first()
