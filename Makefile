@@ -10,6 +10,10 @@ PYTEST_ARGS ?=
 # Extra `packagegrid bench` arguments, e.g. make bench BENCH_ARGS='--duration 3'
 BENCH_ARGS ?=
 
+# DEBUG is off unless set (production safety); the developer loop runs the local profile.
+# `make bench` serves with DEBUG=0 itself; DEBUG=0 make ... still wins.
+export DEBUG ?= 1
+
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-postgres lint migrations-check bench bench-fetch clean
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
@@ -34,6 +35,20 @@ def _loopback_only(sock: socket.socket, address: Any) -> Any:
 def _no_response_cache(settings: Any) -> None:
     """Query-count and page tests measure rendering; the cache has its own tests."""
     settings.RESPONSE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _limits_in_memory(settings: Any) -> None:
+    """Rate-limit counters in this process's memory, empty at the start of every test.
+
+    Query-count tests measure the page, not the counters, and no test sees another's
+    counts. packagegrid/limits/tests put them back in the shared stores (database, Redis).
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
+    caches["limits"].clear()
 
 
 @pytest.fixture(autouse=True)
