@@ -46,7 +46,10 @@ def _limits_in_memory(settings: Any) -> None:
     """
     settings.CACHES = {
         **settings.CACHES,
-        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+        },
     }
     caches["limits"].clear()
 

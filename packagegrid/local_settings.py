@@ -10,4 +10,4 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from packagegrid.settings import *  # noqa: E402, F403
+from packagegrid.settings import *  # noqa: F403

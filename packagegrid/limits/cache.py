@@ -35,9 +35,10 @@ class AtomicDatabaseCache(DatabaseCache):
         quote = connection.ops.quote_name
         table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        # Only quoted names go into the SQL text; every value is a bound parameter.
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('value')}, {quote('expires')} FROM {table} "  # noqa: S608  # names quoted, values bound
+                f"SELECT {quote('value')}, {quote('expires')} FROM {table} "
                 f"WHERE {quote('cache_key')} = %s{lock}",
                 [key],
             )
@@ -48,7 +49,7 @@ class AtomicDatabaseCache(DatabaseCache):
             value = pickle.loads(base64.b64decode(stored.encode(), validate=True)) + delta
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
             cursor.execute(
-                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",  # noqa: S608  # names quoted, values bound
+                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",
                 [encoded, key],
             )
         return int(value)

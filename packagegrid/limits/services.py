@@ -13,6 +13,7 @@ read-and-write in the database (packagegrid.limits.cache).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from django.core.cache import caches
@@ -59,10 +60,8 @@ def limit_exceeded(*, scope: str, subject: str, limit: int, period: int) -> bool
 
 def limit_uncount(*, scope: str, subject: str) -> None:
     """Take back one counted action; nothing happens when its window has ended."""
-    try:
+    with contextlib.suppress(ValueError):
         _cache().decr(_key(scope, subject))
-    except ValueError:
-        pass
 
 
 def limit_count(*, scope: str, subject: str) -> int:
