@@ -106,8 +106,12 @@ class LoginThrottleBackend(ModelBackend):
         **credentials: Any,
     ) -> Any:
         login = username or credentials.get("email") or ""
-        counted = request is not None and login and password
-        if counted and not login_attempt_allowed(request=request, login=str(login)):
+        if (
+            request is not None
+            and login
+            and password
+            and not login_attempt_allowed(request=request, login=str(login))
+        ):
             raise PermissionDenied(REFUSED_MESSAGE)
         return super().authenticate(request, username=username, password=password, **credentials)
 
