@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 
 CACHE_ALIAS = "limits"
+logger = logging.getLogger(__name__)
 
 
 def _cache() -> BaseCache:
@@ -50,7 +52,10 @@ def limit_hit(*, scope: str, subject: str, period: int) -> int:
             # a key without expiry; give it one so the count cannot stay forever.
             cache.touch(key, timeout=period)
         return count
-    return 1  # three expiries in a row: a window that short counts as fresh
+    # Three expiries in a row (or a store that refuses writes): logged, and counted as a
+    # fresh window rather than failing the request.
+    logger.warning("limits: could not count %s in scope %s; counted as first", key, scope)
+    return 1
 
 
 def limit_exceeded(*, scope: str, subject: str, limit: int, period: int) -> bool:
