@@ -10,8 +10,12 @@ PYTEST_ARGS ?=
 # Extra `packagegrid bench` arguments, e.g. make bench BENCH_ARGS='--duration 3'
 BENCH_ARGS ?=
 
+# DEBUG is off unless set (production safety); the developer loop runs the local profile.
+# `make bench` serves with DEBUG=0 itself; DEBUG=0 make ... still wins.
+export DEBUG ?= 1
+
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint migrations-check bench bench-fetch clean
+.PHONY: help install lock run test test-postgres lint migrations-check bench bench-fetch clean
 
 help:
 	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
@@ -21,20 +25,30 @@ help:
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make bench             benchmarks on PostgreSQL and SQLite (BENCH_ARGS=...)"
 	@echo "make bench-fetch       a full refresh of 5,000 packages against local fake APIs"
-	@echo "make install           create $(VENV) (PYTHON=/path/to/python3.12+ to choose)"
+	@echo "make install           create $(VENV) from the lock file (PYTHON=/path/to/python3.12+ to choose)"
+	@echo "make lock              re-resolve pyproject.toml into requirements.txt and requirements-dev.txt"
 	@echo "make clean             remove $(VENV), caches, collected static files, bench.sqlite3"
 
 install: $(STAMP)
 
-# Re-installs when pyproject.toml changes; recreates the venv when it is missing or broken.
-$(STAMP): pyproject.toml
+# Installs the exact versions of the lock file, then the project itself without
+# resolving anything. Re-installs when the lock or pyproject.toml changes; recreates the
+# venv when it is missing or broken.
+$(STAMP): requirements-dev.txt pyproject.toml
 	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		python=$$(scripts/find-python) || exit 1; \
 		echo "Creating $(VENV) with $$python"; \
 		rm -rf $(VENV) && "$$python" -m venv $(VENV) || exit 1; \
 	fi
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
+
+# Re-resolves the pins of pyproject.toml into the lock files: requirements.txt (what the
+# site runs) and requirements-dev.txt (that plus the development and CI tools).
+lock: install
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev --output-file requirements-dev.txt pyproject.toml
 
 run: install
 	$(BIN)/packagegrid migrate --noinput

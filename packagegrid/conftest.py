@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
@@ -54,6 +54,23 @@ def _search_caches() -> Iterator[None]:
     cache.delete(VOCABULARY_CACHE_KEY)
     yield
     cache.delete_many([SYNONYMS_CACHE_KEY, VOCABULARY_CACHE_KEY])
+
+
+@pytest.fixture(autouse=True)
+def _limits_in_memory(settings: Any) -> None:
+    """Rate-limit counters in this process's memory, empty at the start of every test.
+
+    Query-count tests measure the page, not the counters, and no test sees another's
+    counts. packagegrid/limits/tests put them back in the shared stores (database, Redis).
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+        },
+    }
+    caches["limits"].clear()
 
 
 @pytest.fixture(autouse=True)

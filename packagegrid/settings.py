@@ -4,19 +4,22 @@ Every variable is listed in the README and in `.env.example`.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
-from packagegrid.lib.env import env_bool, env_int, env_list, env_str
+from packagegrid.lib.env import env_bool, env_int, env_list, env_str, mailer_from_url
 
 # Makes the generic classes django-stubs types (ModelAdmin[Package], QuerySet[Grid]) subscriptable.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless set: a forgotten variable must not ship a debug site. `make run` sets DEBUG=1.
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.github",
     "django_tasks_db",
     "packagegrid.caching",
+    "packagegrid.limits",
     "packagegrid.accounts",
     "packagegrid.catalog",
     "packagegrid.grids",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached response skips all the work below it.
     "packagegrid.caching.middleware.ResponseCacheMiddleware",
@@ -67,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "packagegrid.limits.middleware.AccountLimitsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -109,17 +115,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "default" holds cached pages and fragments; "limits" the rate-limit and login counters,
+# which every worker process must share: Redis when REDIS_URL is set, otherwise a table in
+# the database (created by `migrate`), never per-process memory.
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "packagegrid",
-        }
+        },
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "packagegrid-limits",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "packagegrid.limits.cache.AtomicDatabaseCache",
+            "LOCATION": "limits_cache",
+            # Counters expire within 15 minutes to an hour; culling never needs to run
+            # before that on a site of this size.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
+# How many proxies you run in front of the site, each adding to X-Forwarded-For: the
+# client's address is the entry this many from the right (packagegrid.limits.addresses).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Anonymous GET responses are cached this long, and dropped at once when any content
 # changes (see packagegrid/caching). Off by default while developing.
@@ -138,7 +165,9 @@ GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET")
 # Accounts (django-allauth): local accounts by username or e-mail; GitHub login when its
 # OAuth app is configured. Logging out takes a POST.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend behind the login throttle: each attempt is counted and refused
+    # past the limits, for the admin and the site alike (packagegrid.limits.login).
+    "packagegrid.limits.login.LoginThrottleBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
@@ -147,6 +176,8 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
+# allauth's rate limits count in the default cache; packagegrid.limits replaces them.
+ACCOUNT_RATE_LIMITS = False
 # Every sign-up gets a profile; a GitHub sign-up fills in its GitHub account.
 ACCOUNT_ADAPTER = "packagegrid.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "packagegrid.accounts.adapters.SocialAccountAdapter"
@@ -163,11 +194,15 @@ SOCIALACCOUNT_PROVIDERS = {
         ),
     }
 }
-# Mail goes to the console by default; set EMAIL_HOST (and friends) to send it by SMTP.
+# Mail goes to the console by default; set EMAIL_URL, or EMAIL_HOST and friends, to send
+# it by SMTP (`check --deploy` warns about console mail when DEBUG is off).
+_email_url = env_str("EMAIL_URL")
 _smtp_host = env_str("EMAIL_HOST")
-MAILERS = {
-    "default": (
-        {
+if _email_url:
+    MAILERS = {"default": mailer_from_url(_email_url)}
+elif _smtp_host:
+    MAILERS = {
+        "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _smtp_host,
@@ -177,10 +212,9 @@ MAILERS = {
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
             },
         }
-        if _smtp_host
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-}
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "packagegrid <noreply@localhost>")
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -248,7 +282,39 @@ LOGGING = {
     },
 }
 
+# Content-Security-Policy on every response (Django's middleware): scripts and styles only
+# from our own static files, so injected markup cannot run script. No page has inline
+# script; htmx's inline indicator style is switched off (base.html) and lives in site.css.
+# Style attributes stay allowed for the admin's and the browsable API's own templates.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "https:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HTTPS is the production default: cookies only over HTTPS, browsers told to stay on
+    # HTTPS (HSTS) and plain-HTTP requests redirected. SECURE_COOKIES=0 (and HSTS_SECONDS=0,
+    # SECURE_SSL_REDIRECT=0) serve a site on plain HTTP.
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=SITE_URL.startswith("https"))
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=False)
+    SECURE_REFERRER_POLICY = "same-origin"
+    # Behind a TLS-terminating proxy the app sees plain HTTP; the proxy's
+    # X-Forwarded-Proto says what the browser used. Only trust it when such a proxy is
+    # in front (TRUSTED_PROXY_COUNT > 0); otherwise any client could claim HTTPS.
+    if TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading puts the domain into browsers' built-in HTTPS-only lists, which is
+        # hard to undo: an explicit choice (HSTS_PRELOAD=1), not something a check forces.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -1,4 +1,5 @@
-"""allauth adapters: every sign-up, local or through GitHub, gets a profile."""
+"""allauth adapters: every sign-up, local or through GitHub, gets a profile; the client's
+address and login throttling are packagegrid.limits'."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from packagegrid.accounts.services import profile_create
+from packagegrid.limits.addresses import client_address
+from packagegrid.limits.login import login_was_refused
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -18,6 +21,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         if commit:
             profile_create(user=user)
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        return client_address(request)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        """Say so when the login throttle refused the attempt, rather than "wrong password"."""
+        if login_was_refused(request):
+            raise self.validation_error("too_many_login_attempts")
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth is untyped

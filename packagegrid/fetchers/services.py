@@ -331,18 +331,19 @@ def package_request_refresh(*, package: Package, user: AbstractBaseUser | Anonym
     refreshed at most once per REFRESH_PACKAGE_INTERVAL whoever asks. Raises
     RefreshRefused (and enqueues nothing) beyond that.
     """
-    from django.core.cache import cache
-
     from packagegrid.fetchers.tasks import enqueue_package_fetch
+    from packagegrid.limits.services import limit_clear, limit_exceeded
 
-    package_key = f"refresh:package:{package.pk}"
-    user_key = f"refresh:user:{user.pk}"
-    if not cache.add(package_key, 1, timeout=int(REFRESH_PACKAGE_INTERVAL.total_seconds())):
+    # Counted in the limits store that every worker process shares.
+    interval = int(REFRESH_PACKAGE_INTERVAL.total_seconds())
+    package_id = str(package.pk)
+    if limit_exceeded(scope="refresh-package", subject=package_id, limit=1, period=interval):
         raise RefreshRefused(
             f"{package.title} was refreshed a moment ago; try again in a few minutes."
         )
-    cache.add(user_key, 0, timeout=3600)
-    if cache.incr(user_key) > REFRESH_PER_USER_PER_HOUR:
-        cache.delete(package_key)
+    if limit_exceeded(
+        scope="refresh-user", subject=str(user.pk), limit=REFRESH_PER_USER_PER_HOUR, period=3600
+    ):
+        limit_clear(scope="refresh-package", subject=package_id)
         raise RefreshRefused("You have asked for many refreshes this hour; try again later.")
     enqueue_package_fetch(package.pk)

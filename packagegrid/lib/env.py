@@ -1,6 +1,8 @@
 """Typed readers for environment variables that fail loudly on bad values."""
 
 import os
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,3 +48,38 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def mailer_from_url(url: str) -> dict[str, Any]:
+    """Return a MAILERS entry for an e-mail URL.
+
+    - `smtp://user:password@host:587` sends by SMTP with STARTTLS (add `?tls=0` to send
+      unencrypted, e.g. to a local relay on port 25);
+    - `smtps://user:password@host:465` sends by SMTP over TLS;
+    - `console://` prints mail to the console (development only).
+
+    User and password are percent-decoded. Raises ImproperlyConfigured for any other scheme
+    or a URL without a host.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@host:587, "
+            "smtps://user:password@host:465 or console://"
+        )
+    query = parse_qs(parts.query)
+    implicit_tls = parts.scheme == "smtps"
+    starttls = not implicit_tls and query.get("tls", ["1"])[0].lower() not in _FALSE
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname,
+            "port": parts.port or (465 if implicit_tls else 587),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": starttls,
+            "use_ssl": implicit_tls,
+        },
+    }

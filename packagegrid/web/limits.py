@@ -1,4 +1,7 @@
-"""Rate limits for writes and refreshes, counted in the cache per person (or address)."""
+"""Rate limits for writes and refreshes, per person (or address), as a view decorator.
+
+The counting is packagegrid.limits', shared by every worker process.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-
-def over_limit(*, scope: str, who: str, limit: int, period: int) -> bool:
-    """Count one action by `who` in `scope`; True once more than `limit` in `period` s."""
-    key = f"limit:{scope}:{who}"
-    cache.add(key, 0, timeout=period)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr: this is the first action again
-        cache.set(key, 1, timeout=period)
-        return False
+from packagegrid.limits.addresses import address_key, client_address
+from packagegrid.limits.responses import too_many_requests
+from packagegrid.limits.services import limit_exceeded
 
 
 def _who(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{address_key(client_address(request))}"
 
 
 def rate_limit(
@@ -39,12 +33,10 @@ def rate_limit(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST" and over_limit(
-                scope=scope, who=_who(request), limit=limit, period=period
+            if request.method == "POST" and limit_exceeded(
+                scope=scope, subject=_who(request), limit=limit, period=period
             ):
-                text = "Too many changes in a short time; please wait a while and try again."
-                messages.warning(request, text)
-                return HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
+                return too_many_requests(request, period)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -1,0 +1,1 @@
+"""Rate limits and login throttling, counted in a cache shared by every worker process."""
