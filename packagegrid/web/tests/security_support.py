@@ -133,27 +133,39 @@ class World:
 
     def _admin_kwargs(self, route: Route) -> dict[str, str] | None:
         values: dict[str, str] = {}
-        model_admin = getattr(route.callback, "model_admin", None)
         for name in route.params:
-            if name == "object_id" and model_admin is not None:
-                first = model_admin.model._default_manager.order_by("pk").first()
-                if first is None:
-                    return None
-                values[name] = str(first.pk)
+            if name in {"object_id", "id"}:
+                values[name] = self._admin_object_id(route)
+            elif name == "url":  # the admin's catch-all
+                values[name] = "no-such-page/"
             elif name == "app_label":
                 values[name] = "catalog"
             elif name == "content_type_id":
                 values[name] = str(self.package_record.content_type_id)
-            elif name == "object_id":
-                values[name] = str(self.package.pk)
             else:
                 return None
         return values
 
+    def _admin_object_id(self, route: Route) -> str:
+        """The first row of the model the admin route is about (`admin/<app>/<model>/`);
+        "0" when it has none: the admin answers "does not exist" with a redirect."""
+        parts = route.pattern.split("/")
+        try:
+            model = apps.get_model(parts[1], parts[2])
+        except (LookupError, ValueError, IndexError):
+            return str(self.package.pk)  # the "view on site" shortcut
+        first = model._default_manager.order_by("pk").first()
+        return str(first.pk) if first is not None else "0"
+
     def url(self, route: Route) -> str | None:
+        """A concrete URL of `route`; None when its arguments cannot be filled."""
         kwargs = self.route_kwargs(route)
-        if kwargs is None or route.name is None:
+        if kwargs is None:
             return None
+        if route.name is None:  # unnamed: allauth's old paths, the admin's id redirects
+            text = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: kwargs[m[1]], route.pattern)
+            text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: kwargs[m[1]], text)
+            return "/" + text.replace("^", "").replace("$", "")
         return reverse(route.name, kwargs=kwargs)
 
 

@@ -130,7 +130,9 @@ class Field:
 # or PyPI (rather than a person), and how to store a value in it.
 FIELDS = [
     Field("m01", "package title", False, _package_title),
-    Field("m02", "package documentation_url", False, _set(lambda w: w.package, "documentation_url")),
+    Field(
+        "m02", "package documentation_url", False, _set(lambda w: w.package, "documentation_url")
+    ),
     Field("m03", "package repo_url", False, _set(lambda w: w.package, "repo_url")),
     Field("m04", "package pypi_url", False, _set(lambda w: w.package, "pypi_url")),
     Field("m05", "category title", False, _set(lambda w: w.category, "title")),
@@ -299,7 +301,7 @@ def test_the_detector_finds_live_markup() -> None:
     live = [
         "<script>alert('m99')</script>",
         "<img src=x onerror=alert('m99')>",
-        '<a href=" javascript:alert(\'m99\')">x</a>',
+        "<a href=\" javascript:alert('m99')\">x</a>",
         "<svg onload=alert('m99')>",
     ]
     for html in live:
