@@ -160,7 +160,8 @@ def loadtest_run(
 def format_phase(phase: Phase) -> str:
     r = phase.result
     return (
-        f"{phase.name}: c={phase.connections} {phase.duration_s}s {r.requests_per_second:.1f} req/s,"
+        f"{phase.name}: c={phase.connections} {phase.duration_s}s"
+        f" {r.requests_per_second:.1f} req/s,"
         f" p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, {r.requests} requests,"
         f" non-2xx/3xx {r.non_2xx_3xx}, socket errors {r.socket_errors},"
         f" worker RSS {phase.rss_start_mb} -> {phase.rss_end_mb} MB"

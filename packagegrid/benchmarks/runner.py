@@ -183,9 +183,7 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def wrk_run(
-    *, url: str, concurrency: int, duration: int, script: Path | None = None
-) -> WrkResult:
+def wrk_run(*, url: str, concurrency: int, duration: int, script: Path | None = None) -> WrkResult:
     """Load `url` for `duration` seconds with `concurrency` connections, bounded in time.
 
     `script` is a wrk Lua script (for example one that picks each request's path).

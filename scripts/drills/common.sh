@@ -49,5 +49,5 @@ status() { curl -s -o /dev/null -m 15 -w '%{http_code}' "$BASE$1"; }
 leaks() { curl -s -m 15 "$BASE$1" | grep -qiE 'Traceback|File "/' && echo traceback || echo clean; }
 
 first_package() {
-    $BIN/packagegrid shell -c 'from packagegrid.catalog.models import Package; print(Package.objects.order_by("id").values_list("slug", flat=True).first())'
+    $BIN/packagegrid shell -v 0 --no-imports -c 'from packagegrid.catalog.models import Package; print(Package.objects.order_by("id").values_list("slug", flat=True).first())'
 }

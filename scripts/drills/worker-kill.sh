@@ -7,7 +7,7 @@ python3 -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKE
 sink=$!
 export GITHUB_API_URL=http://127.0.0.1:8792 PYPI_URL=http://127.0.0.1:8792 HTTP_TIMEOUT_SECONDS=30
 slug=$(first_package)
-task_id=$($BIN/packagegrid shell -c "
+task_id=$($BIN/packagegrid shell -v 0 --no-imports -c "
 from packagegrid.catalog.models import Package
 from packagegrid.fetchers.tasks import fetch_package
 print(fetch_package.enqueue(Package.objects.get(slug='$slug').pk).id)")
@@ -15,7 +15,7 @@ echo "enqueued fetch_package for $slug: task $task_id"
 $BIN/packagegrid worker --interval 0.2 > "$LOG_DIR/worker.log" 2>&1 &
 worker=$!
 sleep 4
-show() { $BIN/packagegrid shell -c "
+show() { $BIN/packagegrid shell -v 0 --no-imports -c "
 from django_tasks_db.models import DBTaskResult
 r = DBTaskResult.objects.get(id='$task_id'); print(r.status, 'workers:', r.worker_ids)"; }
 echo "while running: $(show)"

@@ -1,6 +1,6 @@
 """Open redirects: no view that takes `next` sends anyone off this site.
 
-Table: every view that reads `next` × every attack. A redirect is on-site when the
+Table: every view that reads `next` x every attack. A redirect is on-site when the
 browser would resolve its target (backslashes read as slashes, tabs and newlines dropped)
 to this host with an http(s) scheme; for a login redirect the `next` it carries must be
 on-site too.
@@ -66,7 +66,9 @@ class NextView:
     actor: str  # "anonymous", "member", "staff"
 
 
-def _post(path: Callable[[World], str], **data: str) -> Callable[[Client, World, str], HttpResponse]:
+def _post(
+    path: Callable[[World], str], **data: str
+) -> Callable[[Client, World, str], HttpResponse]:
     def send(client: Client, world: World, target: str) -> HttpResponse:
         return client.post(path(world), {**data, "next": target})
 
@@ -91,7 +93,9 @@ VIEWS = [
     NextView("login page while logged in", _get(lambda w: "/accounts/login/"), "member"),
     NextView("sign-up page while logged in", _get(lambda w: "/accounts/signup/"), "member"),
     NextView("log out", _post(lambda w: "/accounts/logout/"), "member"),
-    NextView("I use this", _post(lambda w: f"/packages/{w.package.slug}/usage/", on="on"), "member"),
+    NextView(
+        "I use this", _post(lambda w: f"/packages/{w.package.slug}/usage/", on="on"), "member"
+    ),
     NextView(
         "favorite", _post(lambda w: f"/packages/{w.package.slug}/favorite/", on="on"), "member"
     ),
@@ -118,7 +122,7 @@ CASES = [(view, attack) for view in VIEWS for attack in ATTACKS]
 @pytest.mark.django_db
 @pytest.mark.parametrize("view", VIEWS, ids=[view.label for view in VIEWS])
 def test_next_never_leaves_the_site(view: NextView) -> None:
-    """len(VIEWS) × len(ATTACKS) probes; each attack on a fresh client."""
+    """len(VIEWS) x len(ATTACKS) probes; each attack on a fresh client."""
     world = build_world()
     offsite: dict[str, str] = {}
     for attack in ATTACKS:
@@ -141,7 +145,9 @@ def test_a_safe_next_is_followed() -> None:
     client = Client()
     client.force_login(world.alice)
 
-    response = client.post(f"/packages/{world.package.slug}/usage/", {"on": "on", "next": "/grids/"})
+    response = client.post(
+        f"/packages/{world.package.slug}/usage/", {"on": "on", "next": "/grids/"}
+    )
 
     assert response["Location"] == "/grids/"
 

@@ -98,7 +98,7 @@ def test_a_post_without_a_csrf_token_is_refused_everywhere(world: World, role: s
     changed: dict[str, list[str]] = {}
 
     routes = _concrete(world)
-    for route, url in routes:
+    for _route, url in routes:
         response = client.post(url, POST_DATA)
         if response.status_code != 403:
             accepted[url] = response.status_code

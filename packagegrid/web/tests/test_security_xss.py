@@ -1,6 +1,6 @@
 """Cross-site scripting: every payload in every stored text field, on every page.
 
-The table is FIELDS × PAGES × PAYLOADS. For one payload, every field holds it at once,
+The table is FIELDS x PAGES x PAYLOADS. For one payload, every field holds it at once,
 tagged with the field's own marker (`m07`), so a finding names the field it came from.
 Each page is parsed (HTML with html.parser, feeds and the sitemap as XML) and must hold no
 script element, event-handler attribute or script URL that a payload produced. Adding a
@@ -260,7 +260,7 @@ def _findings(page: Page, body: bytes, raw: list[str]) -> list[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=list(PAYLOADS))
 def test_no_payload_becomes_live_markup(payload: str) -> None:
-    """One payload in every field, every page fetched: FIELDS × PAGES probes.
+    """One payload in every field, every page fetched: FIELDS x PAGES probes.
 
     The world is built once per payload (not per page) to keep the table fast.
     """
@@ -308,5 +308,8 @@ def test_the_detector_finds_live_markup() -> None:
         assert live_markup_in_html(html, markers=markers, raw_payloads=[]) != [], html
     safe = "&lt;script&gt;alert('m99')&lt;/script&gt; <a title=\"onerror=alert('m99')\">x</a>"
     assert live_markup_in_html(safe, markers=markers, raw_payloads=[]) == []
-    feed = b"<rss><channel><item><description>&lt;script&gt;alert('m99')&lt;/script&gt;</description></item></channel></rss>"
+    feed = (
+        b"<rss><channel><item><description>&lt;script&gt;alert('m99')&lt;/script&gt;"
+        b"</description></item></channel></rss>"
+    )
     assert live_markup_in_xml(feed, markers=markers, raw_payloads=[]) != []
