@@ -9,13 +9,17 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid
 PYTEST_ARGS ?=
 # Extra `packagegrid bench` arguments, e.g. make bench BENCH_ARGS='--duration 3'
 BENCH_ARGS ?=
+# The load test's database (built with `benchdata` when empty) and extra arguments,
+# e.g. make loadtest LOADTEST_ARGS='--duration 10 --soak-duration 30'
+LOADTEST_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid_bench
+LOADTEST_ARGS ?=
 
 # DEBUG is off unless set (production safety); the developer loop runs the local profile.
 # `make bench` serves with DEBUG=0 itself; DEBUG=0 make ... still wins.
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run test test-postgres lint migrations-check bench bench-fetch clean
+.PHONY: help install lock run test test-postgres lint migrations-check bench bench-fetch loadtest wrk clean
 
 help:
 	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
@@ -25,6 +29,7 @@ help:
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make bench             benchmarks on PostgreSQL and SQLite (BENCH_ARGS=...)"
 	@echo "make bench-fetch       a full refresh of 5,000 packages against local fake APIs"
+	@echo "make loadtest          200 connections for 60 s, then a 10-minute soak at 32 (LOADTEST_ARGS=...)"
 	@echo "make install           create $(VENV) from the lock file (PYTHON=/path/to/python3.12+ to choose)"
 	@echo "make lock              re-resolve pyproject.toml into requirements.txt and requirements-dev.txt"
 	@echo "make clean             remove $(VENV), caches, collected static files, bench.sqlite3"
@@ -72,13 +77,24 @@ lint: install
 migrations-check: install
 	env -u DATABASE_URL $(BIN)/packagegrid makemigrations --check --dry-run
 
-bench: install
+wrk:
 	@command -v wrk >/dev/null || { \
 		echo "Installing wrk (apt-get)"; \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
 		else sudo apt-get install -y wrk || { sudo apt-get update && sudo apt-get install -y wrk; }; fi; \
 	}
+
+bench: install wrk
 	$(BIN)/packagegrid bench $(BENCH_ARGS)
+
+# gunicorn (4 workers, DEBUG=0) on PostgreSQL with the benchmark data set.
+loadtest: install wrk
+	$(BIN)/packagegrid shell -v0 --no-imports -c \
+		'from packagegrid.benchmarks.runner import postgres_database_ensure as e; e("$(LOADTEST_URL)")'
+	DATABASE_URL=$(LOADTEST_URL) $(BIN)/packagegrid migrate --noinput -v0
+	DATABASE_URL=$(LOADTEST_URL) $(BIN)/packagegrid shell -v0 --no-imports -c \
+		'from packagegrid.benchmarks.data import bench_data_is_present as p, bench_data_build as b; p() or print(b(flush=True))'
+	DATABASE_URL=$(LOADTEST_URL) $(BIN)/packagegrid loadtest $(LOADTEST_ARGS)
 
 # The fetch benchmark uses a database of its own, made anew each time.
 bench-fetch: install

@@ -107,7 +107,9 @@ class CategoryViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ig
 class SearchViewSet(viewsets.ViewSet):
     """The 20 best packages and grids for `?q=`, as a bare list (not paginated)."""
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # The router's format-suffix route (`search.json`) passes `format`; DRF already
+        # chose the renderer from it.
         items = search_items(query=request.query_params.get("q", ""))
         return Response([SearchItemSerializer(item).data for item in items])
 

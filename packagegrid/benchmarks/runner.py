@@ -183,8 +183,11 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def wrk_run(*, url: str, concurrency: int, duration: int) -> WrkResult:
-    """Load `url` for `duration` seconds with `concurrency` connections, bounded in time."""
+def wrk_run(*, url: str, concurrency: int, duration: int, script: Path | None = None) -> WrkResult:
+    """Load `url` for `duration` seconds with `concurrency` connections, bounded in time.
+
+    `script` is a wrk Lua script (for example one that picks each request's path).
+    """
     threads = min(concurrency, 2)
     completed = subprocess.run(
         [
@@ -195,6 +198,7 @@ def wrk_run(*, url: str, concurrency: int, duration: int) -> WrkResult:
             "--timeout",
             "10s",
             "--latency",
+            *(["-s", str(script)] if script else []),
             url,
         ],
         capture_output=True,
@@ -352,8 +356,10 @@ def http_status(port: int, path: str) -> int:
 
 
 @contextmanager
-def gunicorn_serving(*, log_file: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """Run gunicorn (sync workers) on a free 127.0.0.1 port until the block ends.
+def gunicorn_serving(
+    *, log_file: Path, workers: int = GUNICORN_WORKERS
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """Run gunicorn (`workers` sync workers) on a free 127.0.0.1 port until the block ends.
 
     Yields the master process and the port once `/api/v4/` answers. Raises RuntimeError
     when gunicorn exits or does not answer within STARTUP_TIMEOUT_S seconds.
@@ -365,7 +371,7 @@ def gunicorn_serving(*, log_file: Path) -> Iterator[tuple[subprocess.Popen[bytes
         "gunicorn",
         "packagegrid.wsgi",
         "-w",
-        str(GUNICORN_WORKERS),
+        str(workers),
         "-b",
         f"127.0.0.1:{port}",
         "--timeout",

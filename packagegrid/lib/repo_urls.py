@@ -78,10 +78,14 @@ def parse_repo_url(text: str) -> RepoRef:
     else:
         if "://" not in text:
             text = "https://" + text
-        parts = urlsplit(text)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
+        try:
+            parts = urlsplit(text)
+            hostname = parts.hostname
+        except ValueError:  # "[x](...)" reads as a malformed IPv6 host
+            raise InvalidRepoURL(f"Not a repository URL: {text!r}") from None
+        if parts.scheme not in {"http", "https"} or not hostname:
             raise InvalidRepoURL(f"Not a repository URL: {text!r}")
-        netloc, raw_path = parts.hostname.lower(), parts.path
+        netloc, raw_path = hostname.lower(), parts.path
     segments: list[str] = []
     for segment in raw_path.split("/"):
         if not segment:

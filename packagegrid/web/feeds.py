@@ -203,7 +203,8 @@ class GridPackagesFeed(Feed[GridPackage, Grid]):
         return f"packagegrid: packages in {obj.title}"
 
     def description(self, obj: Grid) -> str:
-        return f"Packages most recently added to the grid {obj.title}."
+        # Readers render a feed's description as HTML: the title must arrive as text.
+        return escape(f"Packages most recently added to the grid {obj.title}.")
 
     def link(self, obj: Grid) -> str:
         return _absolute(obj.get_absolute_url())
