@@ -120,29 +120,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the database (created by `migrate`), never per-process memory.
 REDIS_URL = env_str("REDIS_URL")
 CACHES: dict[str, dict[str, Any]]
+# The rate-limit counters in the database: the store when there is no Redis, and the
+# fallback while Redis is unreachable (packagegrid.caching.redis), so limits always hold.
+_LIMITS_IN_DATABASE = {
+    "BACKEND": "packagegrid.limits.cache.AtomicDatabaseCache",
+    "LOCATION": "limits_cache",
+    # Counters expire within 15 minutes to an hour; culling never needs to run before
+    # that on a site of this size.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "packagegrid.caching.redis.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "packagegrid",
         },
         "limits": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "packagegrid.caching.redis.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "packagegrid-limits",
+            "OPTIONS": {"FALLBACK": "limits_fallback"},
         },
+        "limits_fallback": _LIMITS_IN_DATABASE,
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "limits": {
-            "BACKEND": "packagegrid.limits.cache.AtomicDatabaseCache",
-            "LOCATION": "limits_cache",
-            # Counters expire within 15 minutes to an hour; culling never needs to run
-            # before that on a site of this size.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        },
+        "limits": _LIMITS_IN_DATABASE,
     }
 # How many proxies you run in front of the site, each adding to X-Forwarded-For: the
 # client's address is the entry this many from the right (packagegrid.limits.addresses).
@@ -158,6 +163,9 @@ TRUSTED_EDITS = env_int("TRUSTED_EDITS", 5)
 
 # Background work: tasks are rows in the database, run by `packagegrid worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING longer than this is taken to have lost its worker (on another machine)
+# and is run again (packagegrid.fetchers.taskqueue); far longer than any task runs.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 6 * 3600)
 
 GITHUB_CLIENT_ID = env_str("GITHUB_CLIENT_ID")
 GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET")

@@ -7,8 +7,9 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from packagegrid.accounts.services import profile_create
 from packagegrid.limits.addresses import client_address
@@ -32,6 +33,15 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth is untyped
+    def get_app(self, request: HttpRequest, provider: Any, client_id: Any = None) -> Any:
+        """The provider's OAuth app; 404 when none is configured (no GITHUB_CLIENT_ID and
+        no app in the admin), where allauth would raise SocialApp.DoesNotExist, a 500 on
+        /accounts/github/login/ and its callback."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("Signing in with this provider is not set up on this site.") from None
+
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
         user: User = super().save_user(request, sociallogin, form)
         login = ""

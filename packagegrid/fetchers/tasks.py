@@ -11,6 +11,7 @@ from django.utils import timezone
 from packagegrid.fetchers.models import Source
 from packagegrid.fetchers.run import FetchRun, build_jobs, packages_to_fetch
 from packagegrid.fetchers.services import snapshots_prune
+from packagegrid.fetchers.taskqueue import requeue_abandoned_tasks
 
 
 @task()
@@ -23,15 +24,21 @@ def fetch_package(package_id: int) -> list[str]:
 
 @task()
 def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> list[str]:
-    """Fetch every package not checked within `stale_hours`, then prune snapshots.
+    """Put back the tasks of workers that died (see `fetchers.taskqueue`), fetch every
+    package not checked within `stale_hours`, then prune snapshots.
 
     With `every_seconds`, enqueue the next run that much later, so that one enqueued run
     keeps the refresh going on the workers (see `packagegrid schedule_refresh`).
     """
     try:
+        requeued = requeue_abandoned_tasks()
         jobs = build_jobs(packages_to_fetch(stale_hours=stale_hours), sources=Source.values)
         lines = FetchRun().run(jobs).lines()
-        return [*lines, f"snapshots pruned: {snapshots_prune()}"]
+        return [
+            *lines,
+            f"snapshots pruned: {snapshots_prune()}",
+            f"tasks of dead workers requeued: {requeued}",
+        ]
     finally:
         if every_seconds:
             refresh_stale_packages.using(

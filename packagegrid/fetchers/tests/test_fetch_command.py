@@ -1,7 +1,6 @@
 """`packagegrid fetch` end to end, over real HTTP against local fake GitHub and PyPI."""
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -25,14 +24,6 @@ from packagegrid.fetchers.tests.support import table_writes as _writes
 from packagegrid.lib.timestamps import iso_local
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def providers(settings: SettingsWrapper) -> Iterator[FakeProviders]:
-    with FakeProviders() as fake:
-        settings.GITHUB_API_URL = fake.url
-        settings.PYPI_URL = fake.url
-        yield fake
 
 
 def _packages(count: int) -> list[Package]:

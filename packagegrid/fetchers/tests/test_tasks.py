@@ -1,6 +1,5 @@
 """Background fetches: enqueued tasks are run by `packagegrid worker`."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -8,7 +7,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from pytest_django.fixtures import Settings
 
 from packagegrid.benchmarks.fake_providers import FakeProviders, repo_numbers
 from packagegrid.catalog.models import Package, Snapshot
@@ -18,14 +16,6 @@ from packagegrid.fetchers.tasks import fetch_package, refresh_stale_packages
 from packagegrid.fetchers.tests.support import TOO_LONG_LICENSE_EXPRESSION
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def providers(settings: Settings) -> Iterator[FakeProviders]:
-    with FakeProviders() as fake:
-        settings.GITHUB_API_URL = fake.url
-        settings.PYPI_URL = fake.url
-        yield fake
 
 
 def test_the_worker_runs_an_enqueued_fetch(providers: FakeProviders) -> None:

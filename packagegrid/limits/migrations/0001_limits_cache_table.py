@@ -1,4 +1,5 @@
-"""Creates the table of the "limits" cache when it is a database cache (no REDIS_URL).
+"""Creates the table of the database-backed limit counters: the "limits" cache without
+REDIS_URL, and its fallback while Redis is unreachable with it.
 
 `migrate` then prepares every deployment without a separate `createcachetable` step;
 the command only creates tables that are missing, so running it again is harmless.

@@ -22,8 +22,8 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from packagegrid.accounts.models import Profile
-from packagegrid.catalog.history import edit_record
-from packagegrid.catalog.models import Category, EditRecord, Flag, Package
+from packagegrid.catalog.history_services import edit_record
+from packagegrid.catalog.models import Category, EditRecord, Flag, Package, PendingChange
 from packagegrid.grids.models import Feature, Grid
 from packagegrid.web.tests.factories import (
     add_to_grid,
@@ -86,6 +86,7 @@ class World:
     feature: Feature
     locked_feature: Feature
     flag: Flag
+    pending_change: PendingChange
     package_record: EditRecord
     grid_record: EditRecord
     alice: User
@@ -111,6 +112,7 @@ class World:
             "package_id": str(self.package.pk),
             "record_id": str(self.grid_record.pk if grid_routes else self.package_record.pk),
             "flag_id": str(self.flag.pk),
+            "change_id": str(self.pending_change.pk),
             "account": self.alice.username,
             "github_account": "alice-gh",
             "slugs": f"{self.package.slug},{self.other_package.slug}",
@@ -190,6 +192,11 @@ def build_world() -> World:
     locked_feature = make_feature(locked, "Sync")
     set_cell(locked, package, locked_feature, "no")
     flag = Flag.objects.create(package=package, user=alice, reason=Flag.Reason.OTHER)
+    pending_change = PendingChange.objects.create(
+        package=package,
+        user=bob,
+        changes={"repo_url": [package.repo_url, "https://github.com/elsewhere/alpha"]},
+    )
     package_record = edit_record(
         user=alice,
         instance=package,
@@ -215,6 +222,7 @@ def build_world() -> World:
         feature=feature,
         locked_feature=locked_feature,
         flag=flag,
+        pending_change=pending_change,
         package_record=package_record,
         grid_record=grid_record,
         alice=alice,
