@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "packagegrid.search",
     "packagegrid.api",
     "packagegrid.web",
+    "packagegrid.health",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]
