@@ -32,10 +32,10 @@ from functools import lru_cache
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from packagegrid.health.releases import PRODUCTS, known_releases
+from packagegrid.lib.pypi_names import normalize_pypi_name
 
 SOURCES = ("classifiers", "requires_python", "requires_dist", "ci")
 # The patch releases tried for each feature release; Django's longest-lived series had 25.
@@ -80,9 +80,7 @@ def _admitted(specifier: str, versions: tuple[str, ...]) -> frozenset[str]:
     return frozenset(
         feature
         for feature in versions
-        if any(
-            specifiers.contains(Version(f"{feature}.{patch}")) for patch in range(PATCH_RANGE)
-        )
+        if any(specifiers.contains(Version(f"{feature}.{patch}")) for patch in range(PATCH_RANGE))
     )
 
 
@@ -113,7 +111,7 @@ def requirement_versions(requires_dist: Iterable[str], product: str) -> set[str]
             requirement = Requirement(line)
         except InvalidRequirement:
             continue
-        if canonicalize_name(requirement.name) != name or _is_optional(requirement.marker):
+        if normalize_pypi_name(requirement.name) != name or _is_optional(requirement.marker):
             continue
         named |= specifier_versions(str(requirement.specifier), product)
     return named

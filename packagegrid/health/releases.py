@@ -216,4 +216,3 @@ def releases_dump(releases: Mapping[str, Sequence[ProductRelease]]) -> str:
 def releases_reload() -> None:
     """Forget the cached data file (after `update_release_data` rewrote it, and in tests)."""
     _load.cache_clear()
-
