@@ -1,11 +1,30 @@
 """API URLs: `/api/v4/` and `/api/v3/` (djangopackages.org-compatible); `/api/v1/` is gone."""
 
 from django.urls import include, path, re_path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from packagegrid.api import views
 
-v4 = DefaultRouter()
+
+class V4RootView(APIRootView):
+    """packagegrid's REST API v4, read-only and wire-compatible with djangopackages.org's
+    API v4: a client written for djangopackages.org works here unchanged.
+
+    - `packages`: every package, newest first; one by id or slug at `packages/<id or slug>/`.
+    - `search`: `search/?q=<words>`, the 20 best packages and grids as a plain list.
+    - `grids`: comparison grids, newest first; one by id or slug at `grids/<id or slug>/`.
+    - `categories`: the package categories; one by id at `categories/<id>/`.
+
+    Lists are paged with `limit` (default 20, at most 1000) and `offset`, and answer
+    `count`, `next`, `previous` and `results`. Add `?format=json` for plain JSON.
+    """
+
+
+class V4Router(DefaultRouter):
+    APIRootView = V4RootView
+
+
+v4 = V4Router()
 # Registration order is the order the API root lists them in, as upstream does.
 v4.register("packages", views.PackageViewSet, basename="package")
 v4.register("search", views.SearchViewSet, basename="search")

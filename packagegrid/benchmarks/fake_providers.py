@@ -5,6 +5,8 @@ Used by the end-to-end fetch tests and by `make bench-fetch`. Every repository
 test can compute what the API must then serve. Responses carry stable ETags and answer
 304 to a matching `If-None-Match`; `latency` adds a delay per request, `failure_rate`
 makes that share of requests fail (500, malformed JSON or a 404 on the repository).
+`overrides` replaces fields of one answer, by path: `{"/pypi/x/json": {"info": {...}}}`
+merges into PyPI's `info` of project x, `{"/repos/o/n": {...}}` into the repository.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class FakeProviders:
         self.random = random.Random(seed)
         self.requests = 0
         self.not_modified = 0
+        self.overrides: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -107,7 +110,9 @@ class FakeProviders:
                 parts = urlsplit(self.path)
                 if fault == "500":
                     return self._send(500, b'{"message": "Server Error"}')
-                body = _route(parts.path, parse_qs(parts.query))
+                body = _override(
+                    _route(parts.path, parse_qs(parts.query)), providers.overrides.get(parts.path)
+                )
                 if body is None or (fault == "404" and "/repos/" in parts.path):
                     return self._send(404, b'{"message": "Not Found"}')
                 data = json.dumps(body).encode()
@@ -175,6 +180,19 @@ def _route(path: str, query: dict[str, list[str]]) -> Any:
         person = {"name": "Dev", "email": "dev@example.com", "date": date}
         return [{"sha": "0" * 40, "commit": {"author": person, "committer": person}}]
     return None
+
+
+def _override(body: Any, changes: dict[str, Any] | None) -> Any:
+    """`body` with `changes` merged in (one level deep for nested objects)."""
+    if not changes or not isinstance(body, dict):
+        return body
+    merged = dict(body)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
 
 
 def _pypi_body(name: str) -> dict[str, Any]:

@@ -8,12 +8,15 @@ history (`EditRecord`).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -166,7 +169,9 @@ class PyPIData(models.Model):
     latest_version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     summary = models.TextField(blank=True)
     classifiers = models.JSONField(default=list, blank=True)
-    requires_python = models.CharField(max_length=100, blank=True)
+    # A version specifier, stored whole: cut short it would mean something else, and real
+    # projects publish long ones (">=2.7, !=3.0.*, !=3.1.*, ..."). Fetching bounds it.
+    requires_python = models.TextField(blank=True)
     # The declared licence, normalised by packagegrid.lib.licenses.pypi_license (an SPDX id
     # or expression where one applies, else a short name, else ""). Pages, grids and the
     # search facet show it through package_license.
@@ -282,6 +287,11 @@ class Flag(models.Model):
         return f"{self.get_reason_display()} on {self.package_id}"
 
 
+# Snapshot days are UTC days whatever TIME_ZONE says, so that the constraint's index
+# expression never changes.
+SNAPSHOT_DAY_ZONE = ZoneInfo("UTC")
+
+
 class Snapshot(models.Model):
     """The numbers of a package at one moment, for trends."""
 
@@ -295,9 +305,23 @@ class Snapshot(models.Model):
     class Meta:
         ordering = ["-taken_at"]
         indexes = [models.Index(fields=["package", "-taken_at"], name="snapshot_package_idx")]
+        constraints = [
+            # At most one snapshot per package per (UTC) day: a refresh updates today's.
+            models.UniqueConstraint(
+                "package",
+                TruncDate("taken_at", tzinfo=SNAPSHOT_DAY_ZONE),
+                name="one_snapshot_a_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.package_id} at {self.taken_at:%Y-%m-%d}"
+
+    @staticmethod
+    def day_of(moment: datetime) -> date:
+        """The day a snapshot taken at `moment` counts for: its UTC date, as in the
+        one-a-day constraint."""
+        return moment.astimezone(SNAPSHOT_DAY_ZONE).date()
 
 
 class EditRecord(models.Model):

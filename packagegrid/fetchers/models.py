@@ -13,12 +13,21 @@ class Source(models.TextChoices):
     PYPI = "pypi", "PyPI"
 
 
+# The state of the package's repository URL itself, apart from any code host: it records a
+# URL that cannot be parsed, so that the package, not the run, carries the error.
+REPOSITORY = "repository"
+STATE_SOURCES = [*Source.choices, (REPOSITORY, "Repository URL")]
+
+
 class FetchState(models.Model):
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="fetch_states")
-    source = models.CharField(max_length=20, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=STATE_SOURCES)
     # ETag per requested URL, for conditional requests.
     etags = models.JSONField(default=dict, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
+    # When this source was last asked, whatever the answer; a run takes the packages
+    # checked longest ago first. Kept here so that an unchanged refresh writes only this row.
+    checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     error_count = models.PositiveIntegerField(default=0, help_text="Consecutive failures.")

@@ -3,7 +3,11 @@
 Threads do only network I/O (`fetch_job`), on plain data (`FetchJob`); the calling
 thread applies each result to the database as it arrives, one transaction per source, so
 a run killed halfway keeps everything it applied and a new run carries on (packages are
-taken least recently fetched first).
+taken least recently checked first).
+
+One package never stops a run: a repository URL that cannot be parsed, an answer whose
+values cannot be stored (`types.invalid_data`) and a write the database refuses are each
+recorded on that package's FetchState, with backoff, and the run goes on.
 """
 
 from __future__ import annotations
@@ -17,16 +21,24 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db import DatabaseError
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
+from pydantic import ValidationError
 
 from packagegrid.catalog.models import Package
 from packagegrid.fetchers import services
 from packagegrid.fetchers.http import HttpClient
-from packagegrid.fetchers.models import FetchState, Source
+from packagegrid.fetchers.models import REPOSITORY, FetchState, Source
 from packagegrid.fetchers.ratelimit import RateBudget
-from packagegrid.fetchers.types import FetchFailed, PyPIFetch, RateLimitExhausted, RepoFetch
-from packagegrid.lib.repo_urls import RepoRef
+from packagegrid.fetchers.types import (
+    FetchFailed,
+    PyPIFetch,
+    RateLimitExhausted,
+    RepoFetch,
+    invalid_data,
+)
+from packagegrid.lib.repo_urls import RepoRef, parse_repo_url
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +56,10 @@ class FetchJob:
     etags: dict[str, dict[str, str]]  # source -> URL -> ETag
     # Sources to leave alone this time, with the reason ("backoff", "unsupported_host").
     skip: dict[str, str] = field(default_factory=dict)
+    # Why `repo_url` could not be parsed ("" when it could, or there is none).
+    repo_error: str = ""
+    # The repository URL state holds an old error that a successful fetch clears.
+    clear_repo_error: bool = False
 
 
 @dataclass
@@ -95,21 +111,20 @@ class RunSummary:
 def packages_to_fetch(
     *, slugs: Iterable[str] = (), stale_hours: float = 0, now: datetime | None = None
 ) -> QuerySet[Package]:
-    """Packages for a run, least recently fetched (or never fetched) first.
+    """Packages for a run, least recently checked (or never checked) first.
 
-    With `slugs`, just those; otherwise all, or with `stale_hours` only those not fetched
-    within that many hours.
+    A package was checked when any of its sources was last asked (`FetchState.checked_at`),
+    whether it answered, failed or said nothing changed. With `slugs`, just those;
+    otherwise all, or with `stale_hours` only those not checked within that many hours.
     """
-    packages = Package.objects.all()
+    packages = Package.objects.annotate(checked_at=Max("fetch_states__checked_at"))
     slugs = list(slugs)
     if slugs:
         packages = packages.filter(slug__in=slugs)
     elif stale_hours:
         cutoff = (now or timezone.now()) - timedelta(hours=stale_hours)
-        packages = packages.filter(last_fetched__lt=cutoff) | packages.filter(
-            last_fetched__isnull=True
-        )
-    return packages.order_by(F("last_fetched").asc(nulls_first=True), "id")
+        packages = packages.filter(Q(checked_at__lt=cutoff) | Q(checked_at__isnull=True))
+    return packages.order_by(F("checked_at").asc(nulls_first=True), "id")
 
 
 def build_jobs(
@@ -119,7 +134,12 @@ def build_jobs(
     force: bool = False,
     now: datetime | None = None,
 ) -> list[FetchJob]:
-    """One FetchJob per package, with stored ETags and backoff read in two queries."""
+    """One FetchJob per package, with stored ETags and backoff read in two queries.
+
+    A repository URL that cannot be parsed does not stop the list: that package's job
+    carries the error (`repo_error`), which the run records on its FetchState, and its
+    PyPI project is still fetched.
+    """
     now = now or timezone.now()
     sources = set(sources)
     rows = list(packages.only("id", "slug", "repo_url", "pypi_url"))
@@ -129,14 +149,15 @@ def build_jobs(
     jobs = []
     for package in rows:
         own = states.get(package.id, {})
-        repo = package.repo
+        repo, repo_error = _parse_repo(package.repo_url)
         skip: dict[str, str] = {}
-        for source in sources:
+        for source in [*sources, REPOSITORY] if repo_error else sources:
             state = own.get(source)
             if not force and state and state.next_attempt_at and state.next_attempt_at > now:
                 skip[source] = "backoff"
         if repo is not None and repo.host not in CODE_HOSTS and sources & set(CODE_HOSTS):
-            skip["repository"] = "unsupported_host"
+            skip[REPOSITORY] = "unsupported_host"
+        url_state = own.get(REPOSITORY)
         jobs.append(
             FetchJob(
                 package_id=package.id,
@@ -145,9 +166,23 @@ def build_jobs(
                 pypi_name=package.pypi_name,
                 etags={source: dict(state.etags) for source, state in own.items()},
                 skip=skip,
+                repo_error=repo_error,
+                clear_repo_error=bool(repo and url_state and url_state.error_count),
             )
         )
     return jobs
+
+
+def _parse_repo(url: str) -> tuple[RepoRef | None, str]:
+    """The parsed repository URL and "", or None and why it cannot be parsed."""
+    if not url:
+        return None, ""
+    try:
+        return parse_repo_url(url), ""
+    # The parser raises InvalidRepoURL (a ValueError); urllib raises plain ValueError for
+    # some malformed URLs (an unclosed "[" in the host). Either fails this package only.
+    except ValueError as exc:
+        return None, f"cannot parse repository URL {url[:200]!r}: {exc}"
 
 
 def _fetch_repo(
@@ -199,8 +234,12 @@ class FetchRun:
             results.append(self._ask(repo.host, job, lambda: self._repo(job, repo)))
         if job.pypi_name and Source.PYPI in self.sources:
             results.append(self._ask(Source.PYPI, job, lambda: self._pypi(job)))
-        if "repository" in job.skip and self.sources & set(CODE_HOSTS):
-            results.append(SourceResult("repository", skipped=job.skip["repository"]))
+        if self.sources & set(CODE_HOSTS):
+            if REPOSITORY in job.skip:
+                results.append(SourceResult(REPOSITORY, skipped=job.skip[REPOSITORY]))
+            elif job.repo_error:
+                failure = FetchFailed(job.repo_error, reason="invalid_repo_url", permanent=True)
+                results.append(SourceResult(REPOSITORY, error=failure))
         return results
 
     def _repo(self, job: FetchJob, repo: RepoRef) -> RepoFetch:
@@ -231,6 +270,8 @@ class FetchRun:
             return SourceResult(source, error=exc)
         except FetchFailed as exc:
             return SourceResult(source, error=exc)
+        except ValidationError as exc:  # a value out of its column's bounds (types.py)
+            return SourceResult(source, error=invalid_data(source, exc))
 
     def run(self, jobs: list[FetchJob]) -> RunSummary:
         """Fetch every job and apply the results; returns the summary."""
@@ -241,7 +282,7 @@ class FetchRun:
             futures = {pool.submit(self.fetch_job, job): job for job in jobs}
             for done, future in enumerate(as_completed(futures), start=1):
                 job = futures[future]
-                self._apply(packages[job.package_id], future.result(), summary)
+                self._apply(packages[job.package_id], job, future.result(), summary)
                 if self.progress:
                     self.progress(done, len(jobs))
         summary.requests = self.client.requests_made
@@ -251,10 +292,33 @@ class FetchRun:
         summary.cpu = time.process_time() - cpu_started
         return summary
 
-    def _apply(self, package: Package, results: list[SourceResult], summary: RunSummary) -> None:
-        """Apply one package's results and count it once in the summary."""
+    def _apply(
+        self, package: Package, job: FetchJob, results: list[SourceResult], summary: RunSummary
+    ) -> None:
+        """Apply one package's results and count it once in the summary.
+
+        A result the database refuses (its transaction rolled back, nothing of it kept)
+        becomes that source's failure, "unapplicable", like any other.
+        """
         now = timezone.now()
         asked = [r for r in results if not r.skipped]
+        changed = False
+        for result in asked:
+            if result.data is None:
+                continue
+            summary.not_modified += result.data.not_modified
+            try:
+                changed |= self._apply_one(package, result, now)
+            except DatabaseError as exc:
+                logger.warning("Cannot apply %s data of %s: %s", result.source, package.slug, exc)
+                result.data, result.error = (
+                    None,
+                    FetchFailed(
+                        f"{result.source} data could not be stored: {str(exc)[:500]}",
+                        reason="unapplicable",
+                        permanent=True,
+                    ),
+                )
         failures = [r for r in asked if r.error is not None]
         answered = [r for r in asked if r.data is not None]
         for result in failures:
@@ -262,16 +326,15 @@ class FetchRun:
             services.package_record_failure(
                 package=package, source=result.source, error=result.error, now=now
             )
-        for result in answered:
-            if isinstance(result.data, PyPIFetch):
-                services.package_apply_pypi(package=package, fetch=result.data, now=now)
-            elif isinstance(result.data, RepoFetch):
-                services.package_apply_repo(
-                    package=package, source=result.source, fetch=result.data, now=now
-                )
-            summary.not_modified += result.data.not_modified if result.data else 0
-        if answered:
-            services.package_finish_fetch(package=package, now=now)
+        if job.clear_repo_error and any(r.source in CODE_HOSTS for r in answered):
+            services.package_record_success(package=package, source=REPOSITORY, now=now)
+        if changed:
+            try:
+                services.package_finish_fetch(package=package, now=now)
+            # Only a concurrent run recording the same day's snapshot gets here; the data
+            # itself is applied, and the next change records the snapshot.
+            except DatabaseError as exc:
+                logger.warning("Cannot record the snapshot of %s: %s", package.slug, exc)
         if failures:
             summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]
         elif answered and all(_all_not_modified(r.data) for r in answered):
@@ -281,6 +344,15 @@ class FetchRun:
         else:
             reason = next((r.skipped for r in results if r.skipped), "nothing_to_fetch")
             summary.skipped[reason] += 1
+
+    @staticmethod
+    def _apply_one(package: Package, result: SourceResult, now: datetime) -> bool:
+        if isinstance(result.data, PyPIFetch):
+            return services.package_apply_pypi(package=package, fetch=result.data, now=now)
+        assert isinstance(result.data, RepoFetch)
+        return services.package_apply_repo(
+            package=package, source=result.source, fetch=result.data, now=now
+        )
 
 
 def _all_not_modified(data: RepoFetch | PyPIFetch | None) -> bool:

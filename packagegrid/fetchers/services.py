@@ -2,17 +2,22 @@
 
 Each function takes typed results from a client (`packagegrid.fetchers.types`) and only
 touches the database; nothing here does network I/O.
+
+An unchanged refresh writes only the FetchState row (when it was checked, its ETags):
+fetched data, `Package.last_fetched` and snapshots are written only when a value changed,
+so the content version (`packagegrid.caching`) moves only then.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
@@ -53,6 +58,8 @@ def package_apply_repo(
 
     Sections that are None (304, "still computing") keep their stored values. A moved
     repository updates `Package.repo_url`. Records success on the package's FetchState.
+    Nothing but the FetchState is written when no value changed (`fetched_at` is when the
+    data last changed, not when it was last checked: see `FetchState.checked_at`).
     """
     now = now or timezone.now()
     repo, _ = RepoData.objects.get_or_create(package=package)
@@ -75,13 +82,14 @@ def package_apply_repo(
     if fetch.last_commit_at is not None:
         values["last_commit_at"] = fetch.last_commit_at
     changed = _update_fields(repo, values)
-    repo.fetched_at = now
-    repo.save(update_fields=[*changed, "fetched_at"])
+    if changed:
+        repo.fetched_at = now
+        repo.save(update_fields=[*changed, "fetched_at"])
     if fetch.moved_to and fetch.moved_to != package.repo_url:
         package.repo_url = fetch.moved_to
         package.save(update_fields=["repo_url"])
         changed.append("repo_url")
-    _record_success(package, source, fetch.etags, now)
+    package_record_success(package=package, source=source, etags=fetch.etags, now=now)
     return bool(changed)
 
 
@@ -92,6 +100,7 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
 
     A 304 (no project in `fetch`) keeps everything. Releases are added or updated, never
     deleted (PyPI keeps deleted releases out of its JSON, but our history keeps them).
+    Nothing but the FetchState is written when no value changed.
     """
     now = now or timezone.now()
     changed: list[str] = []
@@ -112,8 +121,9 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
                 "license_expression": project.license_expression,
             },
         )
-        pypi.fetched_at = now
-        pypi.save(update_fields=[*changed, "fetched_at"])
+        if changed:
+            pypi.fetched_at = now
+            pypi.save(update_fields=[*changed, "fetched_at"])
         releases_changed = _apply_releases(package, project.releases)
         if package_apply_advisories(package=package, advisories=project.advisories):
             changed.append("advisories")
@@ -127,7 +137,7 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
         if releases_changed:  # bulk writes send no signals: the latest release date changed
             search_index_package(package_id=package.pk)
         changed += releases_changed
-    _record_success(package, "pypi", fetch.etags, now)
+    package_record_success(package=package, source="pypi", etags=fetch.etags, now=now)
     return bool(changed)
 
 
@@ -147,21 +157,41 @@ def _apply_releases(package: Package, releases: list[ReleaseInfo]) -> list[str]:
             for name, value in values.items():
                 setattr(release, name, value)
             updated.append(release)
-    Release.objects.bulk_create(new)
-    Release.objects.bulk_update(updated, list(_RELEASE_FIELDS))
+    if new:
+        Release.objects.bulk_create(new)
+    if updated:
+        Release.objects.bulk_update(updated, list(_RELEASE_FIELDS))
     return ["releases"] if new or updated else []
 
 
-def _record_success(package: Package, source: str, etags: dict[str, str], now: datetime) -> None:
+def package_record_success(
+    *,
+    package: Package,
+    source: str,
+    etags: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Record that `source` answered (clearing any failure), in one UPDATE.
+
+    `etags` replaces the stored ETags when given. The content version changes only when
+    a failure shown on the package page is cleared.
+    """
+    now = now or timezone.now()
     state = _state(package, source)
-    state.etags = etags
-    state.last_success_at = now
-    state.error_count = 0
-    state.next_attempt_at = None
-    state.needs_review = False
-    state.save(
-        update_fields=["etags", "last_success_at", "error_count", "next_attempt_at", "needs_review"]
-    )
+    values: dict[str, object] = {
+        "last_success_at": now,
+        "checked_at": now,
+        "error_count": 0,
+        "next_attempt_at": None,
+        "needs_review": False,
+    }
+    if etags is not None:
+        values["etags"] = etags
+    # update(), not save(): saving would signal a content change on every check, and only
+    # a cleared failure changes what a page shows.
+    FetchState.objects.filter(pk=state.pk).update(**values)
+    if state.error_count or state.needs_review:
+        content_changed()
 
 
 @transaction.atomic
@@ -177,6 +207,7 @@ def package_record_failure(
     now = now or timezone.now()
     state = _state(package, source)
     state.error_count += 1
+    state.checked_at = now
     state.last_error_at = now
     state.last_error = f"{error.reason}: {error}"[:2000]
     state.next_attempt_at = error.retry_at or now + failure_backoff(state.error_count)
@@ -185,6 +216,7 @@ def package_record_failure(
     state.save(
         update_fields=[
             "error_count",
+            "checked_at",
             "last_error_at",
             "last_error",
             "next_attempt_at",
@@ -195,21 +227,89 @@ def package_record_failure(
 
 
 @transaction.atomic
-def package_finish_fetch(*, package: Package, now: datetime | None = None) -> Snapshot:
-    """Stamp `last_fetched` and record a snapshot of the numbers for trends."""
+def package_finish_fetch(*, package: Package, now: datetime | None = None) -> Snapshot | None:
+    """After fetched data changed: stamp `last_fetched` and record the numbers' snapshot."""
     now = now or timezone.now()
     package.last_fetched = now
     package.save(update_fields=["last_fetched"])
+    return package_record_snapshot(package=package, now=now)
+
+
+def package_record_snapshot(*, package: Package, now: datetime | None = None) -> Snapshot | None:
+    """Record the package's numbers for trends, at most one snapshot a day.
+
+    Returns the snapshot written, or None when the numbers equal the latest snapshot's.
+    When today (UTC, `Snapshot.day_of`) already has one, it is updated to the new numbers
+    and time rather than joined by another (the database allows one a day).
+    """
+    now = now or timezone.now()
     repo = RepoData.objects.filter(package=package).first()
     pypi = PyPIData.objects.filter(package=package).first()
-    return Snapshot.objects.create(
-        package=package,
-        taken_at=now,
-        stars=repo.stars if repo else 0,
-        forks=repo.forks if repo else 0,
-        commits_over_52=sum(repo.commits_over_52) if repo else 0,
-        latest_version=(pypi.latest_version or "") if pypi else "",
+    numbers = {
+        "stars": repo.stars if repo else 0,
+        "forks": repo.forks if repo else 0,
+        "commits_over_52": sum(repo.commits_over_52) if repo else 0,
+        "latest_version": (pypi.latest_version or "") if pypi else "",
+    }
+    latest = Snapshot.objects.filter(package=package).order_by("-taken_at", "-id").first()
+    if latest is not None and all(getattr(latest, k) == v for k, v in numbers.items()):
+        return None
+    if latest is not None and Snapshot.day_of(latest.taken_at) == Snapshot.day_of(now):
+        for name, value in numbers.items():
+            setattr(latest, name, value)
+        latest.taken_at = now
+        latest.save(update_fields=[*numbers, "taken_at"])
+        return latest
+    return Snapshot.objects.create(package=package, taken_at=now, **numbers)
+
+
+# Snapshot retention: every day's snapshot for SNAPSHOT_DAILY_FOR, then one a week (ISO
+# weeks) until SNAPSHOT_WEEKLY_UNTIL, then one a month; the latest of each period is kept.
+SNAPSHOT_DAILY_FOR = timedelta(days=90)
+SNAPSHOT_WEEKLY_UNTIL = timedelta(days=730)
+_PRUNE_BATCH = 1000
+
+
+def snapshot_period(*, taken_at: datetime, now: datetime) -> str:
+    """The retention period a snapshot falls in: "2026-12-06", "2026-W49" or "2026-12"."""
+    day: date = Snapshot.day_of(taken_at)
+    age = now - taken_at
+    if age <= SNAPSHOT_DAILY_FOR:
+        return day.isoformat()
+    if age <= SNAPSHOT_WEEKLY_UNTIL:
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{day:%Y-%m}"
+
+
+def snapshots_prune(*, now: datetime | None = None) -> int:
+    """Keep the latest snapshot of each package in each retention period; delete the rest.
+
+    Returns how many were deleted. Idempotent: a second run deletes nothing. A package's
+    latest snapshot is always kept (it is the latest of its period).
+    """
+    now = now or timezone.now()
+    rows = Snapshot.objects.order_by("package_id", "-taken_at", "-id").values_list(
+        "id", "package_id", "taken_at"
     )
+    doomed: list[int] = []
+    package_id: int | None = None
+    kept: set[str] = set()
+    for snapshot_id, owner, taken_at in rows.iterator(chunk_size=5000):
+        if owner != package_id:
+            package_id, kept = owner, set()
+        period = snapshot_period(taken_at=taken_at, now=now)
+        if period in kept:
+            doomed.append(snapshot_id)
+        else:
+            kept.add(period)
+    deleted = 0
+    for start in range(0, len(doomed), _PRUNE_BATCH):
+        batch = Snapshot.objects.filter(pk__in=doomed[start : start + _PRUNE_BATCH])
+        # A raw delete sends no signal per row: no page shows snapshots, so removing them
+        # changes no cached response, and a signal per row would cost a write per row.
+        deleted += batch._raw_delete(batch.db)
+    return deleted
 
 
 class RefreshRefused(Exception):

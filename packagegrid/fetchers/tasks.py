@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from packagegrid.fetchers.models import Source
 from packagegrid.fetchers.run import FetchRun, build_jobs, packages_to_fetch
+from packagegrid.fetchers.services import snapshots_prune
 
 
 @task()
@@ -22,14 +23,15 @@ def fetch_package(package_id: int) -> list[str]:
 
 @task()
 def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> list[str]:
-    """Fetch every package not fetched within `stale_hours`.
+    """Fetch every package not checked within `stale_hours`, then prune snapshots.
 
     With `every_seconds`, enqueue the next run that much later, so that one enqueued run
     keeps the refresh going on the workers (see `packagegrid schedule_refresh`).
     """
     try:
         jobs = build_jobs(packages_to_fetch(stale_hours=stale_hours), sources=Source.values)
-        return FetchRun().run(jobs).lines()
+        lines = FetchRun().run(jobs).lines()
+        return [*lines, f"snapshots pruned: {snapshots_prune()}"]
     finally:
         if every_seconds:
             refresh_stale_packages.using(

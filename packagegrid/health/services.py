@@ -89,6 +89,8 @@ def package_apply_compatibility(
             updated.append(row)
     if gone:
         Compatibility.objects.filter(pk__in=gone).delete()
-    Compatibility.objects.bulk_create(new)
-    Compatibility.objects.bulk_update(updated, ["sources"])
+    if new:
+        Compatibility.objects.bulk_create(new)
+    if updated:
+        Compatibility.objects.bulk_update(updated, ["sources"])
     return bool(gone or new or updated)

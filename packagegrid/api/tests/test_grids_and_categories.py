@@ -111,3 +111,11 @@ def test_it_lists_the_four_collections_at_the_root(client: Client) -> None:
         "grids": "http://testserver/api/v4/grids/",
         "categories": "http://testserver/api/v4/categories/",
     }
+
+
+def test_the_browsable_root_describes_the_api(client: Client) -> None:
+    html = client.get("/api/v4/?format=api").content.decode()
+    assert "The default basic root view for DefaultRouter" not in html
+    assert "wire-compatible with djangopackages.org" in html
+    assert "search/?q=" in html
+    assert "at most 1000" in html

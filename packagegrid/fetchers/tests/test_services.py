@@ -1,13 +1,19 @@
 """Applying fetched data: explicit fields, nothing empty over good data, failures recorded."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from packagegrid.catalog.models import Release, Snapshot
+from packagegrid.caching.services import content_version
+from packagegrid.catalog.models import Package, Release, RepoData, Snapshot
 from packagegrid.conftest import make_package
 from packagegrid.fetchers import services
 from packagegrid.fetchers.models import FetchState
+from packagegrid.fetchers.tests.support import table_writes as _writes
 from packagegrid.fetchers.types import (
     FetchFailed,
     PyPIFetch,
@@ -169,3 +175,120 @@ def test_finishing_a_fetch_stamps_the_package_and_records_a_snapshot() -> None:
     assert (snapshot.stars, snapshot.forks, snapshot.commits_over_52) == (7, 2, 52)
     assert snapshot.latest_version == package.pypi_data.latest_version
     assert Snapshot.objects.filter(package=package).count() == 1
+
+
+PROJECT = PyPIProject(
+    name="thing",
+    summary="A thing",
+    latest_version="1.1.0",
+    releases=[
+        ReleaseInfo("1.0.0", NOW - timedelta(days=60), False),
+        ReleaseInfo("1.1.0", NOW - timedelta(days=6), False),
+    ],
+    classifiers=["Framework :: Django"],
+    requires_python=">=3.10",
+    license="MIT",
+    development_status="5 - Production/Stable",
+    project_urls={},
+    documentation_url="",
+)
+
+
+def _apply_everything(package: Package, now: datetime) -> None:
+    repo = RepoFetch(info=INFO, commits_over_52=[2] * 52, participants=["a"], requests=3)
+    changed = services.package_apply_repo(package=package, source="github", fetch=repo, now=now)
+    changed |= services.package_apply_pypi(
+        package=package, fetch=PyPIFetch(project=PROJECT, requests=1), now=now
+    )
+    if changed:
+        services.package_finish_fetch(package=package, now=now)
+
+
+def test_an_unchanged_refresh_writes_only_the_fetch_states() -> None:
+    package = make_package()
+    with CaptureQueriesContext(connection) as first:
+        _apply_everything(package, NOW)
+    version = content_version()
+    with CaptureQueriesContext(connection) as second:
+        _apply_everything(package, NOW + timedelta(hours=1))
+    assert "UPDATE catalog_repodata" in _writes(first)
+    assert "INSERT catalog_snapshot" in _writes(first)
+    assert _writes(second) == ["UPDATE fetchers_fetchstate", "UPDATE fetchers_fetchstate"]
+    assert content_version() == version
+    state = FetchState.objects.get(package=package, source="pypi")
+    assert state.checked_at == NOW + timedelta(hours=1)
+    package.refresh_from_db()
+    assert package.last_fetched == NOW  # when the data last changed
+
+
+def test_clearing_a_failure_changes_the_content_version() -> None:
+    package = make_package()
+    failure = FetchFailed("down", reason="server_error")
+    services.package_record_failure(package=package, source="github", error=failure, now=NOW)
+    version = content_version()
+    services.package_record_success(package=package, source="github", now=NOW)
+    assert content_version() != version
+    assert FetchState.objects.get(package=package, source="github").error_count == 0
+
+
+def test_a_snapshot_is_recorded_only_when_a_number_changed_at_most_one_a_day() -> None:
+    package = make_package(repo={"stars": 5})
+    first = services.package_record_snapshot(package=package, now=NOW)
+    assert first is not None
+    assert services.package_record_snapshot(package=package, now=NOW + timedelta(hours=1)) is None
+    RepoData.objects.filter(package=package).update(stars=6)
+    later = services.package_record_snapshot(package=package, now=NOW + timedelta(hours=2))
+    assert later is not None and later.pk == first.pk  # today's, updated
+    assert (later.stars, later.taken_at) == (6, NOW + timedelta(hours=2))
+    RepoData.objects.filter(package=package).update(stars=7)
+    tomorrow = services.package_record_snapshot(package=package, now=NOW + timedelta(days=1))
+    assert tomorrow is not None and tomorrow.pk != first.pk
+    assert list(Snapshot.objects.filter(package=package).values_list("stars", flat=True)) == [7, 6]
+
+
+def test_pruning_keeps_daily_then_weekly_then_monthly_snapshots() -> None:
+    package, other = make_package(), make_package()
+    days = 3 * 365
+    taken = [NOW - timedelta(days=age) for age in range(days)]
+    Snapshot.objects.bulk_create(
+        [Snapshot(package=owner, taken_at=moment) for owner in (package, other) for moment in taken]
+    )
+    deleted = services.snapshots_prune(now=NOW)
+    kept = list(Snapshot.objects.filter(package=package).order_by("-taken_at"))
+
+    def period(moment: datetime) -> str:
+        return services.snapshot_period(taken_at=moment, now=NOW)
+
+    periods = [period(s.taken_at) for s in kept]
+    assert len(periods) == len(set(periods))  # one per period
+    assert set(periods) == {period(moment) for moment in taken}  # every period kept
+    for snapshot in kept:  # the latest of its period
+        assert not [
+            m for m in taken if m > snapshot.taken_at and period(m) == period(snapshot.taken_at)
+        ]
+    ages = [NOW - s.taken_at for s in kept]
+    assert sum(age <= timedelta(days=90) for age in ages) == 91  # daily, both ends included
+    assert 90 <= sum(timedelta(days=90) < age <= timedelta(days=730) for age in ages) <= 93
+    assert 12 <= sum(age > timedelta(days=730) for age in ages) <= 13
+    assert kept[0].taken_at == NOW  # the latest is always kept
+    assert deleted == 2 * (days - len(kept))
+    assert Snapshot.objects.filter(package=other).count() == len(kept)
+    assert services.snapshots_prune(now=NOW) == 0
+
+
+def test_the_database_allows_one_snapshot_a_day() -> None:
+    package = make_package()
+    Snapshot.objects.create(package=package, taken_at=NOW.replace(hour=0))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Snapshot.objects.create(package=package, taken_at=NOW.replace(hour=23))
+    Snapshot.objects.create(package=package, taken_at=NOW + timedelta(days=1))
+
+
+def test_the_prune_command_reports_what_it_deleted() -> None:
+    package = make_package()
+    Snapshot.objects.bulk_create(
+        [Snapshot(package=package, taken_at=datetime(2024, 6, day, tzinfo=UTC)) for day in (10, 11)]
+    )
+    out = StringIO()
+    call_command("prune_snapshots", stdout=out)  # both in June 2024: one a month by now
+    assert "Deleted 1 snapshot(s)." in out.getvalue()

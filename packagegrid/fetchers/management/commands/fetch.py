@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "--stale-hours",
             type=float,
             default=0,
-            help="with --all: only packages not fetched within this many hours",
+            help="with --all: only packages not checked within this many hours",
         )
         parser.add_argument(
             "--source",
