@@ -1,12 +1,13 @@
 """Build the demo data set from real djangopackages.org records.
 
 The packages are the 185 shared API v4 records plus the seed's package
-(`data/packages.jsonl`), imported as they are. Their PyPI documents, as PyPI's JSON API
+(`data/packages.jsonl`), imported as they are but for `pypi_version`, which a fetch
+would set to the latest release. Their PyPI documents, as PyPI's JSON API
 served them on 2026-12-06 (`data/pypi-demo.jsonl.gz`), are applied through the same apply
-step a fetch uses, so releases, licences, compatibility and advisories are real. Their grids are made here, by rules that
-read only what each record says (words in its title or description, its code host), and
-every cell states a fact taken from the record. Nothing is claimed that no data backs.
-Running it again changes nothing.
+step a fetch uses, so releases, licences, compatibility and advisories are real. Their
+grids are made here, by rules that read only what each record says (words in its title
+or description, its code host), and every cell states a fact taken from the record.
+Nothing is claimed that no data backs. Running it again changes nothing.
 """
 
 from __future__ import annotations

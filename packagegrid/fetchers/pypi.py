@@ -59,9 +59,9 @@ class _Info(BaseModel):
     license_expression: str | None = None
     project_urls: dict[str, str] | None = None
     docs_url: str | None = None
-    requires_dist: (
-        list[Annotated[str, Field(max_length=MAX_REQUIREMENT_CHARS)]] | None
-    ) = Field(default=None, max_length=MAX_REQUIREMENTS)
+    requires_dist: list[Annotated[str, Field(max_length=MAX_REQUIREMENT_CHARS)]] | None = Field(
+        default=None, max_length=MAX_REQUIREMENTS
+    )
 
 
 class _Project(BaseModel):
@@ -133,9 +133,7 @@ def pypi_project_read(data: _Project) -> PyPIProject:
             uploaded_at,
             yanked,
             yanked_reason=next((f.yanked_reason for f in files if f.yanked_reason), "")[:500],
-            requires_python=next((f.requires_python for f in files if f.requires_python), "")[
-                :200
-            ],
+            requires_python=next((f.requires_python for f in files if f.requires_python), "")[:200],
             is_prerelease=_is_prerelease(version),
         )
         dated.append((uploaded_at, info_))
@@ -196,3 +194,22 @@ def _documentation_url(project_urls: Mapping[str, str], docs_url: str | None) ->
         if _NOT_ALNUM.sub("", label.lower()) in _DOCS_LABELS and url:
             return url
     return docs_url or ""
+
+
+class _ReleaseList(BaseModel):
+    releases: dict[str, list[_File]] = Field(default_factory=dict)
+
+
+def pypi_release_times_fetch(client: HttpClient, *, name: str) -> dict[str, list[datetime]]:
+    """Every version of project `name` on PyPI with its non-yanked files' upload times.
+
+    Used to learn new Django and Wagtail feature releases. Raises FetchFailed as
+    `pypi_project_fetch` does.
+    """
+    fetcher = ConditionalFetcher(client, etags={}, now=timezone.now(), source="PyPI")
+    # Reference: https://docs.pypi.org/api/json/#get-a-project
+    answer = fetcher.require(f"{settings.PYPI_URL}/pypi/{quote(name, safe='')}/json", _ReleaseList)
+    return {
+        version: [f.upload_time_iso_8601 for f in files if not f.yanked]
+        for version, files in answer.data.releases.items()
+    }

@@ -116,9 +116,14 @@ def _parse(data: Mapping[str, Sequence[Mapping[str, object]]]) -> dict[str, list
     return parsed
 
 
+def releases_read(path: Path) -> dict[str, list[ProductRelease]]:
+    """Every product's releases in a release data file, oldest first."""
+    return _parse(json.loads(path.read_text(encoding="utf-8")))
+
+
 @cache
 def _load() -> dict[str, list[ProductRelease]]:
-    return _parse(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+    return releases_read(DATA_FILE)
 
 
 def known_releases(product: str) -> list[ProductRelease]:
