@@ -182,6 +182,9 @@ class PyPIData(models.Model):
     requires_dist = models.JSONField(default=list, blank=True)
     # The PEP 639 licence expression exactly as declared ("" when none).
     license_expression = models.CharField(max_length=255, blank=True)
+    # PyPI's documentation link (project_urls Documentation/Docs, else docs_url): the
+    # package page links it when no documentation URL is curated.
+    documentation_url = models.CharField(max_length=500, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -189,11 +189,15 @@ def _classifier_value(classifiers: list[str], prefix: str) -> str:
     return ""
 
 
+# As long as PyPIData.documentation_url; a longer link is dropped, never cut.
+MAX_URL_CHARS = 500
+
+
 def _documentation_url(project_urls: Mapping[str, str], docs_url: str | None) -> str:
     for label, url in project_urls.items():
         if _NOT_ALNUM.sub("", label.lower()) in _DOCS_LABELS and url:
-            return url
-    return docs_url or ""
+            return url if len(url) <= MAX_URL_CHARS else ""
+    return docs_url if docs_url and len(docs_url) <= MAX_URL_CHARS else ""
 
 
 class _ReleaseList(BaseModel):

@@ -119,6 +119,7 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
                 "project_urls": project.project_urls,
                 "requires_dist": project.requires_dist,
                 "license_expression": project.license_expression,
+                "documentation_url": project.documentation_url,
             },
         )
         if changed:
