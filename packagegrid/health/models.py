@@ -83,7 +83,9 @@ class CIMatrix(models.Model):
     django = models.JSONField(default=list, blank=True)  # feature releases, "5.2"
     python = models.JSONField(default=list, blank=True)  # feature releases, "3.13"
     wagtail = models.JSONField(default=list, blank=True)
-    files = models.JSONField(default=list, blank=True)  # the paths they were read from
+    # {path: {"django": [...], "python": [...], "wagtail": [...]}}: each file's versions, so
+    # that a file answered 304 keeps its own.
+    files = models.JSONField(default=dict, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
-from packagegrid.catalog.models import Package
+from packagegrid.catalog.models import Package, PyPIData
 from packagegrid.fetchers.types import AdvisoryInfo
+from packagegrid.health.ci import merge
+from packagegrid.health.ci_client import CIFetch
 from packagegrid.health.compatibility import compatibility
 from packagegrid.health.models import Advisory, CIMatrix, Compatibility
 
@@ -94,3 +98,48 @@ def package_apply_compatibility(
     if updated:
         Compatibility.objects.bulk_update(updated, ["sources"])
     return bool(gone or new or updated)
+
+
+@transaction.atomic
+def package_apply_ci(*, package: Package, fetch: CIFetch, now: datetime | None = None) -> bool:
+    """Store what the CI files say and recompute the package's compatibility; return
+    whether the stored versions changed.
+
+    A file answered 304 keeps its stored versions; a file no longer found is dropped.
+    Records success (and the ETags) on the package's "github_ci" FetchState.
+    """
+    from packagegrid.fetchers.services import package_record_success
+
+    now = now or timezone.now()
+    matrix, _ = CIMatrix.objects.get_or_create(package=package)
+    stored: dict[str, dict[str, list[str]]] = matrix.files if isinstance(matrix.files, dict) else {}
+    files: dict[str, dict[str, list[str]]] = {}
+    for path, versions in fetch.files.items():
+        if versions is None:
+            if path in stored:
+                files[path] = stored[path]
+        else:
+            files[path] = {product: sorted(found) for product, found in versions.items()}
+    union = merge({p: set(v) for p, v in found.items()} for found in files.values())
+    values = {product: sorted(union[product], key=_version_key) for product in union}
+    changed = files != stored or any(getattr(matrix, p) != v for p, v in values.items())
+    if changed:
+        matrix.files = files
+        for product, named in values.items():
+            setattr(matrix, product, named)
+        matrix.fetched_at = now
+        matrix.save()
+        pypi = PyPIData.objects.filter(package=package).first()
+        package_apply_compatibility(
+            package=package,
+            classifiers=pypi.classifiers if pypi else [],
+            requires_python=pypi.requires_python if pypi else "",
+            requires_dist=pypi.requires_dist if pypi else [],
+            ci=values,
+        )
+    package_record_success(package=package, source="github_ci", etags=fetch.etags, now=now)
+    return changed
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
