@@ -27,6 +27,14 @@ REPO_URL_HELP = (
 )
 
 
+def version_field() -> forms.IntegerField:
+    """The hidden version an edit form started from (see `VersionedModel`).
+
+    Optional: a post without it saves without the conflict check.
+    """
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 def pypi_project_url(name: str) -> str:
     """The canonical PyPI page of project `name` ("" for no name)."""
     return f"https://pypi.org/project/{name}/" if name else ""
@@ -195,6 +203,7 @@ class PackageEditForm(_PackageFields):
         help_text="When this package is deprecated: the slug of the package that replaces "
         "it (the last part of its address). Leave it empty otherwise.",
     )
+    version = version_field()
 
     def __init__(self, *args: Any, package: Package, **kwargs: Any) -> None:
         self.package = package
@@ -207,6 +216,7 @@ class PackageEditForm(_PackageFields):
                 "pypi_name": package.pypi_name,
                 "documentation_url": package.documentation_url or "",
                 "replaced_by": package.replaced_by.slug if package.replaced_by else "",
+                "version": package.version,
             },
         )
         super().__init__(*args, **kwargs)
@@ -259,4 +269,5 @@ class PackageEditForm(_PackageFields):
             "pypi_url": pypi_url,
             "documentation_url": documentation_url,
             "replaced_by": data["replaced_by"],
+            "expected_version": data["version"],
         }

@@ -41,6 +41,20 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class VersionedModel(models.Model):
+    """`version`, raised by one on every edit a person saves.
+
+    An edit form carries the version it started from; the service saves only where the
+    row still has it (`filter(pk=..., version=...).update(...)`), so a stale or concurrent
+    save is refused as a conflict instead of overwriting the other edit.
+    """
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
 class Category(TimestampedModel):
     title = models.CharField(max_length=50)
     slug = models.SlugField(max_length=50, unique=True)
@@ -65,7 +79,7 @@ class PackageQuerySet(models.QuerySet["Package"]):
         return self.select_related("category", "repo_data", "pypi_data")
 
 
-class Package(TimestampedModel):
+class Package(TimestampedModel, VersionedModel):
     """A package as people curate it. Fetched numbers live in `RepoData`/`PyPIData`."""
 
     title = models.CharField(max_length=100)
@@ -335,6 +349,7 @@ class EditRecord(models.Model):
         UPDATE = "update", "Updated"
         DELETE = "delete", "Deleted"
         REVERT = "revert", "Reverted"
+        RESTORE = "restore", "Restored"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -346,6 +361,9 @@ class EditRecord(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     # {"field": [before, after], ...}
     changes = models.JSONField(default=dict)
+    # A deletion keeps here what it removed with the object (a feature's or a grid
+    # package's cells), so that staff can restore it whole; {} for other edits.
+    snapshot = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]

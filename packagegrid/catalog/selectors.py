@@ -4,15 +4,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
-from packagegrid.catalog.history import history_for
 from packagegrid.catalog.models import (
     Category,
     EditRecord,
+    Favorite,
     Package,
     PackageQuerySet,
     Release,
@@ -22,16 +24,29 @@ from packagegrid.grids.models import GridPackage
 from packagegrid.lib.repo_urls import InvalidRepoURL, RepoRef, parse_repo_url
 
 
-def usage_count_subquery() -> Coalesce:
-    """How many people use the outer package, as an annotation (0 when nobody)."""
+def history_for(instance: models.Model) -> models.QuerySet[EditRecord]:
+    """Edits of one object, newest first, with their authors."""
+    return EditRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk
+    ).select_related("user")
+
+
+def people_count_subquery(model: type[Usage] | type[Favorite]) -> Coalesce:
+    """How many people use (`Usage`) or favor (`Favorite`) the outer package, as an
+    annotation (0 when nobody)."""
     counts = (
-        Usage.objects.filter(package=OuterRef("pk"))
+        model._default_manager.filter(package=OuterRef("pk"))
         .order_by()
         .values("package")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def usage_count_subquery() -> Coalesce:
+    """How many people use the outer package, as an annotation (0 when nobody)."""
+    return people_count_subquery(Usage)
 
 
 def last_release_subquery() -> Subquery:

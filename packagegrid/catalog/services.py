@@ -16,7 +16,12 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from packagegrid.catalog.history import edit_record, edit_revert, field_values
+from packagegrid.catalog.history_services import (
+    edit_record,
+    edit_revert,
+    edit_save,
+    field_values,
+)
 from packagegrid.catalog.models import Category, EditRecord, Package
 from packagegrid.catalog.selectors import package_for_repo
 from packagegrid.fetchers.tasks import enqueue_package_fetch
@@ -155,16 +160,54 @@ def package_create(
     return package
 
 
+# How far `_refuse_replacement_cycle` follows a chain of replacements. Real chains are
+# one or two links long; the bound keeps a corrupt chain from costing unbounded queries.
+MAX_REPLACEMENT_CHAIN = 50
+
+
+def _refuse_replacement_cycle(*, package: Package, replacement: Package) -> None:
+    """Raise ValidationError when `package` replaced by `replacement` would make a cycle.
+
+    Follows `replaced_by` from `replacement` (a query a link) and refuses when the chain
+    comes back to `package`: itself (A→A), directly (A→B→A) or through any number of
+    packages (A→B→C→A). A chain longer than MAX_REPLACEMENT_CHAIN is refused too, since
+    it cannot be checked.
+    """
+    seen: set[int] = set()
+    step: int | None = replacement.pk
+    while step is not None and step not in seen:
+        if step == package.pk:
+            raise ValidationError(
+                {
+                    "replaced_by": [
+                        f"“{replacement.title}” is itself replaced, directly or through other "
+                        f"packages, by {package.title}: that would make a cycle."
+                        if replacement.pk != package.pk
+                        else "A package cannot be replaced by itself."
+                    ]
+                }
+            )
+        if len(seen) >= MAX_REPLACEMENT_CHAIN:
+            raise ValidationError(
+                {"replaced_by": ["That package's chain of replacements is too long to follow."]}
+            )
+        seen.add(step)
+        step = Package.objects.filter(pk=step).values_list("replaced_by_id", flat=True).first()
+
+
 @transaction.atomic
-def package_update(*, package: Package, user: User, **fields: Any) -> Package:
+def package_update(
+    *, package: Package, user: User, expected_version: int | None = None, **fields: Any
+) -> Package:
     """Change the curated fields of `package` (any of PACKAGE_EDIT_FIELDS); returns it
     fresh from the database.
 
     Records the changed fields before and after; saving unchanged values records nothing
     and leaves `modified` alone. A new repository or PyPI URL enqueues a fetch. Raises
     TypeError for a field that is not editable, DuplicateRepository when another package
-    lists the new repository, and ValidationError for invalid values or a package replaced
-    by itself (or by a package it replaces).
+    lists the new repository, ValidationError for invalid values or a "replaced by" that
+    would close a cycle (see `_refuse_replacement_cycle`), and EditConflict (nothing
+    saved) when `expected_version` is given and the package has another version now.
     """
     unknown = set(fields) - PACKAGE_EDIT_FIELDS
     if unknown:
@@ -187,26 +230,16 @@ def package_update(*, package: Package, user: User, **fields: Any) -> Package:
         return current
     _validated(current, fields=changed)
     if "replaced_by" in changed and current.replaced_by is not None:
-        replacement = current.replaced_by
-        if replacement.pk == current.pk or replacement.replaced_by_id == current.pk:
-            raise ValidationError(
-                {
-                    "replaced_by": [
-                        "A package cannot be replaced by itself or by a package it replaces."
-                    ]
-                }
-            )
+        _refuse_replacement_cycle(package=current, replacement=current.replaced_by)
     if "repo_url" in changed:
         _refuse_duplicate_repository(current.repo_url, exclude_id=current.pk)
-    current.modified = timezone.now()
-    current.last_modified_by = user
-    current.save(update_fields=[*changed, "modified", "last_modified_by"])
-    edit_record(
-        user=user,
+    edit_save(
         instance=current,
-        action=EditRecord.Action.UPDATE,
         before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
+        fields=changed,
+        user=user,
+        expected_version=expected_version,
+        also={"last_modified_by": user},
     )
     if _SOURCE_FIELDS.intersection(changed):
         enqueue_package_fetch(current.pk)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import validate_slug
 from django.utils.text import slugify
 
+from packagegrid.catalog.forms import version_field
 from packagegrid.catalog.models import Package
 from packagegrid.grids.models import Element, Feature, Grid
 
@@ -35,6 +36,7 @@ class GridForm(forms.Form):
         max_length=5000,
         help_text="Markdown: **bold**, *italic*, [links](https://example.com), lists.",
     )
+    version = version_field()
 
     def __init__(self, *args: Any, grid: Grid | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,6 +64,7 @@ class FeatureForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=CELL_MAX_LENGTH
     )
+    version = version_field()
 
 
 class ElementForm(forms.Form):
@@ -71,6 +74,7 @@ class ElementForm(forms.Form):
         max_length=CELL_MAX_LENGTH,
         help_text="Markdown. “✓”, “yes” or “+” show a tick; “✗”, “no” or “-” a cross.",
     )
+    version = version_field()  # 0 for a cell that has no row yet
 
 
 class AddPackageForm(forms.Form):

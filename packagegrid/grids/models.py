@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from packagegrid.catalog.models import Package, TimestampedModel
+from packagegrid.catalog.models import Package, TimestampedModel, VersionedModel
 
 
-class Grid(TimestampedModel):
+class Grid(TimestampedModel, VersionedModel):
     title = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -49,7 +49,7 @@ class GridPackage(TimestampedModel):
         return f"{self.package_id} in {self.grid_id}"
 
 
-class Feature(TimestampedModel):
+class Feature(TimestampedModel, VersionedModel):
     """A comparison row of a grid."""
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="features")
@@ -63,7 +63,7 @@ class Feature(TimestampedModel):
         return self.title
 
 
-class Element(TimestampedModel):
+class Element(TimestampedModel, VersionedModel):
     """A cell: what one package offers for one feature (short text, ✓/✗ shorthand)."""
 
     grid_package = models.ForeignKey(GridPackage, on_delete=models.CASCADE, related_name="elements")

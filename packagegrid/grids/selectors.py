@@ -246,6 +246,7 @@ class GridCell:
     grid_package: GridPackage  # with `package` joined
     feature: Feature
     text: str  # "" when the cell has no row yet
+    version: int = 0  # the cell's version; 0 when it has no row yet
 
 
 def grid_cell(*, grid: Grid, package_id: int, feature_id: int) -> GridCell:
@@ -256,12 +257,18 @@ def grid_cell(*, grid: Grid, package_id: int, feature_id: int) -> GridCell:
     grid_package = GridPackage.objects.select_related("package").get(
         grid=grid, package_id=package_id
     )
-    text = Element.objects.filter(grid_package=grid_package, feature=OuterRef("pk")).values("text")[
-        :1
-    ]
-    feature = Feature.objects.annotate(cell_text=Subquery(text)).get(grid=grid, pk=feature_id)
+    element = Element.objects.filter(grid_package=grid_package, feature=OuterRef("pk"))
+    feature = Feature.objects.annotate(
+        cell_text=Subquery(element.values("text")[:1]),
+        cell_version=Subquery(element.values("version")[:1]),
+    ).get(grid=grid, pk=feature_id)
     grid_package.grid = feature.grid = grid
-    return GridCell(grid_package=grid_package, feature=feature, text=feature.cell_text or "")
+    return GridCell(
+        grid_package=grid_package,
+        feature=feature,
+        text=feature.cell_text or "",
+        version=feature.cell_version or 0,
+    )
 
 
 HISTORY_PER_PAGE = 50
@@ -278,9 +285,9 @@ _HISTORY_FIELD_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class HistoryChange:
-    field: str  # a label ("Title")
-    before: Any
-    after: Any
+    label: str  # "Title"
+    before: str  # as shown: "yes"/"no" for a flag, "" when empty
+    after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +296,14 @@ class HistoryEntry:
     kind: str  # "grid", "feature", "package" or "cell"
     subject: str  # what was edited, in words ("Async" or "Async / django-foo")
     changes: list[HistoryChange]
-    can_revert: bool  # an update of something that still exists
+    # What staff may do with it: "Revert" (an update of something that still exists, or
+    # the addition of a feature or package still there), "Restore" (a deleted feature or
+    # removed package not back yet) or "" (nothing).
+    revert_label: str
+
+    @property
+    def can_revert(self) -> bool:
+        return bool(self.revert_label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,9 +369,18 @@ def grid_history(*, grid: Grid, page_number: str) -> GridHistory:
             else []
         )
     }
-    packages = dict(
-        Package.objects.filter(pk__in=package_ids).values_list("pk", "title") if package_ids else []
-    )
+    # Each package's title, and the id of its place in the grid now (None: not in it).
+    places = GridPackage.objects.filter(grid=grid, package=OuterRef("pk")).values("pk")[:1]
+    packages = {
+        pk: (title, place)
+        for pk, title, place in (
+            Package.objects.filter(pk__in=package_ids)
+            .annotate(place=Subquery(places))
+            .values_list("pk", "title", "place")
+            if package_ids
+            else []
+        )
+    }
     entries = []
     for record in records:
         model = next(m for m, t in types.items() if t.pk == record.content_type_id)
@@ -369,28 +392,56 @@ def grid_history(*, grid: Grid, page_number: str) -> GridHistory:
             exists = record.object_id in features
             subject = features.get(record.object_id) or _recorded_title(record)
         elif model is GridPackage:
-            kind, exists = "package", False  # package links are added and removed, never updated
+            kind = "package"
             package_id = next((v for v in record.changes.get("package", []) if v), None)
-            subject = packages.get(package_id or 0, "a deleted package")
+            subject, place = packages.get(package_id or 0, ("a deleted package", None))
+            # A link is added and removed, never updated: "exists" is this very link.
+            exists = place == record.object_id
         else:
             kind = "cell"
             exists = record.object_id in cells
             subject = cells.get(record.object_id, "a deleted cell")
         changes = [
-            HistoryChange(field=_HISTORY_FIELD_LABELS.get(name, name), before=before, after=after)
+            HistoryChange(
+                label=_HISTORY_FIELD_LABELS.get(name, name),
+                before=_shown_value(before),
+                after=_shown_value(after),
+            )
             for name, (before, after) in record.changes.items()
             if name not in _HIDDEN_HISTORY_FIELDS
         ]
+        if kind == "package" and record.action == EditRecord.Action.DELETE:
+            exists = place is not None  # back in the grid, however it came back
         entries.append(
             HistoryEntry(
                 record=record,
                 kind=kind,
                 subject=subject,
                 changes=changes,
-                can_revert=exists and record.action == EditRecord.Action.UPDATE,
+                revert_label=_revert_label(kind=kind, action=record.action, exists=exists),
             )
         )
     return GridHistory(entries=entries, page=page)
+
+
+def _revert_label(*, kind: str, action: str, exists: bool) -> str:
+    """What staff may do with an edit (see `HistoryEntry.revert_label`); the rules of
+    `grid_edit_revert`."""
+    Action = EditRecord.Action
+    if action == Action.UPDATE and exists:
+        return "Revert"
+    if kind in {"feature", "package"}:
+        if action == Action.CREATE and exists:
+            return "Revert"
+        if action == Action.DELETE and not exists:
+            return "Restore"
+    return ""
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
 
 
 def _recorded_title(record: EditRecord) -> str:

@@ -14,18 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from packagegrid.catalog.community import (
-    favorite_count,
-    favorite_toggle,
-    usage_count,
-    usage_toggle,
-)
+from packagegrid.catalog.community_selectors import favorite_count, usage_count
+from packagegrid.catalog.community_services import favorite_toggle, usage_toggle
 from packagegrid.catalog.models import Package
-from packagegrid.catalog.moderation import (
+from packagegrid.catalog.moderation_selectors import flag_list_open
+from packagegrid.catalog.moderation_services import (
     FlagAlreadyResolved,
     FlagRefused,
     flag_create,
-    flag_list_open,
     flag_resolve,
     package_delete,
 )

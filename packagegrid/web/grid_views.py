@@ -9,6 +9,7 @@ ask first: htmx with `hx-confirm`, plain links through a confirmation page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,9 +21,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from packagegrid.catalog.history import RevertRefused, edit_revert
+from packagegrid.catalog.history_services import EditConflict, RevertRefused
 from packagegrid.grids.forms import AddPackageForm, ElementForm, FeatureForm, GridForm, search_text
-from packagegrid.grids.models import Feature, Grid, GridPackage
+from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.selectors import (
     GRID_COMPARISON_SORTS,
     GridCell,
@@ -40,11 +41,13 @@ from packagegrid.grids.services import (
     grid_add_package,
     grid_create,
     grid_delete,
+    grid_edit_revert,
     grid_remove_package,
     grid_set_locked,
     grid_update,
 )
 from packagegrid.web import selectors
+from packagegrid.web.conflicts import edit_conflict, edit_values
 from packagegrid.web.grid_cells import CellLinks
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
@@ -154,7 +157,7 @@ def grid_add(request: HttpRequest) -> HttpResponse:
     form = GridForm(request.POST) if request.method == "POST" else GridForm()
     if form.is_valid():
         try:
-            grid = grid_create(user=user, **form.cleaned_data)
+            grid = grid_create(user=user, **edit_values(form)[0])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -172,19 +175,39 @@ def grid_edit(request: HttpRequest, slug: str) -> HttpResponse:
         form = GridForm(request.POST, grid=grid)
     else:
         form = GridForm(grid=grid, initial=_grid_initial(grid))
+    conflict = None
     if form.is_valid():
+        values, version = edit_values(form)
         try:
-            grid_update(grid=grid, user=user, **form.cleaned_data)
+            grid_update(grid=grid, user=user, expected_version=version, **values)
         except ValidationError as error:
             form.add_error(None, error)
+        except EditConflict as edit:
+            current = _current(edit, Grid)
+            conflict = edit_conflict(form, current=_grid_initial(current), version=current.version)
         else:
             messages.success(request, "Saved the grid.")
             return redirect(grid)
-    return render(request, "web/grids/grid_form.html", {"form": form, "grid": grid})
+    context = {"form": form, "grid": grid, "conflict": conflict}
+    return render(request, "web/grids/grid_form.html", context)
 
 
-def _grid_initial(grid: Grid) -> dict[str, str]:
-    return {"title": grid.title, "slug": grid.slug, "description": grid.description}
+def _current[Versioned: (Grid, Feature, Element)](
+    conflict: EditConflict, model: type[Versioned]
+) -> Versioned:
+    """The object a conflicting save met, as saved now; 404 when it was deleted."""
+    if not isinstance(conflict.current, model):
+        raise Http404(f"This {model._meta.verbose_name} was deleted meanwhile.")
+    return conflict.current
+
+
+def _grid_initial(grid: Grid) -> dict[str, Any]:
+    return {
+        "title": grid.title,
+        "slug": grid.slug,
+        "description": grid.description,
+        "version": grid.version,
+    }
 
 
 @login_first
@@ -237,12 +260,13 @@ def grid_revert(request: HttpRequest, slug: str, record_id: int) -> HttpResponse
     if record is None:
         raise Http404("No such edit of this grid.")
     try:
-        edit_revert(record=record, user=user)
+        cells = grid_edit_revert(grid=grid, record=record, user=user)
     except (RevertRefused, ValidationError) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"Could not revert this edit: {text}")
     else:
-        messages.success(request, "Reverted the edit.")
+        done = "Reverted the edit." if cells is None else f"Restored it with {cells} cell(s)."
+        messages.success(request, done)
     grid.refresh_from_db(fields=["slug"])  # a reverted slug moves the page
     return redirect("grid-history", slug=grid.slug)
 
@@ -308,7 +332,7 @@ def grid_feature_add(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = FeatureForm(data, auto_id="new-feature-%s")
     if form.is_valid():
-        feature = feature_create(grid=grid, user=user, **form.cleaned_data)
+        feature = feature_create(grid=grid, user=user, **edit_values(form)[0])
         return _changed(request, grid, f"Added the feature “{feature.title}”.")
     if _is_htmx(request) and form.is_bound:
         return _grid_body(request, grid, feature_form=form)
@@ -325,17 +349,36 @@ def grid_feature_edit(request: HttpRequest, slug: str, feature_id: int) -> HttpR
     if request.method == "POST":
         form = FeatureForm(request.POST, auto_id=auto_id)
     else:
-        initial = {"title": feature.title, "description": feature.description}
-        form = FeatureForm(initial=initial, auto_id=auto_id)
+        form = FeatureForm(initial=_feature_initial(feature), auto_id=auto_id)
+    conflict = None
     if form.is_valid():
-        feature_update(feature=feature, user=user, **form.cleaned_data)
-        return _changed(request, grid, f"Saved the feature “{feature.title}”.")
-    context = {"grid": grid, "form": form, "feature": feature, "sort": _sort(request)}
+        values, version = edit_values(form)
+        try:
+            feature_update(feature=feature, user=user, expected_version=version, **values)
+        except EditConflict as edit:
+            current = _current(edit, Feature)
+            initial = _feature_initial(current)
+            conflict = edit_conflict(form, current=initial, version=current.version)
+        else:
+            return _changed(request, grid, f"Saved the feature “{feature.title}”.")
+    context = {
+        "grid": grid,
+        "form": form,
+        "feature": feature,
+        "sort": _sort(request),
+        "conflict": conflict,
+    }
     if _is_htmx(request) and form.is_bound:
-        return _grid_body(request, grid, editing_feature=feature.pk, editing_form=form)
+        return _grid_body(
+            request, grid, editing_feature=feature.pk, editing_form=form, conflict=conflict
+        )
     if _is_htmx(request):
         return render(request, "web/grids/_feature_form.html", context)
     return render(request, "web/grids/feature_form.html", context)
+
+
+def _feature_initial(feature: Feature) -> dict[str, Any]:
+    return {"title": feature.title, "description": feature.description, "version": feature.version}
 
 
 @login_first
@@ -400,17 +443,30 @@ def grid_cell_edit(
     if request.method == "POST":
         form = ElementForm(request.POST, auto_id=auto_id)
     else:
-        form = ElementForm(initial={"text": cell.text}, auto_id=auto_id)
+        form = ElementForm(initial={"text": cell.text, "version": cell.version}, auto_id=auto_id)
     grid = cell.feature.grid
+    conflict = None
     if form.is_valid():
-        text = form.cleaned_data["text"]
-        element_set(grid_package=cell.grid_package, feature=cell.feature, text=text, user=user)
-        saved = GridCell(grid_package=cell.grid_package, feature=cell.feature, text=text)
-        if _is_htmx(request):
-            return _render_cell(request, saved)
-        messages.success(request, "Saved the cell.")
-        return redirect(_grid_url(grid, anchor=f"cell-{package_id}-{feature_id}"))
+        values, version = edit_values(form)
+        text = values["text"]
+        try:
+            element_set(
+                grid_package=cell.grid_package,
+                feature=cell.feature,
+                text=text,
+                user=user,
+                expected_version=version,
+            )
+        except EditConflict as edit:
+            current = _current(edit, Element)
+            conflict = edit_conflict(form, current={"text": current.text}, version=current.version)
+        else:
+            saved = replace(cell, text=text)
+            if _is_htmx(request):
+                return _render_cell(request, saved)
+            messages.success(request, "Saved the cell.")
+            return redirect(_grid_url(grid, anchor=f"cell-{package_id}-{feature_id}"))
     links = CellLinks.for_grid(grid.slug)
-    context = {"grid": grid, "cell": cell, "form": form, "links": links}
+    context = {"grid": grid, "cell": cell, "form": form, "links": links, "conflict": conflict}
     template = "web/grids/_cell_form.html" if _is_htmx(request) else "web/grids/cell_form.html"
     return render(request, template, context)

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from packagegrid.catalog.forms import PackageAddForm, PackageEditForm, RepoURLForm
-from packagegrid.catalog.history import RevertRefused
+from packagegrid.catalog.history_services import EditConflict, RevertRefused
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import package_add_guess, package_history
 from packagegrid.catalog.services import (
@@ -26,6 +26,7 @@ from packagegrid.catalog.services import (
     package_update,
 )
 from packagegrid.grids.models import Grid
+from packagegrid.web.conflicts import edit_conflict
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
     get_package_edit_for_reverter,
@@ -145,6 +146,7 @@ def package_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @rate_limit("package-edit", limit=EDITS_PER_HOUR)
 def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
     form = PackageEditForm(request.POST, package=package)
+    conflict = None
     if form.is_valid():
         try:
             updated = package_update(
@@ -155,10 +157,18 @@ def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
             form.add_service_error(duplicate)
         except ValidationError as error:
             form.add_service_error(error)
+        except EditConflict as edit:
+            current = edit.current
+            if not isinstance(current, Package):
+                raise Http404("This package was deleted meanwhile.") from None
+            conflict = edit_conflict(
+                form, current=PackageEditForm(package=current).initial, version=current.version
+            )
         else:
             messages.success(request, f"Saved your changes to {updated.title}.")
             return redirect(updated)
-    return render(request, "web/package_edit.html", {"package": package, "form": form})
+    context = {"package": package, "form": form, "conflict": conflict}
+    return render(request, "web/package_edit.html", context)
 
 
 @require_safe

@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django_htmx.http import HttpResponseClientRedirect
 
-from packagegrid.catalog.history import history_for
 from packagegrid.catalog.models import EditRecord, Flag, Package
+from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Feature, Grid, GridPackage
 from packagegrid.web.redirects import safe_next, safe_referer
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from packagegrid.catalog.community import favorite_count_subquery, viewer_annotations
+from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState

@@ -3,12 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from packagegrid.catalog.community import (
-    favorite_count,
-    favorite_toggle,
-    usage_count,
-    usage_toggle,
-)
+from packagegrid.catalog.community_selectors import favorite_count, usage_count
+from packagegrid.catalog.community_services import favorite_toggle, usage_toggle
 from packagegrid.catalog.models import Favorite, Usage
 from packagegrid.web.tests.factories import make_package, make_user
 

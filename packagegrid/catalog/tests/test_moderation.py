@@ -4,11 +4,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from packagegrid.catalog.models import EditRecord, Flag, Package, Usage
-from packagegrid.catalog.moderation import (
+from packagegrid.catalog.moderation_selectors import flag_list_open
+from packagegrid.catalog.moderation_services import (
     FlagAlreadyResolved,
     FlagRefused,
     flag_create,
-    flag_list_open,
     flag_resolve,
     package_delete,
 )

@@ -1,5 +1,6 @@
 """Adding, editing and reverting packages: the services behind the forms."""
 
+import itertools
 from unittest import mock
 
 import pytest
@@ -7,8 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
 
-from packagegrid.catalog.history import RevertRefused, history_for
+from packagegrid.catalog.history_services import EditConflict, RevertRefused
 from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import (
     DuplicateRepository,
     package_create,
@@ -241,6 +243,56 @@ def test_it_refuses_a_package_replaced_by_itself_or_by_one_it_replaces(alice):
         assert "replaced_by" in refused.value.message_dict
     package.refresh_from_db()
     assert package.replaced_by is None
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 4])
+def test_it_refuses_a_cycle_of_replacements_of_any_length(alice, length):
+    """A chain B→C→…→A made first; then A replaced by B would close a cycle of `length`
+    packages (1: A replaced by itself)."""
+    first = make_package(title="A")
+    chain = [first]
+    for n in range(1, length):
+        chain.append(make_package(title=f"P{n}"))
+    for package, replacement in itertools.pairwise(chain[1:]):
+        Package.objects.filter(pk=package.pk).update(replaced_by=replacement)
+    Package.objects.filter(pk=chain[-1].pk).update(replaced_by=first if length > 1 else None)
+    replacement = chain[1] if length > 1 else first
+    with pytest.raises(ValidationError) as refused:
+        package_update(package=first, user=alice, replaced_by=replacement)
+    message = refused.value.message_dict["replaced_by"][0]
+    assert "cycle" in message or "itself" in message
+    first.refresh_from_db()
+    assert first.replaced_by is None
+    assert not EditRecord.objects.exists()
+
+
+def test_it_accepts_a_chain_of_replacements_without_a_cycle(alice):
+    first, second, third, fourth = (make_package(title=t) for t in "ABCD")
+    Package.objects.filter(pk=second.pk).update(replaced_by=third)
+    Package.objects.filter(pk=third.pk).update(replaced_by=fourth)
+    updated = package_update(package=first, user=alice, replaced_by=second)
+    assert updated.replaced_by == second
+
+
+def test_it_refuses_a_stale_package_edit_and_saves_nothing(alice):
+    package = make_package(title="Original")
+    version = package.version
+    package_update(package=package, user=alice, title="Theirs")
+    with pytest.raises(EditConflict) as conflict:
+        package_update(package=package, user=alice, title="Mine", expected_version=version)
+    assert isinstance(conflict.value.current, Package)
+    assert conflict.value.current.title == "Theirs"
+    package.refresh_from_db()
+    assert (package.title, package.version) == ("Theirs", version + 1)
+    assert EditRecord.objects.count() == 1
+
+
+def test_it_saves_a_package_edit_from_the_current_version(alice):
+    package = make_package(title="Original")
+    updated = package_update(
+        package=package, user=alice, title="Mine", expected_version=package.version
+    )
+    assert (updated.title, updated.version) == ("Mine", package.version + 1)
 
 
 def test_it_refuses_over_long_text_and_fields_that_are_not_editable(alice):

@@ -7,8 +7,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from packagegrid.catalog.history import edit_revert, history_for
+from packagegrid.catalog.history_services import edit_revert
 from packagegrid.catalog.models import EditRecord
+from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.services import (
     GridPackageExists,

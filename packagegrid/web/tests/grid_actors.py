@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from packagegrid.catalog.history import history_for
 from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Feature, Grid
 from packagegrid.web.tests.factories import add_to_grid, make_feature, make_grid, make_package
 
@@ -51,3 +51,16 @@ def small_grid(**fields: Any) -> tuple[Grid, list[Package], Feature]:
 
 def records(instance: Any) -> list[EditRecord]:
     return list(history_for(instance))
+
+
+def conflict_cells(html: str, yours: str, current: str) -> bool:
+    """Whether the page shows a conflict row with these two values."""
+    return (
+        f'<td class="history-value conflict-yours">{yours}</td>' in html
+        and f'<td class="history-value conflict-current">{current}</td>' in html
+    )
+
+
+def hidden_version(html: str, version: int) -> bool:
+    """Whether the page's form carries `version`."""
+    return f'name="version" value="{version}"' in html

@@ -68,21 +68,21 @@ def test_it_collects_every_edit_of_the_grid_and_its_parts(alice, django_assert_n
         ("grid", "update", "Authentication"),
         ("grid", "create", "Authentication"),
     ]
-    assert [e.can_revert for e in history.entries] == [
-        True,
-        False,
-        False,
-        False,
-        True,
-        False,
-        False,
-        False,
-        False,
-        True,
-        False,
+    assert [e.revert_label for e in history.entries] == [
+        "Revert",  # the cell's update
+        "",  # a cell's creation is undone by editing it
+        "Restore",  # the deleted feature
+        "",  # ...whose creation is gone with it
+        "Revert",
+        "Revert",  # adding a feature that is still there
+        "Restore",  # the removed package
+        "",
+        "Revert",  # adding a package that is still there
+        "Revert",
+        "",  # a grid's creation
     ]
     cell_update = history.entries[0]
-    assert [(c.field, c.before, c.after) for c in cell_update.changes] == [
+    assert [(c.label, c.before, c.after) for c in cell_update.changes] == [
         ("Text", "yes", "✓ since 2.0")
     ]
 
@@ -97,6 +97,7 @@ def test_it_shows_the_history_to_anyone(client, alice):
     assert "removed the package <strong>Bravo</strong>" in html
     assert "the feature <strong>Doomed</strong>" in html
     assert "by alice" in html
+    assert "{#" not in html and "The entries of a history page" not in html
     assert "Revert" not in html
     assert "csrfmiddlewaretoken" not in html  # cacheable for anonymous visitors
 
@@ -117,11 +118,13 @@ def test_it_takes_a_constant_number_of_queries(client, alice, django_assert_num_
         client.get("/grids/auth/history/")
 
 
-def test_it_shows_revert_buttons_to_staff_for_updates_only(client, alice):
+def test_it_shows_revert_and_restore_buttons_to_staff(client, alice):
     _build(alice)
     log_in(client, "sam", staff=True)
     html = client.get("/grids/auth/history/").content.decode()
-    assert html.count(">Revert<") == 3  # the grid, the feature and the cell updates
+    # The grid, feature and cell updates, and the feature and package still added.
+    assert html.count(">Revert<") == 5
+    assert html.count(">Restore<") == 2  # the deleted feature and the removed package
 
 
 def test_it_escapes_recorded_values(client, alice):
@@ -169,7 +172,10 @@ def test_it_says_why_a_revert_is_refused(client, alice):
     grid_create(title="Squatter", slug="auth", description="", user=alice)
     log_in(client, "sam", staff=True)
     response = client.post(f"/grids/authn/history/{create.pk}/revert/", follow=True)
-    assert "Could not revert this edit: Only updates can be reverted." in response.content.decode()
+    assert (
+        "Could not revert this edit: Only updates, added or deleted features and added or "
+        "removed packages can be reverted." in response.content.decode()
+    )
     assert update is not None
     response = client.post(f"/grids/authn/history/{update.pk}/revert/", follow=True)
     assert "Could not revert this edit:" in response.content.decode()
@@ -206,3 +212,116 @@ def test_it_lets_only_staff_revert_and_only_by_post(client, alice):
 
 def test_it_is_404_for_an_unknown_grid(client):
     assert client.get("/grids/nope/history/").status_code == 404
+
+
+def _deletion(grid: Grid, model: str) -> EditRecord:
+    record = grid_history_records(grid=grid).filter(content_type__model=model, action="delete")
+    found = record.first()
+    assert found is not None
+    return found
+
+
+def _grid_with_cells(user: User) -> tuple[Grid, GridPackage, Feature]:
+    """The grid "auth": Alpha and Bravo, features Async and Typed, every cell filled."""
+    grid = grid_create(title="Auth", slug="auth", description="", user=user)
+    links = [
+        grid_add_package(grid=grid, package=make_package(title=title), user=user)
+        for title in ("Alpha", "Bravo")
+    ]
+    features = [
+        feature_create(grid=grid, title=title, description="", user=user)
+        for title in ("Async", "Typed")
+    ]
+    for feature in features:
+        for link in links:
+            text = f"{feature.title} {link.package.title}"
+            element_set(grid_package=link, feature=feature, text=text, user=user)
+    return grid, links[0], features[0]
+
+
+def test_staff_restore_a_deleted_feature_with_its_cells(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    log_in(client, "bob")
+    assert client.post(f"/grids/auth/features/{feature.pk}/delete/").status_code == 302
+    assert Element.objects.count() == 2
+    sam = log_in(client, "sam", staff=True)
+    html = client.get("/grids/auth/history/").content.decode()
+    record = _deletion(grid, "feature")
+    assert f'action="/grids/auth/history/{record.pk}/revert/"' in html
+    assert ">Restore<" in html
+    response = client.post(f"/grids/auth/history/{record.pk}/revert/", follow=True)
+    assert "Restored it with 2 cell(s)." in response.content.decode()
+    assert Feature.objects.get(pk=feature.pk).title == "Async"
+    assert sorted(Element.objects.filter(feature=feature).values_list("text", flat=True)) == [
+        "Async Alpha",
+        "Async Bravo",
+    ]
+    restore = grid_history_records(grid=grid).first()
+    assert restore is not None
+    assert (restore.action, restore.user) == (EditRecord.Action.RESTORE, sam)
+    html = client.get("/grids/auth/history/").content.decode()
+    assert "Restored</span>" in html
+    assert html.count(">Restore<") == 0  # nothing deleted is left to restore
+
+
+def test_staff_restore_a_removed_package_with_its_cells(client, alice):
+    grid, alpha, _feature = _grid_with_cells(alice)
+    package = alpha.package
+    log_in(client, "bob")
+    client.post(f"/grids/auth/packages/{package.slug}/remove/")
+    assert not GridPackage.objects.filter(grid=grid, package=package).exists()
+    log_in(client, "sam", staff=True)
+    record = _deletion(grid, "gridpackage")
+    response = client.post(f"/grids/auth/history/{record.pk}/revert/", follow=True)
+    assert "Restored it with 2 cell(s)." in response.content.decode()
+    assert sorted(
+        Element.objects.filter(grid_package__package=package).values_list("text", flat=True)
+    ) == ["Async Alpha", "Typed Alpha"]
+    html = client.get("/grids/auth/history/").content.decode()
+    assert "put back the package <strong>Alpha</strong>" in html
+
+
+def test_restoring_twice_says_so_and_changes_nothing(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    feature_delete(feature=feature, user=alice)
+    record = _deletion(grid, "feature")
+    log_in(client, "sam", staff=True)
+    client.post(f"/grids/auth/history/{record.pk}/revert/")
+    count = EditRecord.objects.count()
+    response = client.post(f"/grids/auth/history/{record.pk}/revert/", follow=True)
+    assert "This feature exists again: it was restored already." in response.content.decode()
+    assert EditRecord.objects.count() == count
+    assert Element.objects.count() == 4
+
+
+def test_only_staff_restore_and_only_by_post(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    feature_delete(feature=feature, user=alice)
+    url = f"/grids/auth/history/{_deletion(grid, 'feature').pk}/revert/"
+    assert client.post(url).status_code == 302  # to the login page
+    log_in(client, "bob")
+    assert client.post(url).status_code == 403
+    assert ">Restore<" not in client.get("/grids/auth/history/").content.decode()
+    log_in(client, "sam", staff=True)
+    assert client.get(url).status_code == 405
+    assert not Feature.objects.filter(pk=feature.pk).exists()
+
+
+def test_restoring_needs_the_csrf_token(alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    feature_delete(feature=feature, user=alice)
+    client, _sam = csrf_client("sam", staff=True)
+    response = client.post(f"/grids/auth/history/{_deletion(grid, 'feature').pk}/revert/")
+    assert response.status_code == 403
+    assert not Feature.objects.filter(pk=feature.pk).exists()
+
+
+def test_staff_revert_an_added_feature(client, alice):
+    grid, _alpha, feature = _grid_with_cells(alice)
+    create = grid_history_records(grid=grid).get(
+        content_type__model="feature", object_id=feature.pk, action="create"
+    )
+    log_in(client, "sam", staff=True)
+    client.post(f"/grids/auth/history/{create.pk}/revert/")
+    assert not Feature.objects.filter(pk=feature.pk).exists()
+    assert _deletion(grid, "feature").snapshot["cells"]  # restorable, cells included

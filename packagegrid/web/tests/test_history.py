@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from packagegrid.catalog.history import history_for
 from packagegrid.catalog.models import EditRecord
+from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import package_create, package_update
 from packagegrid.web.tests.factories import make_category, make_package, make_user
 

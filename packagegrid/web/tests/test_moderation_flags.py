@@ -82,9 +82,9 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
 
 
 def test_it_paginates_the_queue(client, staff, settings, monkeypatch):
-    from packagegrid.catalog import moderation
+    from packagegrid.catalog import moderation_selectors
 
-    monkeypatch.setattr(moderation, "OPEN_FLAGS_PER_PAGE", 2)
+    monkeypatch.setattr(moderation_selectors, "OPEN_FLAGS_PER_PAGE", 2)
     user = make_user()
     for index in range(3):
         _flag(make_package(), user, message=f"report {index}")

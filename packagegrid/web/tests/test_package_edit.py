@@ -4,10 +4,13 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from packagegrid.catalog.history import history_for
-from packagegrid.catalog.models import EditRecord
+from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.selectors import history_for
+from packagegrid.catalog.services import package_update
+from packagegrid.web.conflicts import CONFLICT_MESSAGE
 from packagegrid.web.package_views import EDITS_PER_HOUR
 from packagegrid.web.tests.factories import make_category, make_package, make_user
+from packagegrid.web.tests.grid_actors import conflict_cells, hidden_version
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +160,28 @@ def test_it_refuses_a_cycle_of_replacements(logged_in, package):
     newer = make_package(slug="newer", replaced_by=package)
     response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
     assert response.status_code == 200
-    assert "cannot be replaced by itself or by a package it replaces" in response.content.decode()
+    assert "that would make a cycle" in response.content.decode()
+    package.refresh_from_db()
+    assert package.replaced_by is None
+
+
+def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(logged_in, package):
+    newest = make_package(slug="newest", title="Newest", replaced_by=package)
+    newer = make_package(slug="newer", title="Newer", replaced_by=newest)
+    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        f"“Newer” is itself replaced, directly or through other packages, by {package.title}"
+        in html
+    )
+    package.refresh_from_db()
+    assert package.replaced_by is None
+
+
+def test_it_says_a_package_cannot_replace_itself(logged_in, package):
+    response = logged_in.post(_url(package), _form(package, replaced_by=package.slug))
+    assert "A package cannot be replaced by itself." in response.content.decode()
     package.refresh_from_db()
     assert package.replaced_by is None
 
@@ -187,3 +211,26 @@ def test_it_lets_staff_edit_too(client, package):
     assert client.post(_url(package), _form(package, title="By staff")).status_code == 302
     package.refresh_from_db()
     assert package.title == "By staff"
+
+
+def test_the_form_carries_the_packages_version(logged_in, package):
+    html = logged_in.get(_url(package)).content.decode()
+    assert hidden_version(html, package.version)
+
+
+def test_a_stale_save_shows_both_values_and_changes_nothing(logged_in, package):
+    form = {**_form(package, title="Mine"), "version": str(package.version)}
+    package_update(package=package, user=make_user("bob"), title="Theirs")  # saved meanwhile
+    response = logged_in.post(_url(package), form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert CONFLICT_MESSAGE in html
+    assert conflict_cells(html, "Mine", "Theirs")
+    assert 'value="Mine"' in html  # the person's values stay in the form
+    assert hidden_version(html, package.version + 1)
+    assert Package.objects.get(pk=package.pk).title == "Theirs"
+    assert EditRecord.objects.count() == 1
+    # Saving the conflict form again is a deliberate choice: it keeps "Mine".
+    form["version"] = str(package.version + 1)
+    assert logged_in.post(_url(package), form).status_code == 302
+    assert Package.objects.get(pk=package.pk).title == "Mine"

@@ -7,7 +7,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from packagegrid.conftest import make_package
-from packagegrid.grids.models import Element, Grid
+from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.grids.services import element_set
 from packagegrid.web.tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,3 +101,35 @@ def test_it_builds_a_grid_adds_two_packages_and_a_feature_and_edits_a_cell_inlin
         "Two-factor login / django-alpha-auth"
     )
     screenshot(page, "grid-history")
+
+
+def test_a_stale_inline_cell_save_shows_both_values_and_saving_again_keeps_mine(
+    page: Page, live_server: object
+) -> None:
+    alpha = make_package(title="django-alpha-auth")
+    grid = Grid.objects.create(title="Auth", slug="auth")
+    link = GridPackage.objects.create(grid=grid, package=alpha)
+    feature = Feature.objects.create(grid=grid, title="Async")
+    Element.objects.create(grid_package=link, feature=feature, text="yes")
+    _log_in(page, live_server, "alice")
+    page.goto(f"{live_server}{grid.get_absolute_url()}")
+    page.evaluate("window.__noReload = true")
+    cell = page.locator(f"#cell-{alpha.pk}-{feature.pk}")
+    cell.click()
+    textarea = cell.get_by_role("textbox")
+    expect(textarea).to_be_focused()
+    # Someone else saves the cell while this form is open.
+    bob = User.objects.create_user(username="bob")
+    element_set(grid_package=link, feature=feature, text="theirs", user=bob)
+    textarea.fill("mine")
+    cell.get_by_role("button", name="Save").click()
+    expect(cell.locator(".form-errors")).to_contain_text("Someone else saved a change")
+    expect(cell.locator(".conflict-yours")).to_have_text("mine")
+    expect(cell.locator(".conflict-current")).to_have_text("theirs")
+    screenshot(page, "grid-editing-cell-conflict")
+    assert Element.objects.get().text == "theirs"
+    cell.get_by_role("button", name="Save").click()  # a deliberate choice: keep mine
+    expect(cell.locator("form")).to_have_count(0)
+    expect(cell).to_contain_text("mine")
+    assert Element.objects.get().text == "mine"
+    assert page.evaluate("window.__noReload") is True  # all of it inline, no page load

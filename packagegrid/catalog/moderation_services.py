@@ -1,4 +1,5 @@
-"""Moderation: people flag packages, staff approve or reject flags and delete packages.
+"""Moderation's writes: people flag packages, staff approve or reject flags and delete
+packages (the open flags are read in `moderation_selectors`).
 
 Approving a flag records the decision only. It never changes the package: a "deprecated"
 flag is acted on by staff editing the package's "replaced by", which the edit history
@@ -7,28 +8,16 @@ then records like any other edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import User
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.utils import timezone
 
-from packagegrid.catalog.history import edit_record, field_values
+from packagegrid.catalog.history_services import edit_record, field_values
 from packagegrid.catalog.models import EditRecord, Flag, Package
-
-OPEN_FLAGS_PER_PAGE = 50
+from packagegrid.catalog.services import PACKAGE_CREATE_FIELDS
 
 # The curated fields a deletion records in the edit history, so it can be audited.
-_DELETED_FIELDS = [
-    "title",
-    "slug",
-    "category",
-    "repo_url",
-    "pypi_url",
-    "documentation_url",
-    "replaced_by",
-]
+_DELETED_FIELDS = [*PACKAGE_CREATE_FIELDS, "replaced_by"]
 
 
 class FlagRefused(Exception):
@@ -79,20 +68,3 @@ def package_delete(*, package: Package, user: User) -> None:
         after={},
     )
     package.delete()
-
-
-@dataclass(frozen=True, slots=True)
-class FlagQueue:
-    flags: list[Flag]  # open flags, oldest first, with package and reporter joined
-    page: Page[Flag]
-
-
-def flag_list_open(*, page_number: str) -> FlagQueue:
-    """One page of open flags, oldest first (two queries: count and rows)."""
-    queryset = (
-        Flag.objects.filter(status=Flag.Status.OPEN)
-        .select_related("package", "user")
-        .order_by("created", "id")
-    )
-    page = Paginator(queryset, OPEN_FLAGS_PER_PAGE).get_page(page_number)
-    return FlagQueue(flags=list(page.object_list), page=page)
