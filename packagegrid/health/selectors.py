@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Value, When
@@ -23,7 +23,7 @@ from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 @dataclass(frozen=True)
 class LatestRelease:
     version: str
-    uploaded: object  # datetime | None; the API serialises it as ISO 8601
+    uploaded: datetime | None  # the API serialises it as ISO 8601
     yanked: bool
 
 
@@ -143,7 +143,8 @@ def readiness_packages(*, product: str, version: str) -> QuerySet[Package]:
 def readiness_page(
     *, product: str, version: str, page: int | str | None, today: date
 ) -> ReadinessPage:
-    """One release's readiness page (three queries: counts, page count, page rows).
+    """One release's readiness page (two queries: the status counts, then the page's rows;
+    the counts give the paginator its total).
 
     Raises LookupError for a product or version that is not a known release.
     """
@@ -156,7 +157,8 @@ def readiness_page(
     for row in ranks.annotate(n=Count("pk")):
         counts[("ready", "not_declared", "unknown")[row["status_rank"]]] = row["n"]
     paginator = Paginator(packages, READINESS_PAGE_SIZE)
-    paginator.count = sum(counts.values())  # known already: saves the COUNT query  # type: ignore[misc]
+    # The total is known already: setting it saves the paginator's COUNT query.
+    paginator.count = sum(counts.values())
     return ReadinessPage(
         release=release,
         product_label=Product(product).label,
