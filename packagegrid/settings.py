@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "packagegrid.search",
     "packagegrid.api",
     "packagegrid.web",
+    "packagegrid.health",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]
@@ -277,6 +278,9 @@ BITBUCKET_API_URL = env_str("BITBUCKET_API_URL", "https://api.bitbucket.org/2.0"
 CODEBERG_API_URL = env_str("CODEBERG_API_URL", "https://codeberg.org/api/v1").rstrip("/")
 PYPI_URL = env_str("PYPI_URL", "https://pypi.org").rstrip("/")
 GITHUB_WEBHOOK_SECRET = env_str("GITHUB_WEBHOOK_SECRET")
+# CI files (tox.ini, workflows, noxfile.py) are an optional compatibility source with
+# their own budget: at most this many GitHub requests per `fetch_ci` run; 0 turns it off.
+GITHUB_CI_REQUESTS_PER_RUN = env_int("GITHUB_CI_REQUESTS_PER_RUN", 0)
 
 LOGGING = {
     "version": 1,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("packagegrid.search.urls")),
     path("", include("packagegrid.accounts.urls")),
     path("", include("packagegrid.web.community_urls")),
+    path("", include("packagegrid.health.urls")),
 ]

@@ -219,6 +219,13 @@ class PyPIData(models.Model):
     license = models.CharField(max_length=255, blank=True)
     development_status = models.CharField(max_length=50, blank=True)
     project_urls = models.JSONField(default=dict, blank=True)
+    # PEP 508 requirement strings as PyPI gives them (bounded by the client's model).
+    requires_dist = models.JSONField(default=list, blank=True)
+    # The PEP 639 licence expression exactly as declared ("" when none).
+    license_expression = models.CharField(max_length=255, blank=True)
+    # PyPI's documentation link (project_urls Documentation/Docs, else docs_url): the
+    # package page links it when no documentation URL is curated.
+    documentation_url = models.CharField(max_length=500, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -234,6 +241,10 @@ class Release(models.Model):
     version = models.CharField(max_length=100)
     uploaded_at = models.DateTimeField(null=True, blank=True)
     yanked = models.BooleanField(default=False)
+    yanked_reason = models.CharField(max_length=500, blank=True)
+    requires_python = models.CharField(max_length=200, blank=True)
+    # A PEP 440 pre- or development release; False for versions PEP 440 cannot read.
+    is_prerelease = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-uploaded_at"]

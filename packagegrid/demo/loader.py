@@ -1,14 +1,19 @@
 """Build the demo data set from real djangopackages.org records.
 
 The packages are the 185 shared API v4 records plus the seed's package
-(`data/packages.jsonl`), imported as they are. Their grids are made here, by rules that
-read only what each record says (words in its title or description, its code host), and
-every cell states a fact taken from the record. Nothing is claimed that no data backs.
-Running it again changes nothing.
+(`data/packages.jsonl`), imported as they are but for `pypi_version`, which a fetch
+would set to the latest release. Their PyPI documents, as PyPI's JSON API
+served them on 2026-12-06 (`data/pypi-demo.jsonl.gz`), are applied through the same apply
+step a fetch uses, so releases, licences, compatibility and advisories are real. Their
+grids are made here, by rules that read only what each record says (words in its title
+or description, its code host), and every cell states a fact taken from the record.
+Nothing is claimed that no data backs. Running it again changes nothing.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,10 +24,16 @@ from django.db import transaction
 
 from packagegrid.catalog.djangopackages import ImportReport, import_lines
 from packagegrid.catalog.models import Category, Package
+from packagegrid.fetchers.pypi import pypi_project_parse
+from packagegrid.fetchers.services import package_apply_pypi
+from packagegrid.fetchers.types import PyPIFetch, PyPIProject
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 from packagegrid.search.services import search_index_deferred
 
 DATA_FILE = Path(__file__).parent / "data" / "packages.jsonl"
+# One line per PyPI project: {"name", "status", "fetched_at", "json"} (no "json" for a 404).
+PYPI_FILE = Path(__file__).parent / "data" / "pypi-demo.jsonl.gz"
 # A fixed time for rows the demo creates, so that loading twice changes nothing.
 DEMO_TIME = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -255,13 +266,60 @@ def _load_grid(rule: GridRule, members: list[Package]) -> None:
             )
 
 
+def demo_pypi_projects() -> dict[str, tuple[PyPIProject, datetime]]:
+    """The recorded PyPI documents, read by the PyPI client's parser, by normalised name,
+    each with the time it was recorded. 404 lines are left out."""
+    projects: dict[str, tuple[PyPIProject, datetime]] = {}
+    with gzip.open(PYPI_FILE, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record.get("status") != 200 or "json" not in record:
+                continue
+            projects[normalize_pypi_name(record["name"])] = (
+                pypi_project_parse(json.dumps(record["json"])),
+                datetime.fromisoformat(record["fetched_at"]),
+            )
+    return projects
+
+
+def _with_latest_version(line: str, projects: dict[str, tuple[PyPIProject, datetime]]) -> str:
+    """A record whose `pypi_version` is the recorded document's latest release, as the
+    record reads after a fetch; so a reload finds the imported record unchanged."""
+    record = json.loads(line)
+    found = projects.get(normalize_pypi_name(pypi_name_from_url(record.get("pypi_url") or "")))
+    if found is None:
+        return line
+    record["pypi_version"] = found[0].latest_version
+    return json.dumps(record)
+
+
+def demo_load_pypi(projects: dict[str, tuple[PyPIProject, datetime]]) -> int:
+    """Apply each recorded PyPI document to the packages that name its project.
+
+    Each is written by `package_apply_pypi`, exactly as a fetch would, stamped with the
+    time it was recorded. Returns how many packages received a document.
+    """
+    applied = 0
+    for package in Package.objects.exclude(pypi_url="").order_by("pk"):
+        found = projects.get(normalize_pypi_name(package.pypi_name))
+        if found is not None:
+            project, fetched_at = found
+            package_apply_pypi(package=package, fetch=PyPIFetch(project=project), now=fetched_at)
+            applied += 1
+    return applied
+
+
 @transaction.atomic
 @search_index_deferred()  # indexed once, at the end, in the same transaction
 def demo_load() -> ImportReport:
     """Load (or refresh) the demo data set; returns the package import report."""
     _load_categories()
+    projects = demo_pypi_projects()
     with DATA_FILE.open(encoding="utf-8") as lines:
-        report = import_lines(lines, link_grids=False)
+        report = import_lines(
+            (_with_latest_version(line, projects) for line in lines), link_grids=False
+        )
+    demo_load_pypi(projects)
     packages = list(Package.objects.with_fetched_data().order_by("title"))
     for rule in GRID_RULES:
         _load_grid(rule, [p for p in packages if rule.matches(p)])

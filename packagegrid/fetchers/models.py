@@ -12,6 +12,7 @@ class Source(models.TextChoices):
     BITBUCKET = "bitbucket", "Bitbucket"
     CODEBERG = "codeberg", "Codeberg"
     PYPI = "pypi", "PyPI"
+    GITHUB_CI = "github_ci", "GitHub CI files"
 
 
 # The state of the package's repository URL itself, apart from any code host: it records a

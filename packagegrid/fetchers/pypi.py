@@ -8,24 +8,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
+from packaging.version import InvalidVersion, Version
 from pydantic import AwareDatetime, BaseModel, Field
 
 from packagegrid.fetchers.conditional import ConditionalFetcher
 from packagegrid.fetchers.http import HttpClient
-from packagegrid.fetchers.types import PyPIFetch, PyPIProject, ReleaseInfo
+from packagegrid.fetchers.types import AdvisoryInfo, PyPIFetch, PyPIProject, ReleaseInfo
 from packagegrid.lib.licenses import pypi_license
 
 _DOCS_LABELS = {"documentation", "docs"}
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+# Bounds on fetched values, so that an oversized document fails one package (malformed),
+# never the database: the stored columns are as long as these.
+MAX_REQUIREMENTS = 500
+MAX_REQUIREMENT_CHARS = 1000
+MAX_ADVISORY_SUMMARY_CHARS = 1000
+
+
 class _File(BaseModel):
     upload_time_iso_8601: AwareDatetime
     yanked: bool = False
+    yanked_reason: str | None = None
+    requires_python: str | None = None
+
+
+class _Vulnerability(BaseModel):
+    id: str = Field(max_length=100)
+    aliases: list[str] | None = None
+    summary: str | None = None
+    details: str | None = None
+    fixed_in: list[str] | None = None
+    link: str | None = Field(default=None, max_length=500)
+    withdrawn: AwareDatetime | None = None
 
 
 class _Info(BaseModel):
@@ -39,11 +60,15 @@ class _Info(BaseModel):
     project_urls: dict[str, str] | None = None
     docs_url: str | None = None
     keywords: str | None = None
+    requires_dist: list[Annotated[str, Field(max_length=MAX_REQUIREMENT_CHARS)]] | None = Field(
+        default=None, max_length=MAX_REQUIREMENTS
+    )
 
 
 class _Project(BaseModel):
     info: _Info
     releases: dict[str, list[_File]] = Field(default_factory=dict)
+    vulnerabilities: list[_Vulnerability] = Field(default_factory=list)
 
 
 def pypi_project_fetch(
@@ -62,18 +87,29 @@ def pypi_project_fetch(
     # Reference: https://docs.pypi.org/api/json/#get-a-project
     answer = fetcher.get(f"{settings.PYPI_URL}/pypi/{quote(name, safe='')}/json", _Project)
     return PyPIFetch(
-        project=_project(answer.data) if answer else None,
+        project=pypi_project_read(answer.data) if answer else None,
         etags=fetcher.etags,
         requests=fetcher.requests,
         not_modified=fetcher.not_modified,
     )
 
 
-def _project(data: _Project) -> PyPIProject:
+def pypi_project_parse(body: str | bytes) -> PyPIProject:
+    """Read one PyPI JSON document (as `pypi_project_fetch` does, without the network).
+
+    The demo loads its recorded documents through this. Raises pydantic.ValidationError
+    for a body that is not the documented shape.
+    """
+    return pypi_project_read(_Project.model_validate_json(body, strict=True))
+
+
+def pypi_project_read(data: _Project) -> PyPIProject:
     """Read a project; its contract, field by field:
 
     - releases: one per version that has files, oldest upload first; `uploaded_at` is the
-      earliest file's upload time, `yanked` whether every file is yanked;
+      earliest file's upload time, `yanked` whether every file is yanked, `yanked_reason`
+      the first reason given, `requires_python` the first file's that declares one,
+      `is_prerelease` PEP 440's answer (False for a version PEP 440 cannot read);
     - latest_version: the newest non-yanked release by upload time, None when none;
     - license: `packagegrid.lib.licenses.pypi_license` (PEP 639 `license_expression`,
       then the licence classifiers, then a short `license` field; SPDX where it applies);
@@ -83,6 +119,10 @@ def _project(data: _Project) -> PyPIProject:
     - summary, requires_python and project_urls: "" / {} when PyPI says null;
     - keywords: the words of `keywords`, comma-separated ("django, rest api"; authors
       separate them by commas or by spaces), "" when PyPI says null.
+    - requires_dist: the PEP 508 strings as given ([] when null), license_expression as
+      declared ("" when none);
+    - advisories: every entry of `vulnerabilities` (withdrawn ones included, with their
+      date); the summary is PyPI's, else the start of the details.
     """
     info = data.info
     dated: list[tuple[datetime, ReleaseInfo]] = []
@@ -91,8 +131,15 @@ def _project(data: _Project) -> PyPIProject:
             continue
         uploaded_at = min(f.upload_time_iso_8601 for f in files)
         yanked = all(f.yanked for f in files)
-        release = ReleaseInfo(version=version, uploaded_at=uploaded_at, yanked=yanked)
-        dated.append((uploaded_at, release))
+        info_ = ReleaseInfo(
+            version,
+            uploaded_at,
+            yanked,
+            yanked_reason=next((f.yanked_reason for f in files if f.yanked_reason), "")[:500],
+            requires_python=next((f.requires_python for f in files if f.requires_python), "")[:200],
+            is_prerelease=_is_prerelease(version),
+        )
+        dated.append((uploaded_at, info_))
     dated.sort(key=lambda pair: pair[0])
     releases = [release for _, release in dated]
     available = [r for r in releases if not r.yanked]
@@ -111,6 +158,30 @@ def _project(data: _Project) -> PyPIProject:
         project_urls=project_urls,
         documentation_url=_documentation_url(project_urls, info.docs_url),
         keywords=_keywords(info.keywords or ""),
+        requires_dist=info.requires_dist or [],
+        license_expression=(info.license_expression or "")[:255],
+        advisories=[_advisory(v) for v in data.vulnerabilities],
+    )
+
+
+def _is_prerelease(version: str) -> bool:
+    try:
+        return Version(version).is_prerelease
+    except InvalidVersion:
+        return False
+
+
+def _advisory(vulnerability: _Vulnerability) -> AdvisoryInfo:
+    summary = vulnerability.summary or vulnerability.details or ""
+    if len(summary) > MAX_ADVISORY_SUMMARY_CHARS:
+        summary = summary[: MAX_ADVISORY_SUMMARY_CHARS - 1].rstrip() + "…"
+    return AdvisoryInfo(
+        id=vulnerability.id,
+        aliases=vulnerability.aliases or [],
+        summary=summary,
+        fixed_in=vulnerability.fixed_in or [],
+        link=vulnerability.link or "",
+        withdrawn=vulnerability.withdrawn,
     )
 
 
@@ -127,8 +198,31 @@ def _classifier_value(classifiers: list[str], prefix: str) -> str:
     return ""
 
 
+# As long as PyPIData.documentation_url; a longer link is dropped, never cut.
+MAX_URL_CHARS = 500
+
+
 def _documentation_url(project_urls: Mapping[str, str], docs_url: str | None) -> str:
     for label, url in project_urls.items():
         if _NOT_ALNUM.sub("", label.lower()) in _DOCS_LABELS and url:
-            return url
-    return docs_url or ""
+            return url if len(url) <= MAX_URL_CHARS else ""
+    return docs_url if docs_url and len(docs_url) <= MAX_URL_CHARS else ""
+
+
+class _ReleaseList(BaseModel):
+    releases: dict[str, list[_File]] = Field(default_factory=dict)
+
+
+def pypi_release_times_fetch(client: HttpClient, *, name: str) -> dict[str, list[datetime]]:
+    """Every version of project `name` on PyPI with its non-yanked files' upload times.
+
+    Used to learn new Django and Wagtail feature releases. Raises FetchFailed as
+    `pypi_project_fetch` does.
+    """
+    fetcher = ConditionalFetcher(client, etags={}, now=timezone.now(), source="PyPI")
+    # Reference: https://docs.pypi.org/api/json/#get-a-project
+    answer = fetcher.require(f"{settings.PYPI_URL}/pypi/{quote(name, safe='')}/json", _ReleaseList)
+    return {
+        version: [f.upload_time_iso_8601 for f in files if not f.yanked]
+        for version, files in answer.data.releases.items()
+    }

@@ -21,6 +21,7 @@ from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
+from packagegrid.health.services import package_apply_advisories, package_apply_compatibility
 from packagegrid.lib.repo_urls import repo_key_for_url
 from packagegrid.search.services import search_index_deferred, search_index_package
 
@@ -131,12 +132,24 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
                 "development_status": project.development_status,
                 "project_urls": project.project_urls,
                 "keywords": project.keywords,
+                "requires_dist": project.requires_dist,
+                "license_expression": project.license_expression,
+                "documentation_url": project.documentation_url,
             },
         )
         if changed:
             pypi.fetched_at = now
             pypi.save(update_fields=[*changed, "fetched_at"])
         releases_changed = _apply_releases(package, project.releases)
+        if package_apply_advisories(package=package, advisories=project.advisories):
+            changed.append("advisories")
+        if package_apply_compatibility(
+            package=package,
+            classifiers=project.classifiers,
+            requires_python=project.requires_python,
+            requires_dist=project.requires_dist,
+        ):
+            changed.append("compatibility")
         if releases_changed:  # bulk writes send no signals: the latest release date changed
             search_index_package(package_id=package.pk)
         changed += releases_changed
@@ -144,27 +157,26 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
     return bool(changed)
 
 
+# What a stored Release mirrors from a ReleaseInfo.
+_RELEASE_FIELDS = ("uploaded_at", "yanked", "yanked_reason", "requires_python", "is_prerelease")
+
+
 def _apply_releases(package: Package, releases: list[ReleaseInfo]) -> list[str]:
     stored = {r.version: r for r in Release.objects.filter(package=package)}
     new, updated = [], []
     for info in releases:
         release = stored.get(info.version)
+        values = {name: getattr(info, name) for name in _RELEASE_FIELDS}
         if release is None:
-            new.append(
-                Release(
-                    package=package,
-                    version=info.version,
-                    uploaded_at=info.uploaded_at,
-                    yanked=info.yanked,
-                )
-            )
-        elif (release.uploaded_at, release.yanked) != (info.uploaded_at, info.yanked):
-            release.uploaded_at, release.yanked = info.uploaded_at, info.yanked
+            new.append(Release(package=package, version=info.version, **values))
+        elif any(getattr(release, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(release, name, value)
             updated.append(release)
     if new:
         Release.objects.bulk_create(new)
     if updated:
-        Release.objects.bulk_update(updated, ["uploaded_at", "yanked"])
+        Release.objects.bulk_update(updated, list(_RELEASE_FIELDS))
     return ["releases"] if new or updated else []
 
 

@@ -135,6 +135,21 @@ class ReleaseInfo:
     version: Version
     uploaded_at: datetime | None  # earliest upload time among the release's files
     yanked: bool
+    yanked_reason: str = ""
+    requires_python: str = ""  # the first file's that declares one
+    is_prerelease: bool = False  # PEP 440 pre/dev release; False for unreadable versions
+
+
+@dataclass(frozen=True)
+class AdvisoryInfo:
+    """One entry of PyPI's `vulnerabilities` (advisories against the latest version)."""
+
+    id: str
+    aliases: list[str]
+    summary: str  # PyPI's summary, else the start of its details
+    fixed_in: list[str]
+    link: str
+    withdrawn: datetime | None
 
 
 @dataclass(frozen=True)
@@ -152,6 +167,9 @@ class PyPIProject:
     project_urls: dict[str, str]
     documentation_url: str  # from project_urls (Documentation/Docs) or docs_url, else ""
     keywords: str = ""  # "django, rest, api": the author's keywords, comma-separated
+    requires_dist: list[str] = field(default_factory=list)  # PEP 508 strings as given
+    license_expression: str = ""  # PEP 639, as declared
+    advisories: list[AdvisoryInfo] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from packagegrid.catalog.models import (
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
+from packagegrid.health.selectors import PackageFacts, package_facts
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
@@ -114,6 +115,8 @@ class PackagePage:
     # Sources whose last fetch failed or that need review, for the "data problems" notice.
     fetch_problems: list[FetchState]
     similar: list[SimilarPackage]
+    # Compatibility, advisories, latest release (packagegrid.health.selectors).
+    facts: PackageFacts
 
     @property
     def fetched(self) -> bool:
@@ -291,6 +294,7 @@ def package_page(
         grids=grids,
         fetch_problems=problems,
         similar=similar_packages(package=package, grids=grids, description=description),
+        facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
     )
 
 
@@ -357,6 +361,8 @@ def is_web_url(url: str) -> bool:
 
 
 def _package_links(package: Package) -> list[Link]:
+    """Repository, PyPI and documentation links; the documentation link falls back to
+    PyPI's (`PyPIData.documentation_url`) when none is curated."""
     links = []
     if package.repo_url:
         links.append(Link("Repository", package.repo_url, is_web_url(package.repo_url)))
@@ -367,8 +373,9 @@ def _package_links(package: Package) -> list[Link]:
         links.append(Link("PyPI", url, is_web=True))
     elif package.pypi_url:
         links.append(Link("PyPI", package.pypi_url, is_web_url(package.pypi_url)))
-    if package.documentation_url:
-        docs = package.documentation_url
+    pypi = getattr(package, "pypi_data", None)
+    docs = package.documentation_url or (pypi.documentation_url if pypi else "")
+    if docs:
         links.append(Link("Documentation", docs, is_web_url(docs)))
     return links
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Grid
+from packagegrid.health.releases import PRODUCTS, known_releases
 
 if TYPE_CHECKING:  # django.contrib.sites is not installed: its models cannot be imported
     from django.contrib.sites.models import Site
@@ -40,6 +41,24 @@ class StaticSitemap(_SiteURLSitemap[str]):
 
     def location(self, item: str) -> str:
         return reverse(item)
+
+
+class ReadinessSitemap(_SiteURLSitemap[tuple[str, str]]):
+    """The readiness index and one page per known release (data shipped with the code)."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[tuple[str, str]]:
+        return [("", "")] + [
+            (product, release.version)
+            for product in PRODUCTS
+            for release in known_releases(product)
+        ]
+
+    def location(self, item: tuple[str, str]) -> str:
+        if not item[0]:
+            return reverse("readiness")
+        return reverse("readiness-release", args=item)
 
 
 class PackageSitemap(_SiteURLSitemap[Package]):
@@ -75,6 +94,7 @@ class CategorySitemap(_SiteURLSitemap[Category]):
 
 SITEMAPS: dict[str, Sitemap[Any]] = {
     "static": StaticSitemap(),
+    "readiness": ReadinessSitemap(),
     "packages": PackageSitemap(),
     "grids": GridSitemap(),
     "categories": CategorySitemap(),

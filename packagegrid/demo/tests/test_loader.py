@@ -1,23 +1,36 @@
 """The demo data set: real records, grids built from them, cells backed by the records."""
 
+import gzip
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from packagegrid.catalog.models import Category, Package
-from packagegrid.demo.loader import DATA_FILE, FEATURES, GRID_RULES, demo_load
+from packagegrid.catalog.models import Category, Package, PyPIData, Release
+from packagegrid.demo.loader import DATA_FILE, FEATURES, GRID_RULES, PYPI_FILE, demo_load
+from packagegrid.fetchers.pypi import pypi_project_parse
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.health.models import Advisory, Compatibility
+from packagegrid.lib.pypi_names import normalize_pypi_name
 
 pytestmark = pytest.mark.django_db
+
+
+def _pypi_lines() -> list[dict[str, Any]]:
+    with gzip.open(PYPI_FILE, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
 
 
 def _snapshot() -> list[object]:
     return [
         list(model.objects.values().order_by("pk"))
-        for model in (Category, Package, Grid, GridPackage, Feature, Element)
-    ]
+        for model in (
+            Category, Package, Grid, GridPackage, Feature, Element,
+            PyPIData, Release, Compatibility, Advisory,
+        )
+    ]  # fmt: skip
 
 
 def test_it_loads_every_record_and_the_four_categories() -> None:
@@ -50,11 +63,20 @@ def test_its_cells_state_only_what_the_record_shows() -> None:
     records = {
         r["id"]: r for r in map(json.loads, DATA_FILE.read_text(encoding="utf-8").splitlines())
     }
-    for element in Element.objects.select_related("feature", "grid_package"):
+    # The release cell shows the latest release of the recorded PyPI document, which is
+    # newer than the djangopackages.org record; the record's when PyPI has no document.
+    latest = {
+        normalize_pypi_name(line["name"]): pypi_project_parse(json.dumps(line["json"]))
+        for line in _pypi_lines()
+        if line["status"] == 200
+    }
+    for element in Element.objects.select_related("feature", "grid_package__package"):
         record = records[element.grid_package.package_id]
         match element.feature.title:
             case "Release on PyPI":
-                assert element.text == (record["pypi_version"] or "-")
+                project = latest.get(normalize_pypi_name(element.grid_package.package.pypi_name))
+                expected = project.latest_version if project else record["pypi_version"]
+                assert element.text == (expected or "-")
             case "Documentation link":
                 assert element.text == ("+" if record["documentation_url"] else "-")
             case "Commits in 52 weeks":
@@ -83,3 +105,31 @@ def test_loading_twice_changes_nothing() -> None:
     call_command("demo", stdout=out)
     assert "0 created, 0 updated, 186 unchanged, 0 failed" in out.getvalue()
     assert _snapshot() == before
+
+
+def test_it_applies_the_real_pypi_documents_of_its_packages() -> None:
+    demo_load()
+    # django-sesame and django-toosimple-q: their PyPI documents of 2026-12-06.
+    sesame = Package.objects.get(pk=1694)
+    assert sesame.pypi_name == "django-sesame"
+    pypi = PyPIData.objects.get(package=sesame)
+    assert (pypi.latest_version, pypi.license) == ("3.2.5", "BSD-3-Clause")
+    assert pypi.requires_dist == ["django>=5.2", 'ua-parser>=0.15; extra == "ua"']
+    assert pypi.fetched_at is not None and pypi.fetched_at.date().isoformat() == "2026-12-06"
+    assert Release.objects.filter(package=sesame).count() == 22
+    compat = {
+        (c.product, c.version): c.sources for c in Compatibility.objects.filter(package=sesame)
+    }
+    assert compat[("django", "5.2")] == ["classifiers", "requires_dist"]
+    assert compat[("python", "3.13")] == ["classifiers", "requires_python"]
+    assert compat[("python", "3.14")] == ["requires_python"]
+    assert ("django", "4.2") not in compat
+
+    toosimple = Package.objects.get(pk=4566)
+    yanked = Release.objects.get(package=toosimple, version="1.1.0")
+    assert (yanked.yanked, yanked.yanked_reason) == (True, "(buggy, use 1.2.1+ instead)")
+    assert Release.objects.get(package=toosimple, version="0.1.0b1").is_prerelease
+    # The demo data holds no advisory against a latest version.
+    assert not Advisory.objects.exists()
+    # The number of demo packages with compatibility data (README, "Demo data").
+    assert Compatibility.objects.values("package").distinct().count() == 56

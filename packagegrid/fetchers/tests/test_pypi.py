@@ -69,10 +69,18 @@ def test_it_reads_every_field_of_a_project(api: HTTPServer) -> None:
             latest_version="3.2.1",
             # Oldest first, each at its earliest file; 4.0.0a1 has no files.
             releases=[
-                ReleaseInfo("3.0.0", _at("2025-01-10T08:00:00.123456Z"), yanked=False),
-                ReleaseInfo("3.1.0", _at("2025-06-01T10:00:00.500000Z"), yanked=False),
-                ReleaseInfo("3.2.0", _at("2026-01-15T12:00:00Z"), yanked=True),
-                ReleaseInfo("3.2.1", _at("2026-01-20T09:14:30.102030Z"), yanked=False),
+                ReleaseInfo(
+                    "3.0.0", _at("2025-01-10T08:00:00.123456Z"), False, "", ">=3.12", False
+                ),
+                ReleaseInfo(
+                    "3.1.0", _at("2025-06-01T10:00:00.500000Z"), False, "", ">=3.12", False
+                ),
+                ReleaseInfo(
+                    "3.2.0", _at("2026-01-15T12:00:00Z"), True, "Broken migration", ">=3.12"
+                ),
+                ReleaseInfo(
+                    "3.2.1", _at("2026-01-20T09:14:30.102030Z"), False, "", ">=3.12", False
+                ),
             ],
             classifiers=info["classifiers"],
             requires_python=">=3.12",
@@ -81,6 +89,9 @@ def test_it_reads_every_field_of_a_project(api: HTTPServer) -> None:
             project_urls=info["project_urls"],
             documentation_url="https://django-sample.readthedocs.io/",
             keywords="django, samples, laboratory",
+            requires_dist=["Django>=5.2", 'djangorestframework>=3.15; extra == "rest"'],
+            license_expression="BSD-3-Clause",
+            advisories=[],
         ),
         etags={api.url_for(SAMPLE): '"8d1f-sample"'},
         requests=1,

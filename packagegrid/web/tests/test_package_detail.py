@@ -20,8 +20,9 @@ from packagegrid.web.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The package with its joins, releases, grids, fetch problems, and the packages sharing
-# its grids (enough of them that the similar-packages search is not needed).
-PACKAGE_QUERIES = 5
+# its grids (enough of them that the similar-packages search is not needed), then the
+# health facts: compatibility rows, advisories and the latest release (+3).
+PACKAGE_QUERIES = 8
 
 
 def test_it_shows_the_package(client):

@@ -1,4 +1,4 @@
-"""/sitemap.xml: the static pages, every package, grid and category."""
+"""/sitemap.xml: the static pages, readiness pages, every package, grid and category."""
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 
+from packagegrid.health.releases import PRODUCTS, known_releases
 from packagegrid.web.tests.factories import make_category, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_it_lists_static_pages_packages_grids_and_categories(client):
     package.save()
     make_grid(slug="auth")
     entries = _entries(client.get("/sitemap.xml"))
-    for path in ("/", "/packages/", "/grids/", "/about/"):
+    for path in ("/", "/packages/", "/grids/", "/about/", "/readiness/", "/readiness/django/5.2/"):
         assert f"{SITE}{path}" in entries
     assert f"{SITE}/packages/p/widgets/" in entries
     assert f"{SITE}/grids/g/auth/" in entries
@@ -49,7 +50,8 @@ def test_it_takes_the_same_queries_whatever_the_number_of_rows(
         make_package()  # each in a category of its own
     with django_assert_num_queries(SITEMAP_QUERIES):
         entries = _entries(client.get("/sitemap.xml"))
-    assert len(entries) == 4 + 3 * count
+    readiness = 1 + sum(len(known_releases(p)) for p in PRODUCTS)  # no query: shipped data
+    assert len(entries) == 4 + readiness + 3 * count
 
 
 def test_it_is_named_in_robots_txt(client):

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from packagegrid.conftest import make_grid, make_package
 from packagegrid.grids.models import Element
+from packagegrid.health.services import package_apply_compatibility
 from packagegrid.web.tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +38,14 @@ def test_no_page_is_wider_than_the_window(
     # ✓ and ✗ cells carry visually hidden "Yes"/"No" text, which once escaped the table box.
     Element.objects.filter(feature__grid=grid, feature__title="Feature 1").update(text="✓")
     Element.objects.filter(feature__grid=grid, feature__title="Feature 2").update(text="✗")
+    # A compatibility table with every Django and Python release and each source.
+    package_apply_compatibility(
+        package=packages[0],
+        classifiers=[],
+        requires_python=">=3.6",
+        requires_dist=["Django>=1.11"],
+        ci={"django": ["5.2"], "python": ["3.13"]},
+    )
     page.set_viewport_size(viewport)
     paths = [
         "/",
@@ -47,6 +56,8 @@ def test_no_page_is_wider_than_the_window(
         f"/compare/{packages[0].slug},{packages[1].slug},{packages[2].slug}/",
         "/search/?q=wide",
         "/about/",
+        "/readiness/",
+        "/readiness/django/5.2/",
     ]
     too_wide = {}
     for path in paths:

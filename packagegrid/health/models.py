@@ -1,0 +1,99 @@
+"""Health facts derived from what PyPI says: advisories and per-version compatibility.
+
+Both are rewritten by the PyPI apply step (`packagegrid.health.services`), so they always
+agree with the stored `PyPIData` and releases.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from packagegrid.catalog.models import Package
+
+
+class Product(models.TextChoices):
+    DJANGO = "django", "Django"
+    PYTHON = "python", "Python"
+    WAGTAIL = "wagtail", "Wagtail"
+
+
+class CompatibilityQuerySet(models.QuerySet["Compatibility"]):
+    def for_release(self, product: str, version: str) -> CompatibilityQuerySet:
+        return self.filter(product=product, version=version)
+
+
+class Compatibility(models.Model):
+    """One package supporting one feature release of a product, and the sources that say so.
+
+    A row exists only when some source names the version, so "packages supporting Django
+    5.2" is one indexed filter.
+    """
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="compatibility")
+    product = models.CharField(max_length=10, choices=Product.choices)
+    version = models.CharField(max_length=10)  # the feature release, "5.2"
+    # Source names in packagegrid.health.compatibility.SOURCES order.
+    sources = models.JSONField(default=list)
+
+    objects = CompatibilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "compatibility"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "product", "version"], name="unique_compatibility"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "version"], name="compatibility_release_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} supports {self.product} {self.version}"
+
+
+class Advisory(models.Model):
+    """A security advisory PyPI lists against a package's latest version."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="advisories")
+    advisory_id = models.CharField(max_length=100)  # "GHSA-xqcf-hj92-967m", "PYSEC-..."
+    aliases = models.JSONField(default=list, blank=True)  # ["CVE-2018-25045", ...]
+    summary = models.TextField(blank=True)  # PyPI's summary, else the start of its details
+    fixed_in = models.JSONField(default=list, blank=True)  # versions that fix it
+    link = models.URLField(max_length=500, blank=True)
+    withdrawn = models.DateTimeField(null=True, blank=True)  # set when the advisory was withdrawn
+
+    class Meta:
+        verbose_name_plural = "advisories"
+        ordering = ["advisory_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "advisory_id"], name="unique_advisory"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advisory_id} on {self.package_id}"
+
+
+class CIMatrix(models.Model):
+    """The versions a package's repository tests against, read from its CI files."""
+
+    package = models.OneToOneField(
+        Package, primary_key=True, on_delete=models.CASCADE, related_name="ci_matrix"
+    )
+    django = models.JSONField(default=list, blank=True)  # feature releases, "5.2"
+    python = models.JSONField(default=list, blank=True)  # feature releases, "3.13"
+    wagtail = models.JSONField(default=list, blank=True)
+    # {path: {"django": [...], "python": [...], "wagtail": [...]}}: each file's versions, so
+    # that a file answered 304 keeps its own.
+    files = models.JSONField(default=dict, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "CI matrix"
+        verbose_name_plural = "CI matrices"
+
+    def __str__(self) -> str:
+        return f"CI matrix of {self.package_id}"
+
+    def versions(self) -> dict[str, list[str]]:
+        return {"django": self.django, "python": self.python, "wagtail": self.wagtail}

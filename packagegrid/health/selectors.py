@@ -1,0 +1,269 @@
+"""Reads of health facts: a package's compatibility and advisories, readiness pages and
+the requirements checker. Every function runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from packaging.requirements import InvalidRequirement, Requirement
+
+from packagegrid.catalog.models import Package, Release
+from packagegrid.catalog.selectors import usage_count_subquery
+from packagegrid.health.compatibility import Compatibility as CompatibilityMap
+from packagegrid.health.models import Advisory, Compatibility, Product
+from packagegrid.health.releases import PRODUCTS, ProductRelease, known_release, known_releases
+from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
+
+
+@dataclass(frozen=True)
+class LatestRelease:
+    version: str
+    uploaded: datetime | None  # the API serialises it as ISO 8601
+    yanked: bool
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """What the package page and API show from the health facts of one package."""
+
+    compatibility: CompatibilityMap  # the API's `compatibility` mapping
+    advisories: list[Advisory]  # not withdrawn, by id
+    latest_release: LatestRelease | None
+    pip_name: str  # the PyPI name to `pip install`, "" when none
+
+    @property
+    def product_rows(self) -> list[tuple[str, str, list[tuple[str, list[str]]]]]:
+        """(label, product, [(version, sources), ...]) for each product some source names,
+        newest release first."""
+        return [
+            (Product(product).label, product, list(reversed(self.compatibility[product].items())))
+            for product in PRODUCTS
+            if product in self.compatibility
+        ]
+
+
+def compatibility_mapping(rows: list[Compatibility]) -> CompatibilityMap:
+    """Stored rows as the API's mapping: product -> version -> sources, oldest first."""
+    order = {p: [r.version for r in known_releases(p)] for p in PRODUCTS}
+    mapping: CompatibilityMap = {}
+    for row in sorted(
+        rows,
+        key=lambda r: (
+            r.product,
+            order[r.product].index(r.version) if r.version in order[r.product] else 999,
+        ),
+    ):
+        mapping.setdefault(row.product, {})[row.version] = list(row.sources)
+    return mapping
+
+
+def package_facts(*, package: Package, latest_version: str | None) -> PackageFacts:
+    """The health facts of `package` (three queries): its compatibility, the advisories
+    against its latest version that are not withdrawn, and its latest release."""
+    rows = list(Compatibility.objects.filter(package=package))
+    advisories = list(Advisory.objects.filter(package=package, withdrawn__isnull=True))
+    release = (
+        Release.objects.filter(package=package, version=latest_version).first()
+        if latest_version
+        else None
+    )
+    return PackageFacts(
+        compatibility=compatibility_mapping(rows),
+        advisories=advisories,
+        latest_release=(
+            LatestRelease(release.version, release.uploaded_at, release.yanked) if release else None
+        ),
+        pip_name=package.pypi_name,
+    )
+
+
+# Readiness -------------------------------------------------------------------------------
+
+READY, NOT_DECLARED, UNKNOWN = "ready", "not declared", "unknown"
+READINESS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ReadinessPage:
+    release: ProductRelease
+    product_label: str
+    packages: Page[Package]  # annotated with `status`, `usage` and `stars`
+    counts: dict[str, int]  # packages per status: "ready", "not_declared", "unknown"
+    today: date
+
+    @property
+    def unsupported(self) -> bool:
+        return self.release.end_of_support < self.today
+
+    @property
+    def ends_soon(self) -> bool:
+        return not self.unsupported and (self.release.end_of_support - self.today).days <= 180
+
+
+def _with_status(packages: QuerySet[Package], product: str, version: str) -> QuerySet[Package]:
+    """`ready` (some source names the version) and `declares` (some names the product)."""
+    here = Compatibility.objects.filter(package=OuterRef("pk"), product=product)
+    return packages.annotate(ready=Exists(here.filter(version=version)), declares=Exists(here))
+
+
+def readiness_packages(*, product: str, version: str) -> QuerySet[Package]:
+    """Every package with its status for one release, best first (one query).
+
+    `status`: "ready" when some source names the version; "not declared" when the package
+    declares other versions of the product but not this one; "unknown" when it declares
+    none. Sorted by status, then usage, then stars, then title.
+    """
+    # The health score will join this ordering once it exists: it goes after usage.
+    return (
+        _with_status(Package.objects.select_related("category"), product, version)
+        .annotate(
+            status=Case(
+                When(ready=True, then=Value(READY)),
+                When(declares=True, then=Value(NOT_DECLARED)),
+                default=Value(UNKNOWN),
+            ),
+            status_rank=Case(
+                When(ready=True, then=Value(0)),
+                When(declares=True, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            usage=usage_count_subquery(),
+            stars=Coalesce("repo_data__stars", Value(0)),
+        )
+        .order_by("status_rank", "-usage", "-stars", "title")
+    )
+
+
+def readiness_page(
+    *, product: str, version: str, page: int | str | None, today: date
+) -> ReadinessPage:
+    """One release's readiness page (two queries: the status counts, then the page's rows;
+    the counts give the paginator its total).
+
+    Raises LookupError for a product or version that is not a known release.
+    """
+    release = known_release(product, version)
+    if release is None:
+        raise LookupError(f"{product} {version}")
+    packages = readiness_packages(product=product, version=version)
+    counts = {"ready": 0, "not_declared": 0, "unknown": 0}
+    ranks = packages.order_by().values("status_rank")  # type: ignore[misc]  # an annotation
+    for row in ranks.annotate(n=Count("pk")):
+        counts[("ready", "not_declared", "unknown")[row["status_rank"]]] = row["n"]
+    paginator = Paginator(packages, READINESS_PAGE_SIZE)
+    # The total is known already: setting it saves the paginator's COUNT query.
+    paginator.count = sum(counts.values())
+    return ReadinessPage(
+        release=release,
+        product_label=Product(product).label,
+        packages=paginator.get_page(page),
+        counts=counts,
+        today=today,
+    )
+
+
+# Requirements checker --------------------------------------------------------------------
+
+MAX_REQUIREMENT_LINES = 500
+_PYPROJECT_ARRAY = re.compile(r"^\s*(?:dependencies|requires)\s*=\s*\[", re.MULTILINE)
+# A quoted string, a comment, or the array's closing bracket.
+_ARRAY_TOKEN = re.compile(r"""(?P<q>["'])(?P<value>.*?)(?P=q)|#[^\n]*|(?P<end>\])""")
+
+
+def _array_strings(text: str, start: int) -> list[str]:
+    """The quoted strings of a TOML array from `start` (after its `[`) to its `]`."""
+    values = []
+    for token in _ARRAY_TOKEN.finditer(text, start):
+        if token["end"]:
+            break
+        if token["value"] is not None:
+            values.append(token["value"])
+    return values
+
+
+@dataclass(frozen=True)
+class RequirementLine:
+    text: str  # the line as given
+    name: str  # the normalised project name, "" when the line is not a requirement
+    error: str  # why the line was not read, "" when it was
+
+
+@dataclass(frozen=True)
+class RequirementCheck:
+    line: RequirementLine
+    package: Package | None  # the directory's package for that PyPI name
+    status: str  # READY, NOT_DECLARED, UNKNOWN, or "" when not listed or unreadable
+
+
+def requirement_lines(text: str) -> list[RequirementLine]:
+    """Read a requirements.txt or a pyproject.toml dependency list, one requirement a line.
+
+    Comments, blank lines and pip options (`-r`, `-e`, `--index-url`, ...) are skipped;
+    a `dependencies = [...]` (or `requires = [...]`) array is read from its quoted
+    strings; extras and markers are allowed. At most MAX_REQUIREMENT_LINES are read.
+    """
+    arrays = list(_PYPROJECT_ARRAY.finditer(text))
+    if arrays:
+        candidates = [value for array in arrays for value in _array_strings(text, array.end())]
+    else:
+        candidates = text.splitlines()
+    lines: list[RequirementLine] = []
+    for raw in candidates:
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith(("#", "-", "[")):
+            continue
+        if len(lines) == MAX_REQUIREMENT_LINES:
+            break
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement as exc:
+            lines.append(RequirementLine(line[:200], "", str(exc).splitlines()[0][:200]))
+            continue
+        lines.append(RequirementLine(line[:200], normalize_pypi_name(requirement.name), ""))
+    return lines
+
+
+def requirements_check(*, text: str, product: str, version: str) -> list[RequirementCheck]:
+    """Each requirement in `text` with the directory's package and its status for the
+    release (two queries, whatever the number of lines).
+
+    Packages are matched by normalised PyPI name; a requirement no package names is "not
+    listed" (package None).
+    """
+    lines = requirement_lines(text)
+    wanted = {line.name for line in lines if line.name}
+    by_name: dict[str, Package] = {}
+    if wanted:
+        # pypi_url is stored in several URL forms, so the name is read in Python; the rows
+        # are narrow (four columns).
+        for package in Package.objects.exclude(pypi_url="").only("id", "slug", "title", "pypi_url"):
+            name = normalize_pypi_name(pypi_name_from_url(package.pypi_url))
+            if name in wanted and name not in by_name:
+                by_name[name] = package
+    statuses: dict[int, str] = {}
+    if by_name:
+        chosen = Package.objects.filter(pk__in=[p.pk for p in by_name.values()])
+        flags = _with_status(chosen, product, version).values_list(  # type: ignore[misc]
+            "pk",
+            "ready",
+            "declares",  # annotations, unknown to the stubs
+        )
+        for package_id, ready, declares in flags:
+            statuses[package_id] = READY if ready else NOT_DECLARED if declares else UNKNOWN
+    checks = []
+    for line in lines:
+        found = by_name.get(line.name)
+        checks.append(
+            RequirementCheck(
+                line=line,
+                package=found,
+                status=statuses.get(found.pk, UNKNOWN) if found else "",
+            )
+        )
+    return checks

@@ -1,0 +1,172 @@
+"""Readiness pages, the requirements checker and the package page's health panels."""
+
+import pytest
+from django.urls import reverse
+
+from packagegrid.health.selectors import requirement_lines
+from packagegrid.health.tests.support import advisory, apply_pypi
+from packagegrid.web.tests.factories import make_package, make_usage
+
+pytestmark = pytest.mark.django_db
+
+# Readiness page: the status counts and the page of packages (the package count is known
+# from the counts, so the paginator asks nothing more).
+READINESS_QUERIES = 2
+
+
+@pytest.fixture
+def packages():
+    ready = make_package(title="Ready One", slug="ready-one", stars=5)
+    apply_pypi(ready, classifiers=["Framework :: Django :: 5.2"])
+    popular = make_package(title="Ready Popular", slug="ready-popular", stars=1)
+    apply_pypi(popular, requires_dist=["Django>=5.2"])
+    make_usage(popular, 2)
+    old = make_package(title="Old One", slug="old-one")
+    apply_pypi(old, classifiers=["Framework :: Django :: 4.2"])
+    silent = make_package(title="Silent", slug="silent")
+    return {"ready": ready, "popular": popular, "old": old, "silent": silent}
+
+
+def test_the_index_lists_the_releases_of_each_product(client, django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):  # the release data ships with the code
+        html = client.get("/readiness/").content.decode()
+    for text in ("Django 5.2", "Django 1.11", "Python 3.13", "Python 3.6", "Wagtail 7.0"):
+        assert text in html
+    assert 'href="/readiness/django/5.2/"' in html
+
+
+def test_it_sorts_packages_by_status_then_usage_then_stars(
+    client, packages, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(READINESS_QUERIES):
+        response = client.get("/readiness/django/5.2/")
+    assert response.status_code == 200
+    page = response.context["page"]
+    rows = [(p.title, p.status) for p in page.packages]
+    assert rows == [
+        ("Ready Popular", "ready"),
+        ("Ready One", "ready"),
+        ("Old One", "not declared"),
+        ("Silent", "unknown"),
+    ]
+    assert page.counts == {"ready": 2, "not_declared": 1, "unknown": 1}
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count) -> None:
+    for _ in range(count):
+        apply_pypi(make_package(), classifiers=["Programming Language :: Python :: 3.13"])
+    with django_assert_num_queries(READINESS_QUERIES):
+        assert client.get("/readiness/python/3.13/").status_code == 200
+
+
+def test_unknown_products_and_versions_are_404(client) -> None:
+    assert client.get("/readiness/cobol/1.0/").status_code == 404
+    assert client.get("/readiness/django/9.9/").status_code == 404
+    assert client.get("/readiness/django/5.2/", {"page": "nonsense"}).status_code == 200
+
+
+def test_it_warns_when_support_has_ended(client) -> None:
+    html = client.get("/readiness/django/3.2/").content.decode()
+    assert "End of support." in html
+    assert "Apr 1, 2024" in html
+    assert "End of support." not in client.get("/readiness/django/5.2/").content.decode()
+
+
+def test_the_checker_tells_which_requirements_block_a_release(client, packages) -> None:
+    text = "\n".join(
+        [
+            "# production",
+            "-r base.txt",
+            "-e git+https://example.org/x.git#egg=x",
+            "Ready_One[extra]>=1.0 ; python_version >= '3.10'",
+            "old-one==1.2  # pinned",
+            "silent",
+            "requests>=2",
+            "not a requirement ((",
+        ]
+    )
+    response = client.post(
+        reverse("readiness-release", args=["django", "5.2"]), {"requirements": text}
+    )
+    assert response.status_code == 200
+    rows = [
+        (c.line.name, c.package.slug if c.package else None, c.status)
+        for c in response.context["checks"]
+    ]
+    assert rows == [
+        ("ready-one", "ready-one", "ready"),
+        ("old-one", "old-one", "not declared"),
+        ("silent", "silent", "unknown"),
+        ("requests", None, ""),
+        ("", None, ""),
+    ]
+    html = response.content.decode()
+    assert "Not listed" in html and "Not a requirement" in html
+    assert 'href="/packages/p/old-one/"' in html
+
+
+def test_the_checker_reads_a_pyproject_dependency_list() -> None:
+    text = """
+[project]
+name = "mysite"
+dependencies = [
+    "Django>=5.2",
+    'django-filter~=25.1',  # filters
+    "whitenoise[brotli]",
+]
+[project.optional-dependencies]
+test = ["pytest"]
+"""
+    assert [line.name for line in requirement_lines(text)] == [
+        "django",
+        "django-filter",
+        "whitenoise",
+    ]
+
+
+def test_the_checker_refuses_empty_input_and_needs_csrf(client) -> None:
+    response = client.post("/readiness/django/5.2/", {"requirements": ""})
+    assert response.status_code == 200
+    assert response.context["checks"] is None
+    assert "This field is required." in response.content.decode()
+    strict = client.__class__(enforce_csrf_checks=True)
+    assert strict.post("/readiness/django/5.2/", {"requirements": "x"}).status_code == 403
+    assert client.put("/readiness/django/5.2/").status_code == 405
+
+
+def test_the_package_page_shows_compatibility_install_and_advisories(client) -> None:
+    package = make_package(slug="django-widgets")
+    apply_pypi(
+        package,
+        classifiers=["Framework :: Django :: 5.2", "Programming Language :: Python :: 3.13"],
+        requires_python=">=3.13",
+        advisories=[advisory(), advisory("GHSA-gone", withdrawn=advisory().withdrawn or None)],
+        documentation_url="https://django-widgets.readthedocs.io/",
+    )
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "pip install django-widgets" in html
+    assert 'Latest release <span class="version">2.0</span>, <time' in html
+    assert 'href="/readiness/django/5.2/">Django 5.2' in html
+    assert 'href="/readiness/python/3.14/">Python 3.14' in html
+    assert "GHSA-aaaa-bbbb-cccc" in html and "Fixed in 2.0.1" in html
+    # The documentation link falls back to PyPI's when none is curated.
+    assert 'href="https://django-widgets.readthedocs.io/"' in html
+
+
+def test_the_package_page_leaves_withdrawn_advisories_out(client) -> None:
+    from datetime import UTC, datetime
+
+    package = make_package()
+    apply_pypi(package, advisories=[advisory(withdrawn=datetime(2026, 1, 1, tzinfo=UTC))])
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert "GHSA-aaaa-bbbb-cccc" not in html
+    assert "No compatibility declared" in html
+
+
+def test_a_curated_documentation_link_wins(client) -> None:
+    package = make_package(documentation_url="https://docs.example.org/")
+    apply_pypi(package, documentation_url="https://pypi-docs.example.org/")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert 'href="https://docs.example.org/"' in html
+    assert "pypi-docs.example.org" not in html
