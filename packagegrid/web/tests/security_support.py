@@ -113,6 +113,8 @@ class World:
             "record_id": str(self.grid_record.pk if grid_routes else self.package_record.pk),
             "flag_id": str(self.flag.pk),
             "change_id": str(self.pending_change.pk),
+            "product": "django",
+            "version": "5.2",
             "account": self.alice.username,
             "github_account": "alice-gh",
             "slugs": f"{self.package.slug},{self.other_package.slug}",
