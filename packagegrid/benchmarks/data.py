@@ -41,6 +41,9 @@ LARGEST_GRID_FEATURES = 15
 ARCHIVED_FRACTION = 0.04
 DEPRECATED_FRACTION = 0.01
 BATCH_SIZE = 2000
+# One package in SNAPSHOT_EVERY gets snapshots, weekly over the last TRENDING_HISTORY_WEEKS.
+SNAPSHOT_EVERY = 10
+TRENDING_HISTORY_WEEKS = 6
 
 CATEGORIES = [
     ("Apps", "apps", "Apps", "Small components used to build projects.", 0.70),
@@ -107,6 +110,7 @@ class BenchDataSummary:
     users: int
     usages: int
     favorites: int
+    snapshots: int
 
     def __str__(self) -> str:
         return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
@@ -200,6 +204,11 @@ class _Builder:
         self.n_grids = grids
         self.n_users = users
         self.now = timezone.now().replace(microsecond=0)
+        # Snapshots draw from their own generator (a copy of this one), so adding them left
+        # every other table's rows as they were.
+        self.snapshot_rng = random.Random()
+        self.snapshot_rng.setstate(rng.getstate())
+        self.stars: dict[int, tuple[int, int]] = {}  # package id: (stars, forks)
 
     def ago(self, *, max_days: int, min_days: int = 0) -> datetime:
         seconds = self.rng.randint(min_days * 86400, max_days * 86400)
@@ -212,6 +221,7 @@ class _Builder:
         releases = self._releases(package_ids)
         grid_packages, features, elements = self._grids(package_ids, user_ids)
         usages, favorites = self._usage(package_ids, user_ids)
+        snapshots = self._snapshots()
         return BenchDataSummary(
             categories=len(category_ids),
             packages=len(package_ids),
@@ -225,6 +235,7 @@ class _Builder:
             users=len(user_ids),
             usages=usages,
             favorites=favorites,
+            snapshots=snapshots,
         )
 
     def _categories(self) -> list[int]:
@@ -317,11 +328,13 @@ class _Builder:
             commits = [
                 0 if inactive or rng.random() < 0.5 else rng.randint(1, 25) for _ in range(52)
             ]
+            forks = stars // rng.randint(4, 12)
+            self.stars[pid] = (stars, forks)
             repo_data.append(
                 RepoData(
                     package_id=pid,
                     stars=stars,
-                    forks=stars // rng.randint(4, 12),
+                    forks=forks,
                     description=(
                         f"A {rng.choice(ADJECTIVES)} {words[0]} and {words[1]} app "
                         f"{rng.choice(PHRASES)}."
@@ -477,6 +490,37 @@ class _Builder:
         _insert(Favorite, favorites)
         return len(usages), len(favorites)
 
+    def _snapshots(self) -> int:
+        """Snapshots for one package in SNAPSHOT_EVERY (a few thousand rows in all): two
+        older ones, then one a week for the last TRENDING_HISTORY_WEEKS weeks, ending
+        today at the package's numbers. Half grow steadily (so /trending/ lists them), a
+        quarter are flat, a quarter grew in one week only."""
+        rng = self.snapshot_rng
+        rows: list[Snapshot] = []
+        for pid, (stars, forks) in sorted(self.stars.items()):
+            if pid % SNAPSHOT_EVERY:
+                continue
+            shape = rng.random()
+            weekly = max(stars // rng.randint(10, 40), 2)
+            for weeks_ago in (52, 26, *range(TRENDING_HISTORY_WEEKS, -1, -1)):
+                if shape < 0.5:
+                    value = stars - weekly * weeks_ago
+                elif shape < 0.75:
+                    value = stars - weekly * (weeks_ago > 1)  # one jump, last week
+                else:
+                    value = stars - (weekly if weeks_ago > TRENDING_HISTORY_WEEKS else 0)
+                rows.append(
+                    Snapshot(
+                        id=len(rows) + 1,
+                        package_id=pid,
+                        taken_at=self.now - timedelta(weeks=weeks_ago, hours=1),
+                        stars=max(value, 0),
+                        forks=max(forks - weeks_ago // 4, 0),
+                    )
+                )
+        _insert(Snapshot, rows)
+        return len(rows)
+
 
 def _insert(model: type[models.Model], rows: list[Any]) -> None:
     model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
@@ -496,5 +540,6 @@ def _after_bulk_write() -> None:
             Element,
             Usage,
             Favorite,
+            Snapshot,
         ]
     )

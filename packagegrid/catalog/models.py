@@ -179,6 +179,8 @@ class RepoData(models.Model):
     forks = models.PositiveIntegerField(default=0)
     description = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
+    # The repository is a fork of another (GitHub's `fork`); forks are left out of trending.
+    is_fork = models.BooleanField(default=False)
     license = models.CharField(max_length=100, blank=True)
     open_issues = models.PositiveIntegerField(null=True, blank=True)
     default_branch = models.CharField(max_length=255, blank=True)

@@ -58,6 +58,7 @@ class _Repo(_Strict):
     default_branch: str
     license: _License | None = None
     pushed_at: datetime | None = None
+    fork: bool = False
 
 
 class _Week(_Strict):
@@ -257,6 +258,7 @@ def github_repo_fetch(
             default_branch=repo.default_branch,
             homepage=repo.homepage or "",
             pushed_at=repo.pushed_at,
+            is_fork=repo.fork,
         )
         if repo.full_name.lower() != f"{owner}/{name}".lower():
             moved_to = repo.html_url

@@ -80,6 +80,7 @@ def package_apply_repo(
             forks=fetch.info.forks,
             description=fetch.info.description,
             archived=fetch.info.archived,
+            is_fork=fetch.info.is_fork,
             license=fetch.info.license,
             open_issues=fetch.info.open_issues,
             default_branch=fetch.info.default_branch,

@@ -109,6 +109,7 @@ class RepoInfo:
     default_branch: Branch
     homepage: Url
     pushed_at: datetime | None
+    is_fork: bool = False  # a fork of another repository (hosts that say so)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from packagegrid.health.selectors import PackageFacts, package_facts
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
+from packagegrid.web.trends import PackageTrends, package_trends
 
 # Longest text filter we pass to the database; longer input is cut, never an error.
 MAX_FILTER_LENGTH = 200
@@ -117,6 +118,7 @@ class PackagePage:
     similar: list[SimilarPackage]
     # Compatibility, advisories, latest release (packagegrid.health.selectors).
     facts: PackageFacts
+    trends: PackageTrends  # the charts (packagegrid.web.trends)
 
     @property
     def fetched(self) -> bool:
@@ -295,6 +297,7 @@ def package_page(
         fetch_problems=problems,
         similar=similar_packages(package=package, grids=grids, description=description),
         facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
+        trends=package_trends(package=package, repo=repo),
     )
 
 

@@ -37,7 +37,7 @@ class StaticSitemap(_SiteURLSitemap[str]):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["home", "packages", "grids", "about"]
+        return ["home", "packages", "grids", "trending", "about"]
 
     def location(self, item: str) -> str:
         return reverse(item)

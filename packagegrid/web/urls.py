@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("packages/", views.package_list, name="packages"),
     path("packages/p/<str:slug>/", views.package_detail, name="package"),
+    path("trending/", views.trending, name="trending"),
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("grids/", grid_views.grid_list, name="grids"),
     path("grids/g/<str:slug>/", grid_views.grid_detail, name="grid"),

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from packagegrid.catalog.models import Category, Package
-from packagegrid.web import selectors
+from packagegrid.web import selectors, trends
 
 PACKAGES_PER_PAGE = 50
 
@@ -89,6 +89,17 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Package.DoesNotExist:
         raise Http404("No such package.") from None
     return render(request, "web/package_detail.html", {"page": page})
+
+
+@require_safe
+def trending(request: HttpRequest) -> HttpResponse:
+    context = {
+        "packages": trends.trending_packages(),
+        "weeks": trends.TRENDING_WEEKS,
+        "min_gain": trends.TRENDING_MIN_GAIN,
+        "size_floor": trends.TRENDING_SIZE_FLOOR,
+    }
+    return render(request, "web/trending.html", context)
 
 
 @never_cache

@@ -20,9 +20,11 @@ from packagegrid.catalog.models import (
     PyPIData,
     Release,
     RepoData,
+    Snapshot,
     Usage,
 )
 from packagegrid.grids.models import Element, Grid, GridPackage
+from packagegrid.web.trends import trending_packages
 
 SMALL = {"packages": 300, "grids": 12, "users": 10}
 
@@ -41,7 +43,21 @@ def test_it_builds_the_shape_of_the_data_set(db: None) -> None:
     assert Usage.objects.count() == summary.usages > 0
     assert Favorite.objects.count() == summary.favorites
     assert summary.packages == 300
+    assert Snapshot.objects.count() == summary.snapshots == 30 * 9
     assert bench_data_is_present(packages=300)
+
+
+def test_its_snapshots_give_the_trends_data(db: None) -> None:
+    bench_data_build(**SMALL)
+
+    trending = trending_packages()
+    assert 5 <= len(trending) <= 20  # about half of the 30 packages with snapshots
+    assert all(all(gain > 0 for gain in item.weekly_gains) for item in trending)
+    # Each package's latest snapshot holds its current numbers.
+    for repo in RepoData.objects.filter(package_id__in=[10, 20, 300]):
+        latest = Snapshot.objects.filter(package_id=repo.package_id).first()
+        assert latest is not None
+        assert (latest.stars, latest.forks) == (repo.stars, repo.forks)
 
 
 def test_it_archives_and_deprecates_the_right_fractions(db: None) -> None:

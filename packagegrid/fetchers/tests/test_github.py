@@ -519,3 +519,11 @@ def test_it_keeps_the_lowest_count_of_a_window_and_starts_over_in_the_next() -> 
 
     budget.observe(httpx.Response(200))  # no rate-limit headers at all
     assert budget.remaining == 4999
+
+
+def test_it_reads_whether_the_repository_is_a_fork(api: HTTPServer) -> None:
+    _serve_repo(api, repo_file="repo_fork.json")
+    _serve_rest(api)
+    fetch = _fetch()
+    assert fetch.info is not None
+    assert fetch.info.is_fork is True

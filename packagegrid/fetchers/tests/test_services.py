@@ -1,5 +1,6 @@
 """Applying fetched data: explicit fields, nothing empty over good data, failures recorded."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
@@ -292,3 +293,13 @@ def test_the_prune_command_reports_what_it_deleted() -> None:
     out = StringIO()
     call_command("prune_snapshots", stdout=out)  # both in June 2024: one a month by now
     assert "Deleted 1 snapshot(s)." in out.getvalue()
+
+
+def test_it_records_a_fork_and_when_it_stops_being_one() -> None:
+    package = make_package()
+    fork = RepoFetch(info=replace(INFO, is_fork=True))
+    assert services.package_apply_repo(package=package, source="github", fetch=fork, now=NOW)
+    assert type(package.repo_data).objects.get(package=package).is_fork is True
+    detached = RepoFetch(info=INFO)
+    assert services.package_apply_repo(package=package, source="github", fetch=detached, now=NOW)
+    assert type(package.repo_data).objects.get(package=package).is_fork is False

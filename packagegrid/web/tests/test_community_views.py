@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Session, user, then the package page's five: its four and the similar-packages search
 # (this package is in no grid, and the search matches something on its first query), and
-# its health facts' three: compatibility, advisories, latest release.
-PAGE_QUERIES_LOGGED_IN = 10
+# its health facts' three: compatibility, advisories, latest release, and the trends
+# panel's two: snapshots and release dates.
+PAGE_QUERIES_LOGGED_IN = 12
 
 
 @pytest.fixture(autouse=True)

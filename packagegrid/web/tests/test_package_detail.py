@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # The package with its joins, releases, grids, fetch problems, and the packages sharing
 # its grids (enough of them that the similar-packages search is not needed), then the
-# health facts: compatibility rows, advisories and the latest release (+3).
-PACKAGE_QUERIES = 8
+# health facts: compatibility rows, advisories and the latest release (+3), then the
+# trends panel: snapshots and release dates (+2).
+PACKAGE_QUERIES = 10
 
 
 def test_it_shows_the_package(client):

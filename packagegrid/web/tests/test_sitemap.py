@@ -32,7 +32,8 @@ def test_it_lists_static_pages_packages_grids_and_categories(client):
     package.save()
     make_grid(slug="auth")
     entries = _entries(client.get("/sitemap.xml"))
-    for path in ("/", "/packages/", "/grids/", "/about/", "/readiness/", "/readiness/django/5.2/"):
+    pages = ("/", "/packages/", "/grids/", "/trending/", "/about/", "/readiness/")
+    for path in (*pages, "/readiness/django/5.2/"):
         assert f"{SITE}{path}" in entries
     assert f"{SITE}/packages/p/widgets/" in entries
     assert f"{SITE}/grids/g/auth/" in entries
@@ -51,7 +52,7 @@ def test_it_takes_the_same_queries_whatever_the_number_of_rows(
     with django_assert_num_queries(SITEMAP_QUERIES):
         entries = _entries(client.get("/sitemap.xml"))
     readiness = 1 + sum(len(known_releases(p)) for p in PRODUCTS)  # no query: shipped data
-    assert len(entries) == 4 + readiness + 3 * count
+    assert len(entries) == 5 + readiness + 3 * count  # 5 static pages
 
 
 def test_it_is_named_in_robots_txt(client):
