@@ -97,3 +97,58 @@ class CIMatrix(models.Model):
 
     def versions(self) -> dict[str, list[str]]:
         return {"django": self.django, "python": self.python, "wagtail": self.wagtail}
+
+
+class Lifecycle(models.TextChoices):
+    """The lifecycle states of `packagegrid.health.model.Lifecycle`, for the database."""
+
+    ACTIVE = "active", "Active"
+    STABLE = "stable", "Stable"
+    STALE = "stale", "Stale"
+    ABANDONED = "abandoned", "Abandoned"
+    ARCHIVED = "archived", "Archived"
+    DEPRECATED = "deprecated", "Deprecated"
+    YANKED = "yanked", "Yanked"
+
+
+class PackageHealth(models.Model):
+    """A package's stored health: the result of `packagegrid.health.model.assess`.
+
+    Written only by `package_health_recompute`; `model` is the MODEL_VERSION that computed
+    it, so scores of different model versions are never mixed up. `axes` and `factors` are
+    exactly the API v5 shapes (`Health.as_dict()`).
+    """
+
+    package = models.OneToOneField(
+        Package, primary_key=True, on_delete=models.CASCADE, related_name="health"
+    )
+    score = models.PositiveSmallIntegerField()
+    model = models.CharField(max_length=20)
+    lifecycle = models.CharField(max_length=10, choices=Lifecycle.choices)
+    lifecycle_reason = models.TextField()
+    axes = models.JSONField(default=dict)
+    factors = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "package health"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="package_health_score_at_most_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["lifecycle"], name="package_health_lifecycle_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.package_id}: {self.score} ({self.lifecycle})"
+
+    def as_dict(self) -> dict[str, object]:
+        """The `health` object of API v5, keys in `Health.as_dict()` order."""
+        return {
+            "score": self.score,
+            "model": self.model,
+            "lifecycle": self.lifecycle,
+            "lifecycle_reason": self.lifecycle_reason,
+            "axes": self.axes,
+            "factors": self.factors,
+        }
