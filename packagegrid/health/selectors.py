@@ -15,7 +15,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packagegrid.catalog.models import Package, Release
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.health.compatibility import Compatibility as CompatibilityMap
-from packagegrid.health.models import Advisory, Compatibility, Product
+from packagegrid.health.models import Advisory, Compatibility, PackageHealth, Product
 from packagegrid.health.releases import PRODUCTS, ProductRelease, known_release, known_releases
 from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 
@@ -267,3 +267,58 @@ def requirements_check(*, text: str, product: str, version: str) -> list[Require
             )
         )
     return checks
+
+
+# Health score ----------------------------------------------------------------------------
+
+
+def package_health_of(package: Package) -> PackageHealth | None:
+    """The stored health of a package read with `select_related("health")`, or None when
+    it was never scored (no query either way)."""
+    try:
+        return package.health
+    except PackageHealth.DoesNotExist:
+        return None
+
+
+def factor_value_text(value: object) -> str:
+    """A factor's value as the rules page shows it: lists joined, None "unknown",
+    booleans "yes"/"no"."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RulesPage:
+    package: Package
+    health: PackageHealth | None  # None: not scored yet
+
+    @property
+    def factors(self) -> list[dict[str, object]]:
+        """The stored factors, each with `shown`: its value as text."""
+        if self.health is None:
+            return []
+        return [
+            {**factor, "shown": factor_value_text(factor["value"])}
+            for factor in self.health.factors
+        ]
+
+
+def rules_page(*, slug: str) -> RulesPage:
+    """The package and its stored health, for the rules page (one query).
+
+    Raises Package.DoesNotExist for an unknown slug.
+    """
+    package = (
+        Package.objects.select_related("health")
+        .only("id", "slug", "title", "health")
+        .get(slug=slug)
+    )
+    return RulesPage(package=package, health=package_health_of(package))
