@@ -9,6 +9,10 @@ from __future__ import annotations
 from django.db import models
 
 from packagegrid.catalog.models import Package
+from packagegrid.health.model import AXES
+
+# The keys of a factor in API v5, in order (`packagegrid.health.model.Factor.as_dict`).
+FACTOR_KEYS = ("axis", "name", "value", "points", "max_points", "explanation")
 
 
 class Product(models.TextChoices):
@@ -142,13 +146,22 @@ class PackageHealth(models.Model):
     def __str__(self) -> str:
         return f"{self.package_id}: {self.score} ({self.lifecycle})"
 
+    @property
+    def axes_in_order(self) -> dict[str, int]:
+        """The axes in the model's order (PostgreSQL's jsonb does not keep key order)."""
+        return {axis: self.axes[axis] for axis in AXES if axis in self.axes}
+
     def as_dict(self) -> dict[str, object]:
-        """The `health` object of API v5, keys in `Health.as_dict()` order."""
+        """The `health` object of API v5, keys in `Health.as_dict()` order on every
+        database (jsonb reorders keys, so they are put back in order here)."""
         return {
             "score": self.score,
             "model": self.model,
             "lifecycle": self.lifecycle,
             "lifecycle_reason": self.lifecycle_reason,
-            "axes": self.axes,
-            "factors": self.factors,
+            "axes": self.axes_in_order,
+            "factors": [
+                {key: factor[key] for key in FACTOR_KEYS if key in factor}
+                for factor in self.factors
+            ],
         }
