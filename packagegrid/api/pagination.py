@@ -37,3 +37,15 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     default_limit = 20
     max_limit = MAX_LIMIT
+
+
+class V5PageNumberPagination(pagination.PageNumberPagination):
+    """API v5's pages: `?page=` (from 1), 20 items, `?page_size=` up to 100.
+
+    A `page` that is not a page number or is past the end answers 404 (DRF's "Invalid
+    page."); a `page_size` that is not a positive number gives the default size.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

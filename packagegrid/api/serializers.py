@@ -1,4 +1,5 @@
-"""API v4 representations, key for key as djangopackages.org serves them.
+"""API v4 representations, key for key as djangopackages.org serves them, and API v5's
+package (v4's keys plus the health facts).
 
 These are read-only `BaseSerializer`s that build each dict directly: the v4 shapes are
 frozen by the wire format, and building them by hand is several times faster than
@@ -10,8 +11,10 @@ from typing import Any
 from rest_framework import serializers
 
 from packagegrid.api.links import LinkBuilder
-from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
+from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData
 from packagegrid.grids.models import Grid
+from packagegrid.health.selectors import compatibility_mapping, package_health_of
+from packagegrid.lib.licenses import package_license
 from packagegrid.lib.timestamps import iso_local
 from packagegrid.search.selectors import SearchItem
 
@@ -121,3 +124,42 @@ class SearchItemSerializer(serializers.BaseSerializer[SearchItem]):
             "last_committed": iso_local(instance.last_committed),
             "last_released": iso_local(instance.last_released),
         }
+
+
+class PackageV5Serializer(PackageSerializer):
+    """API v5's package: every v4 key as v4 has it (its `category` and `grids` links
+    point at v4, which serves those resources), then `health` (None when never
+    scored), `compatibility`, `advisories`, `latest_release` and `license` (None when
+    none). Expects packages from `package_list_for_api_v5()`."""
+
+    def to_representation(self, instance: Package) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        health = package_health_of(instance)
+        releases: list[Release] = getattr(instance, "latest_releases", [])
+        release = releases[0] if releases else None
+        repo, pypi = repo_data_of(instance), pypi_data_of(instance)
+        data.update(
+            health=health.as_dict() if health is not None else None,
+            compatibility=compatibility_mapping(list(instance.compatibility.all())),
+            advisories=[
+                {
+                    "id": advisory.advisory_id,
+                    "aliases": advisory.aliases,
+                    "summary": advisory.summary,
+                    "fixed_in": advisory.fixed_in,
+                    "link": advisory.link,
+                }
+                for advisory in instance.advisories.all()
+            ],
+            latest_release=(
+                {
+                    "version": release.version,
+                    "uploaded": iso_local(release.uploaded_at),
+                    "yanked": release.yanked,
+                }
+                if release is not None
+                else None
+            ),
+            license=package_license(pypi_license=pypi.license, repo_license=repo.license) or None,
+        )
+        return data

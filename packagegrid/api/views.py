@@ -1,4 +1,5 @@
-"""API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`; and v1's 410."""
+"""API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`; API v5's
+packages (v4's facts plus health); and v1's 410."""
 
 from typing import Any
 
@@ -10,15 +11,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from packagegrid.api.links import LinkBuilder
+from packagegrid.api.pagination import V5PageNumberPagination
 from packagegrid.api.serializers import (
     CategorySerializer,
     GridSerializer,
     PackageSerializer,
+    PackageV5Serializer,
     SearchItemSerializer,
 )
 from packagegrid.catalog.models import Category
 from packagegrid.catalog.selectors import package_list_for_api
 from packagegrid.grids.selectors import grid_list_for_api
+from packagegrid.health.selectors import package_list_for_api_v5
 from packagegrid.lib.ids import parse_id
 from packagegrid.search.selectors import search_items
 
@@ -88,6 +92,16 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         # djangopackages.org's browsable API shows this line; clients that scrape the page
         # expect it, although the endpoint is read-only.
         return "API endpoint that allows packages to be viewed or edited."
+
+
+class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Packages with their health, compatibility, advisories, latest release and licence,
+    newest id first; found by id or slug. Paged with `page` and `page_size` (20, at most
+    100)."""
+
+    queryset = package_list_for_api_v5()
+    serializer_class = PackageV5Serializer
+    pagination_class = V5PageNumberPagination
 
 
 class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

@@ -28,6 +28,7 @@ from packagegrid.fetchers.pypi import pypi_project_parse
 from packagegrid.fetchers.services import package_apply_pypi
 from packagegrid.fetchers.types import PyPIFetch, PyPIProject
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.health.scores import package_health_recompute
 from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 from packagegrid.search.services import search_index_deferred
 
@@ -323,4 +324,5 @@ def demo_load() -> ImportReport:
     packages = list(Package.objects.with_fetched_data().order_by("title"))
     for rule in GRID_RULES:
         _load_grid(rule, [p for p in packages if rule.matches(p)])
+    package_health_recompute()  # every package, against the whole demo directory
     return report

@@ -21,6 +21,7 @@ from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
+from packagegrid.health.scores import package_health_recompute
 from packagegrid.health.services import package_apply_advisories, package_apply_compatibility
 from packagegrid.lib.repo_urls import repo_key_for_url
 from packagegrid.search.services import search_index_deferred, search_index_package
@@ -245,10 +246,12 @@ def package_record_failure(
 
 @transaction.atomic
 def package_finish_fetch(*, package: Package, now: datetime | None = None) -> Snapshot | None:
-    """After fetched data changed: stamp `last_fetched` and record the numbers' snapshot."""
+    """After fetched data changed: stamp `last_fetched`, recompute the package's health
+    (against the directory as it is now) and record the numbers' snapshot."""
     now = now or timezone.now()
     package.last_fetched = now
     package.save(update_fields=["last_fetched"])
+    package_health_recompute([package.pk])
     return package_record_snapshot(package=package, now=now)
 
 

@@ -12,6 +12,7 @@ from packagegrid.fetchers.models import Source
 from packagegrid.fetchers.run import FetchRun, build_jobs, packages_to_fetch
 from packagegrid.fetchers.services import snapshots_prune
 from packagegrid.fetchers.taskqueue import requeue_abandoned_tasks
+from packagegrid.health.scores import package_health_recompute
 
 
 @task()
@@ -25,7 +26,8 @@ def fetch_package(package_id: int) -> list[str]:
 @task()
 def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> list[str]:
     """Put back the tasks of workers that died (see `fetchers.taskqueue`), fetch every
-    package not checked within `stale_hours`, then prune snapshots.
+    package not checked within `stale_hours`, recompute every health score, then prune
+    snapshots.
 
     With `every_seconds`, enqueue the next run that much later, so that one enqueued run
     keeps the refresh going on the workers (see `packagegrid schedule_refresh`).
@@ -34,8 +36,12 @@ def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> l
         requeued = requeue_abandoned_tasks()
         jobs = build_jobs(packages_to_fetch(stale_hours=stale_hours), sources=Source.values)
         lines = FetchRun().run(jobs).lines()
+        # Ages and the directory's distributions move every day, also for packages
+        # that were not fetched, and usage, favorites and replacements change without a
+        # fetch: a full recompute keeps every stored score current.
         return [
             *lines,
+            f"health scores written: {package_health_recompute()}",
             f"snapshots pruned: {snapshots_prune()}",
             f"tasks of dead workers requeued: {requeued}",
         ]

@@ -9,6 +9,10 @@ from __future__ import annotations
 from django.db import models
 
 from packagegrid.catalog.models import Package
+from packagegrid.health.model import AXES
+
+# The keys of a factor in API v5, in order (`packagegrid.health.model.Factor.as_dict`).
+FACTOR_KEYS = ("axis", "name", "value", "points", "max_points", "explanation")
 
 
 class Product(models.TextChoices):
@@ -97,3 +101,67 @@ class CIMatrix(models.Model):
 
     def versions(self) -> dict[str, list[str]]:
         return {"django": self.django, "python": self.python, "wagtail": self.wagtail}
+
+
+class Lifecycle(models.TextChoices):
+    """The lifecycle states of `packagegrid.health.model.Lifecycle`, for the database."""
+
+    ACTIVE = "active", "Active"
+    STABLE = "stable", "Stable"
+    STALE = "stale", "Stale"
+    ABANDONED = "abandoned", "Abandoned"
+    ARCHIVED = "archived", "Archived"
+    DEPRECATED = "deprecated", "Deprecated"
+    YANKED = "yanked", "Yanked"
+
+
+class PackageHealth(models.Model):
+    """A package's stored health: the result of `packagegrid.health.model.assess`.
+
+    Written only by `package_health_recompute`; `model` is the MODEL_VERSION that computed
+    it, so scores of different model versions are never mixed up. `axes` and `factors` are
+    exactly the API v5 shapes (`Health.as_dict()`).
+    """
+
+    package = models.OneToOneField(
+        Package, primary_key=True, on_delete=models.CASCADE, related_name="health"
+    )
+    score = models.PositiveSmallIntegerField()
+    model = models.CharField(max_length=20)
+    lifecycle = models.CharField(max_length=10, choices=Lifecycle.choices)
+    lifecycle_reason = models.TextField()
+    axes = models.JSONField(default=dict)
+    factors = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "package health"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="package_health_score_at_most_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["lifecycle"], name="package_health_lifecycle_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.package_id}: {self.score} ({self.lifecycle})"
+
+    @property
+    def axes_in_order(self) -> dict[str, int]:
+        """The axes in the model's order (PostgreSQL's jsonb does not keep key order)."""
+        return {axis: self.axes[axis] for axis in AXES if axis in self.axes}
+
+    def as_dict(self) -> dict[str, object]:
+        """The `health` object of API v5, keys in `Health.as_dict()` order on every
+        database (jsonb reorders keys, so they are put back in order here)."""
+        return {
+            "score": self.score,
+            "model": self.model,
+            "lifecycle": self.lifecycle,
+            "lifecycle_reason": self.lifecycle_reason,
+            "axes": self.axes_in_order,
+            "factors": [
+                {key: factor[key] for key in FACTOR_KEYS if key in factor}
+                for factor in self.factors
+            ],
+        }

@@ -8,14 +8,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from packaging.requirements import InvalidRequirement, Requirement
 
 from packagegrid.catalog.models import Package, Release
-from packagegrid.catalog.selectors import usage_count_subquery
+from packagegrid.catalog.selectors import package_list_for_api, usage_count_subquery
 from packagegrid.health.compatibility import Compatibility as CompatibilityMap
-from packagegrid.health.models import Advisory, Compatibility, Product
+from packagegrid.health.models import Advisory, Compatibility, PackageHealth, Product
 from packagegrid.health.releases import PRODUCTS, ProductRelease, known_release, known_releases
 from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 
@@ -267,3 +278,80 @@ def requirements_check(*, text: str, product: str, version: str) -> list[Require
             )
         )
     return checks
+
+
+# Health score ----------------------------------------------------------------------------
+
+
+def package_health_of(package: Package) -> PackageHealth | None:
+    """The stored health of a package read with `select_related("health")`, or None when
+    it was never scored (no query either way)."""
+    try:
+        return package.health
+    except PackageHealth.DoesNotExist:
+        return None
+
+
+def factor_value_text(value: object) -> str:
+    """A factor's value as the rules page shows it: lists joined, None "unknown",
+    booleans "yes"/"no"."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RulesPage:
+    package: Package
+    health: PackageHealth | None  # None: not scored yet
+
+    @property
+    def factors(self) -> list[dict[str, object]]:
+        """The stored factors, each with `shown`: its value as text."""
+        if self.health is None:
+            return []
+        return [
+            {**factor, "shown": factor_value_text(factor["value"])}
+            for factor in self.health.factors
+        ]
+
+
+def rules_page(*, slug: str) -> RulesPage:
+    """The package and its stored health, for the rules page (one query).
+
+    Raises Package.DoesNotExist for an unknown slug.
+    """
+    package = (
+        Package.objects.select_related("health")
+        .only("id", "slug", "title", "health")
+        .get(slug=slug)
+    )
+    return RulesPage(package=package, health=package_health_of(package))
+
+
+def package_list_for_api_v5() -> QuerySet[Package]:
+    """`package_list_for_api()` with what API v5 adds: the stored health joined, and the
+    compatibility rows, the advisories that are not withdrawn and the latest release
+    prefetched (`latest_releases`: the release named by `PyPIData.latest_version`, at
+    most one).
+
+    Six queries a page with its count, whatever the page size.
+    """
+    latest = Release.objects.filter(version=F("package__pypi_data__latest_version")).only(
+        "package_id", "version", "uploaded_at", "yanked"
+    )
+    return (
+        package_list_for_api()
+        .select_related("health")
+        .prefetch_related(
+            Prefetch("compatibility", queryset=Compatibility.objects.order_by("id")),
+            Prefetch("advisories", queryset=Advisory.objects.filter(withdrawn__isnull=True)),
+            Prefetch("releases", queryset=latest, to_attr="latest_releases"),
+        )
+    )

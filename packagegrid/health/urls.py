@@ -1,4 +1,5 @@
-"""Readiness pages, at djangopackages.org's paths."""
+"""Readiness pages and package rules pages, at djangopackages.org's paths; the health
+formula's page."""
 
 from django.urls import path
 
@@ -11,4 +12,6 @@ urlpatterns = [
         views.readiness_release,
         name="readiness-release",
     ),
+    path("packages/p/<str:slug>/rules/", views.package_rules, name="package-rules"),
+    path("about/health/", views.about_health, name="about-health"),
 ]

@@ -1,5 +1,6 @@
 """Readiness pages: the releases of Django, Python and Wagtail, and per release the
-packages that are ready, with the requirements checker on each page."""
+packages that are ready, with the requirements checker on each page. A package's health
+breakdown (its rules page) and the page documenting the health formula."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from packagegrid.health import selectors
+from packagegrid.catalog.models import Package
+from packagegrid.health import model, selectors
 from packagegrid.health.forms import RequirementsForm
 from packagegrid.health.models import Product
 from packagegrid.health.releases import PRODUCTS, known_releases
@@ -44,3 +46,22 @@ def readiness_release(request: HttpRequest, product: str, version: str) -> HttpR
         )
     context = {"page": page, "page_obj": page.packages, "form": form, "checks": checks}
     return render(request, "health/readiness_release.html", context)
+
+
+@require_safe
+def package_rules(request: HttpRequest, slug: str) -> HttpResponse:
+    """Why a package has its score: lifecycle, axes and every factor (one query)."""
+    if "\x00" in slug:  # PostgreSQL rejects NUL; no slug contains one
+        raise Http404("No such package.")
+    try:
+        page = selectors.rules_page(slug=slug)
+    except Package.DoesNotExist:
+        raise Http404("No such package.") from None
+    context = {"page": page, "current_model": model.MODEL_VERSION}
+    return render(request, "health/package_rules.html", context)
+
+
+@require_safe
+def about_health(request: HttpRequest) -> HttpResponse:
+    """How the health score and the lifecycle are computed (no query)."""
+    return render(request, "web/about_health.html")

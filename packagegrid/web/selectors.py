@@ -31,7 +31,8 @@ from packagegrid.catalog.models import (
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
-from packagegrid.health.selectors import PackageFacts, package_facts
+from packagegrid.health.models import PackageHealth
+from packagegrid.health.selectors import PackageFacts, package_facts, package_health_of
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
@@ -119,6 +120,7 @@ class PackagePage:
     # Compatibility, advisories, latest release (packagegrid.health.selectors).
     facts: PackageFacts
     trends: PackageTrends  # the charts (packagegrid.web.trends)
+    health: PackageHealth | None  # the stored score, None when never scored
 
     @property
     def fetched(self) -> bool:
@@ -255,7 +257,9 @@ def package_page(
     all in the query that reads it. Raises Package.DoesNotExist for an unknown slug.
     """
     package = (
-        Package.objects.select_related("category", "repo_data", "pypi_data", "replaced_by")
+        Package.objects.select_related(
+            "category", "repo_data", "pypi_data", "replaced_by", "health"
+        )
         .annotate(
             usage=usage_count_subquery(),
             favorite_count=favorite_count_subquery(),
@@ -298,6 +302,7 @@ def package_page(
         similar=similar_packages(package=package, grids=grids, description=description),
         facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
         trends=package_trends(package=package, repo=repo),
+        health=package_health_of(package),
     )
 
 

@@ -1,0 +1,179 @@
+"""API v5 packages: v4's keys plus health, compatibility, advisories, latest release and
+licence, page-numbered, in a constant number of queries."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from packagegrid.catalog.models import Package, PyPIData, RepoData
+from packagegrid.conftest import make_package
+from packagegrid.health.scores import package_health_recompute
+from packagegrid.health.tests.support import advisory, apply_pypi
+
+pytestmark = pytest.mark.django_db
+
+RESPONSES = Path(__file__).parent / "responses"
+V4_KEYS = [
+    "category",
+    "grids",
+    "id",
+    "title",
+    "slug",
+    "last_updated",
+    "last_fetched",
+    "repo_url",
+    "pypi_version",
+    "created",
+    "modified",
+    "repo_forks",
+    "repo_description",
+    "pypi_url",
+    "documentation_url",
+    "repo_watchers",
+    "commits_over_52",
+    "participants",
+]
+V5_KEYS = [*V4_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
+HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
+FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
+# The page's count, the packages with their joins, then prefetched: grid links,
+# compatibility rows, advisories and the latest release.
+LIST_QUERIES = 6
+DETAIL_QUERIES = 5  # the same without the count
+TODAY = date(2026, 12, 6)
+
+
+def _get(client: Any, url: str) -> Any:
+    response = client.get(url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _assert_matches_golden_text(data: Any, name: str) -> None:
+    """Compares the JSON text, so key order counts too (UPDATE_GOLDEN=1 rewrites)."""
+    path = RESPONSES / f"{name}.json"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"response differs from {path.name}"
+
+
+@pytest.mark.parametrize("slug", ["openwisp-users", "django-valkey"])
+def test_a_real_demo_package_matches_its_golden_file(client: Any, slug: str) -> None:
+    """The demo data's own records: openwisp-users (id 3773, djangopackages.org's record
+    with its recorded PyPI document: active, no classifier names a Django version) and
+    django-valkey (stable, Django and Python versions from classifiers and
+    requires_python), scored on 2026-12-06 against the whole demo directory."""
+    from packagegrid.demo.loader import demo_load
+
+    demo_load()
+    package_health_recompute(today=TODAY)
+    data = _get(client, f"/api/v5/packages/{slug}/")
+    assert list(data) == V5_KEYS
+    assert list(data["health"]) == HEALTH_KEYS
+    assert all(list(factor) == FACTOR_KEYS for factor in data["health"]["factors"])
+    assert data == _get(client, f"/api/v5/packages/{data['id']}/")
+    v4 = _get(client, f"/api/v4/packages/{slug}/")
+    assert {key: data[key] for key in V4_KEYS} == v4
+    _assert_matches_golden_text(data, f"v5-package-{slug}")
+
+
+def test_it_serves_the_health_facts_exactly(client: Any) -> None:
+    package = make_package()
+    apply_pypi(
+        package,
+        classifiers=["Framework :: Django :: 5.2", "Programming Language :: Python :: 3.13"],
+        requires_dist=["Django>=5.2,<6"],
+        advisories=[
+            advisory("GHSA-live"),
+            advisory("GHSA-gone", withdrawn=datetime(2026, 11, 1, tzinfo=UTC)),
+        ],
+    )
+    data = _get(client, f"/api/v5/packages/{package.slug}/")
+    assert data["health"] is None  # facts applied, never scored
+    assert data["compatibility"] == {
+        "django": {"5.2": ["classifiers", "requires_dist"]},
+        "python": {"3.13": ["classifiers"]},
+    }
+    assert data["advisories"] == [
+        {
+            "id": "GHSA-live",
+            "aliases": ["CVE-2026-0001"],
+            "summary": "Cross-site scripting in the widget.",
+            "fixed_in": ["2.0.1"],
+            "link": "https://osv.dev/vulnerability/GHSA-live",
+        }
+    ]
+    assert data["latest_release"] == {
+        "version": "2.0",
+        "uploaded": "2026-10-01T12:00:00Z",
+        "yanked": False,
+    }
+    assert data["license"] == "MIT"
+    package_health_recompute(today=TODAY)
+    health = _get(client, f"/api/v5/packages/{package.slug}/")["health"]
+    assert list(health) == HEALTH_KEYS
+    assert list(health["axes"]) == ["maintenance", "popularity", "quality", "compatibility"]
+
+
+def test_a_package_without_pypi_facts_has_empty_ones(client: Any) -> None:
+    package = make_package()
+    RepoData.objects.filter(package=package).update(license="")
+    PyPIData.objects.filter(package=package).delete()
+    data = _get(client, f"/api/v5/packages/{package.slug}/")
+    assert (data["compatibility"], data["advisories"]) == ({}, [])
+    assert (data["latest_release"], data["license"], data["health"]) == (None, None, None)
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_it_takes_the_same_queries_for_any_page_size(
+    client: Any, count: int, django_assert_num_queries: Any
+) -> None:
+    for _ in range(count):
+        apply_pypi(
+            make_package(), classifiers=["Framework :: Django :: 5.2"], advisories=[advisory()]
+        )
+    package_health_recompute(today=TODAY)
+    with django_assert_num_queries(LIST_QUERIES):
+        data = _get(client, "/api/v5/packages/?page_size=30")
+    assert data["count"] == count
+    assert len(data["results"]) == count
+    assert all(
+        item["health"] and item["advisories"] and item["latest_release"] for item in data["results"]
+    )
+    with django_assert_num_queries(DETAIL_QUERIES):
+        _get(client, f"/api/v5/packages/{data['results'][0]['slug']}/")
+
+
+def test_it_pages_by_number(client: Any) -> None:
+    for _ in range(3):
+        make_package()
+    data = _get(client, "/api/v5/packages/?page_size=2")
+    assert list(data) == ["count", "next", "previous", "results"]
+    assert [p["id"] for p in data["results"]] == list(
+        Package.objects.order_by("-id").values_list("id", flat=True)[:2]
+    )
+    assert data["next"] == "http://testserver/api/v5/packages/?page=2&page_size=2"
+    assert len(_get(client, "/api/v5/packages/?page=2&page_size=2")["results"]) == 1
+    assert client.get("/api/v5/packages/?page=3&page_size=2").status_code == 404
+    assert client.get("/api/v5/packages/?page=nope").status_code == 404
+    assert client.get("/api/v5/packages/nope/").status_code == 404
+
+
+def test_the_page_size_is_at_most_100(client: Any) -> None:
+    for _ in range(101):
+        Package.objects.create(
+            title="p", slug=f"p-{Package.objects.count()}", category=make_package().category
+        )
+    assert len(_get(client, "/api/v5/packages/?page_size=500")["results"]) == 100
+    assert len(_get(client, "/api/v5/packages/")["results"]) == 20
+
+
+def test_the_root_lists_packages(client: Any) -> None:
+    assert _get(client, "/api/v5/") == {"packages": "http://testserver/api/v5/packages/"}

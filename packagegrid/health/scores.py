@@ -1,0 +1,219 @@
+"""Stored health scores: build the model's input from stored facts and keep
+`PackageHealth` equal to `packagegrid.health.model.assess` of it.
+
+`package_health_recompute` is the one writer. It runs a constant number of queries for
+any number of packages (the packages, their releases, compatibility rows, advisories,
+the directory's distributions, the stored scores, then at most one bulk insert and one
+bulk update), and writes only rows whose stored value changed.
+
+Django support passed to the model is positive claims only: a version named by a
+classifier or the CI matrix, or by `requires_dist` when the Django requirement has an
+upper bound. An open `Django>=3.2` admits every later Django, including releases the
+package has never been tried with, and `stable` must not trust that.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from packaging.requirements import InvalidRequirement, Requirement
+
+from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, RepoData
+from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
+from packagegrid.health import model
+from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
+from packagegrid.health.models import Advisory, Compatibility, PackageHealth
+from packagegrid.health.releases import known_releases
+from packagegrid.lib.licenses import package_license
+from packagegrid.lib.pypi_names import normalize_pypi_name
+
+# Specifier operators that bound a requirement from above.
+_UPPER_BOUNDS = frozenset({"<", "<=", "==", "~=", "==="})
+# Sources that name a version because someone tested or declared exactly it.
+_POSITIVE_SOURCES = frozenset({"classifiers", "ci"})
+
+
+def requirement_bounded(requires_dist: Iterable[str], product: str) -> bool:
+    """Whether every non-optional requirement on `product` has an upper bound (and one
+    exists). `Django>=4.2,<6` is bounded; `Django>=3.2` and `Django` are not."""
+    name = REQUIREMENT_NAMES.get(product)
+    found = False
+    for line in requires_dist:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if normalize_pypi_name(requirement.name) != name or _is_optional(requirement.marker):
+            continue
+        found = True
+        if not any(spec.operator in _UPPER_BOUNDS for spec in requirement.specifier):
+            return False
+    return found
+
+
+def positive_compatibility(
+    mapping: Mapping[str, Mapping[str, Sequence[str]]], *, django_bounded: bool
+) -> dict[str, dict[str, list[str]]]:
+    """`mapping` with the Django versions only an open `requires_dist` names left out (see
+    the module docstring); other products unchanged."""
+    result: dict[str, dict[str, list[str]]] = {}
+    for product, versions in mapping.items():
+        kept: dict[str, list[str]] = {}
+        for version, sources in versions.items():
+            if product != "django" or django_bounded or _POSITIVE_SOURCES & set(sources):
+                kept[version] = list(sources)
+        if kept:
+            result[product] = kept
+    return result
+
+
+def directory_context(*, today: date) -> model.DirectoryContext:
+    """The model's context on `today`: supported releases and the directory's numbers
+    (one query)."""
+    numbers = Package.objects.annotate(
+        star_count=Coalesce("repo_data__stars", Value(0)),
+        usage=usage_count_subquery(),
+        favorite_count=people_count_subquery(Favorite),
+    ).values_list("star_count", "usage", "favorite_count")
+    stars: list[int] = []
+    usage: list[int] = []
+    favorites: list[int] = []
+    for star_count, users, favorite_count in numbers:
+        stars.append(star_count)
+        usage.append(users)
+        favorites.append(favorite_count)
+    return model.DirectoryContext(
+        today=today,
+        supported_django=frozenset(
+            r.version for r in known_releases("django") if r.supported_on(today)
+        ),
+        supported_python=frozenset(
+            r.version for r in known_releases("python") if r.supported_on(today)
+        ),
+        stars=tuple(stars),
+        usage=tuple(usage),
+        favorites=tuple(favorites),
+    )
+
+
+def _facts(
+    package: Package,
+    releases: Sequence[model.Release],
+    mapping: Mapping[str, Mapping[str, Sequence[str]]],
+    open_advisories: int,
+) -> model.PackageFacts:
+    repo: RepoData | None = getattr(package, "repo_data", None)
+    pypi: PyPIData | None = getattr(package, "pypi_data", None)
+    replacement = package.replaced_by
+    return model.PackageFacts(
+        deprecated=replacement is not None,
+        replacement=replacement.title if replacement is not None else "",
+        documentation_url=package.documentation_url or (pypi.documentation_url if pypi else ""),
+        has_repository=bool(package.repo_url),
+        archived=repo.archived if repo else False,
+        stars=repo.stars if repo else None,
+        forks=repo.forks if repo else None,
+        last_commit_at=repo.last_commit_at if repo else None,
+        commits_over_52=tuple(repo.commits_over_52) if repo else (),
+        contributors=len(repo.participants) if repo and repo.participants else None,
+        releases=tuple(releases),
+        classifiers=tuple(pypi.classifiers) if pypi else (),
+        requires_python=pypi.requires_python if pypi else "",
+        license=package_license(
+            pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
+        ),
+        project_urls=dict(pypi.project_urls)
+        if pypi and isinstance(pypi.project_urls, dict)
+        else {},
+        open_advisories=open_advisories,
+        compatibility=positive_compatibility(
+            mapping,
+            django_bounded=requirement_bounded(pypi.requires_dist if pypi else [], "django"),
+        ),
+        usage=getattr(package, "usage", 0),
+        favorites=getattr(package, "favorite_count", 0),
+    )
+
+
+def package_health_facts(package_ids: Sequence[int] | None = None) -> dict[int, model.PackageFacts]:
+    """The model's input for each package (all when `package_ids` is None), four queries."""
+    packages = Package.objects.select_related("repo_data", "pypi_data", "replaced_by").annotate(
+        usage=usage_count_subquery(), favorite_count=people_count_subquery(Favorite)
+    )
+    releases = Release.objects.order_by("id")
+    rows = Compatibility.objects.order_by("id")
+    # PyPI lists advisories against the latest version, so every stored one that is not
+    # withdrawn affects the latest release.
+    advisories = Advisory.objects.filter(withdrawn__isnull=True)
+    if package_ids is not None:
+        packages = packages.filter(pk__in=package_ids)
+        releases = releases.filter(package_id__in=package_ids)
+        rows = rows.filter(package_id__in=package_ids)
+        advisories = advisories.filter(package_id__in=package_ids)
+    by_package: dict[int, list[model.Release]] = defaultdict(list)
+    for package_id, version, uploaded_at, yanked, prerelease in releases.values_list(
+        "package_id", "version", "uploaded_at", "yanked", "is_prerelease"
+    ):
+        by_package[package_id].append(model.Release(version, uploaded_at, yanked, prerelease))
+    mappings: dict[int, dict[str, dict[str, list[str]]]] = defaultdict(dict)
+    for package_id, product, version, sources in rows.values_list(
+        "package_id", "product", "version", "sources"
+    ):
+        mappings[package_id].setdefault(product, {})[version] = list(sources)
+    advisory_counts: dict[int, int] = defaultdict(int)
+    for package_id in advisories.values_list("package_id", flat=True):
+        advisory_counts[package_id] += 1
+    return {
+        package.pk: _facts(
+            package,
+            by_package[package.pk],
+            mappings[package.pk],
+            advisory_counts[package.pk],
+        )
+        for package in packages
+    }
+
+
+@transaction.atomic
+def package_health_recompute(
+    package_ids: Sequence[int] | None = None, *, today: date | None = None
+) -> int:
+    """Assess the packages (all when `package_ids` is None) and store their health;
+    return how many stored rows were written.
+
+    A constant number of queries whatever the number of packages. A row whose score,
+    model, lifecycle, reason, axes and factors are unchanged is not written (its
+    `computed_at` stays the time it last changed).
+    """
+    today = today or timezone.localdate()
+    context = directory_context(today=today)
+    facts = package_health_facts(package_ids)
+    stored = PackageHealth.objects.in_bulk(list(facts))
+    now = timezone.now()
+    new: list[PackageHealth] = []
+    changed: list[PackageHealth] = []
+    for package_id, package_facts in facts.items():
+        health = model.assess(package_facts, context).as_dict()
+        values = {name: health[name] for name in _FIELDS}
+        row = stored.get(package_id)
+        if row is None:
+            new.append(PackageHealth(package_id=package_id, computed_at=now, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.computed_at = now
+            changed.append(row)
+    if new:
+        PackageHealth.objects.bulk_create(new)
+    if changed:
+        PackageHealth.objects.bulk_update(changed, [*_FIELDS, "computed_at"])
+    return len(new) + len(changed)
+
+
+_FIELDS = ("score", "model", "lifecycle", "lifecycle_reason", "axes", "factors")
