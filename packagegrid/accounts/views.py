@@ -17,8 +17,6 @@ from packagegrid.web.permissions import get_profile_owner, login_first
 
 @require_safe
 def profile_detail(request: HttpRequest, account: str) -> HttpResponse:
-    if "\x00" in account:  # PostgreSQL rejects NUL in text parameters
-        raise Http404("No such profile.")
     try:
         page = profile_page(account=account, viewer=request.user)
     except User.DoesNotExist:

@@ -94,9 +94,7 @@ def package_list_for_legacy_api(*, category_slug: str | None = None) -> QuerySet
         .prefetch_related(Prefetch("grid_packages", queryset=grid_links))
         .order_by("title", "pk")
     )
-    # No slug holds a NUL byte (and PostgreSQL refuses to compare text with one): such a
-    # value names no category, so every package is listed.
-    if category_slug and "\x00" not in category_slug:
+    if category_slug:
         # In the page and count queries themselves, rather than a lookup of its own:
         # "in this category, or there is no such category".
         known = Exists(Category.objects.filter(slug=category_slug))
@@ -157,7 +155,7 @@ def package_slugs_by_contributor(github_accounts: Iterable[str]) -> dict[str, li
     JSON text of the list (alike on PostgreSQL and SQLite); Python then keeps only exact
     list members.
     """
-    wanted = {account.lower() for account in github_accounts if account and "\x00" not in account}
+    wanted = {account.lower() for account in github_accounts if account}
     found: dict[str, list[str]] = {account: [] for account in wanted}
     if not wanted:
         return found

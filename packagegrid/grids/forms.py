@@ -99,4 +99,4 @@ class LockForm(forms.Form):
 
 def search_text(value: str) -> str:
     """The package search text as typed, trimmed and cut to SEARCH_MAX_LENGTH."""
-    return value.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    return value.strip()[:SEARCH_MAX_LENGTH]

@@ -162,11 +162,9 @@ def package_comparison(*, slugs: list[str]) -> PackageComparison:
     holds two or more of the packages; its features become rows, each cell the package's
     text in that grid.
     """
-    # PostgreSQL rejects NUL in text parameters; no slug contains one.
-    wanted = [slug for slug in slugs if "\x00" not in slug]
     found = (
-        {package.slug: package for package in comparison_packages().filter(slug__in=wanted)}
-        if wanted
+        {package.slug: package for package in comparison_packages().filter(slug__in=slugs)}
+        if slugs
         else {}
     )
     packages = [found[slug] for slug in slugs if slug in found]

@@ -51,7 +51,7 @@ def package_add(request: HttpRequest) -> HttpResponse:
     the URL and pre-fill; any other POST: create the package."""
     grids = grids_for_package_adder(signed_in_user(request))
     if request.method != "POST":
-        grid_slug = request.GET.get("grid", "").replace("\x00", "")
+        grid_slug = request.GET.get("grid", "")
         grid = grids.filter(slug=grid_slug).first() if grid_slug else None
         grid_value = str(grid.pk) if grid else ""
         return _render_add(request, stage="empty", form=RepoURLForm(), grid_value=grid_value)
@@ -183,7 +183,7 @@ def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
 @require_safe
 def package_history_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Every recorded edit of a package, newest first (anyone may read it)."""
-    package = Package.objects.filter(slug=slug.replace("\x00", "")).first()
+    package = Package.objects.filter(slug=slug).first()
     if package is None:
         raise Http404("No such package.")
     history = package_history(package=package, page_number=request.GET.get("page", ""))

@@ -25,15 +25,7 @@ PACKAGES_PER_PAGE = 50
 
 
 def _param(request: HttpRequest, name: str) -> str:
-    # PostgreSQL rejects NUL in text parameters; no real filter or query contains one.
-    return request.GET.get(name, "").replace("\x00", "")
-
-
-def _check_slug(slug: str) -> str:
-    """The slug, or Http404 for one no record can have (PostgreSQL rejects NUL)."""
-    if "\x00" in slug:
-        raise Http404("No such page.")
-    return slug
+    return request.GET.get(name, "")
 
 
 @require_safe
@@ -50,7 +42,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=_check_slug(slug))
+    category = get_object_or_404(Category, slug=slug)
     return _render_package_list(request, categories=None, category=category)
 
 
@@ -85,7 +77,7 @@ def _render_package_list(
 @require_safe
 def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        page = selectors.package_page(slug=_check_slug(slug), viewer=request.user)
+        page = selectors.package_page(slug=slug, viewer=request.user)
     except Package.DoesNotExist:
         raise Http404("No such package.") from None
     return render(request, "web/package_detail.html", {"page": page})

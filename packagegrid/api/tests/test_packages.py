@@ -209,6 +209,6 @@ def test_it_renders_the_browsable_api_with_upstream_description(client: Client) 
     assert f"/api/v4/categories/{package.category_id}/?format=api" in page
 
 
-@pytest.mark.parametrize("key", ["%00", "a%00b", "..", "x y"])
+@pytest.mark.parametrize("key", ["..", "x y"])
 def test_it_answers_404_for_a_key_that_cannot_be_a_slug(client: Client, key: str) -> None:
     assert client.get(f"/api/v4/packages/{key}/").status_code == 404

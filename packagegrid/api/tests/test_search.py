@@ -126,7 +126,7 @@ def test_it_takes_at_most_three_queries_when_no_record_has_every_word(
     assert len(results) == 20
 
 
-@pytest.mark.parametrize("query", ["NEAR(a b)", "a:b", "-x", "x*", "(((", '"', "\x00", "\ud7ff"])
+@pytest.mark.parametrize("query", ["NEAR(a b)", "a:b", "-x", "x*", "(((", '"', "\ud7ff"])
 def test_it_reads_search_syntax_as_plain_words(client: Client, query: str) -> None:
     make_package(title="near", slug="near")
     response = client.get("/api/v4/search/", {"q": query})
