@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from packagegrid.catalog.models import EditRecord, Flag, Package, PendingChange
 from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Feature, Grid, GridPackage
+from packagegrid.lib.htmx import HtmxHttpRequest
 from packagegrid.web.redirects import safe_next, safe_referer
 
 
@@ -35,7 +36,7 @@ def login_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.method in {"GET", "HEAD"}:
@@ -43,7 +44,7 @@ def login_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         else:
             back = safe_next(request, default=safe_referer(request, default="/"))
         response = redirect_to_login(back)
-        if request.headers.get("HX-Request") == "true":
+        if request.htmx:
             return HttpResponseClientRedirect(response["Location"])
         return response
 
