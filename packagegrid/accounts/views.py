@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from packagegrid.accounts.forms import ProfileForm
+from packagegrid.accounts.permissions import get_profile_owner
 from packagegrid.accounts.selectors import profile_of, profile_page
 from packagegrid.accounts.services import PROFILE_FIELDS, profile_update
-from packagegrid.web.permissions import get_profile_owner, login_first
+from packagegrid.lib.auth import login_first
 
 
 @require_safe

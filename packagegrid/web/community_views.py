@@ -29,6 +29,7 @@ from packagegrid.catalog.moderation_services import (
 )
 from packagegrid.catalog.review_services import PendingChangeRefused, pending_change_resolve
 from packagegrid.lib.htmx import HtmxHttpRequest
+from packagegrid.lib.redirects import safe_next
 from packagegrid.web.community_forms import FlagDecisionForm, FlagForm, ToggleForm
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
@@ -39,7 +40,6 @@ from packagegrid.web.permissions import (
     login_first,
     staff_user,
 )
-from packagegrid.web.redirects import safe_next
 
 TOGGLES_PER_HOUR = 120
 FLAGS_PER_HOUR = 10

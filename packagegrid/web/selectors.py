@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
@@ -33,6 +33,7 @@ from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.selectors import PackageFacts, package_facts
 from packagegrid.lib.licenses import package_license
+from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
 
@@ -75,13 +76,6 @@ class HomePage:
 class PackageListPage:
     packages: list[Package]  # annotated with `usage`, category and fetched data joined
     page: Page[int]  # page numbers and counts; its object_list holds the package ids
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    label: str
-    url: str
-    is_web: bool  # http(s): safe to render as a link; anything else is shown as text
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,15 +343,6 @@ def similar_packages(
                     )
                 )
     return found
-
-
-def is_web_url(url: str) -> bool:
-    """True when `url` is an absolute http(s) URL with a host, safe for an href."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def _package_links(package: Package) -> list[Link]:
