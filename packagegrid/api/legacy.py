@@ -258,7 +258,7 @@ class LegacyAPIMixin:
         return legacy_exception_handler
 
 
-class LegacyViewSet(LegacyAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class LegacyViewSet(LegacyAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Shared by the v3 collections: slug lookup, upstream's paging, relative paths."""
 
     lookup_field = "slug"
@@ -282,7 +282,7 @@ class PackageViewSet(LegacyViewSet):
 
     def get_paginated_response(self, data: Any) -> Response:
         # Upstream's package list alone carries the top-level "category", always null.
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
         return Response({"category": None, **paginator.get_envelope(data)})
 
 
@@ -297,7 +297,7 @@ class GridViewSet(LegacyViewSet):
         """The grid's packages by title, with the grid itself under "grid"."""
         grid = self.get_object()
         packages = package_list_for_legacy_api().filter(grid_packages__grid=grid)
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
         page = paginator.paginate_queryset(packages, request, self)
         context = self.get_serializer_context()
         objects = LegacyPackageSerializer(
@@ -353,7 +353,7 @@ class UserViewSet(LegacyViewSet):
         return bool(self.request.query_params.get("list_packages"))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
         page: list[Profile] = paginator.paginate_queryset(self.get_queryset(), request, self)
         context = self.get_serializer_context()
         if self._wants_packages():

@@ -336,7 +336,7 @@ class FetchRun:
             except DatabaseError as exc:
                 logger.warning("Cannot record the snapshot of %s: %s", package.slug, exc)
         if failures:
-            summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]
+            summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]  # filtered on error
         elif answered and all(_all_not_modified(r.data) for r in answered):
             summary.unchanged += 1
         elif answered:
