@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from packagegrid.catalog.history_services import EditConflict, RevertRefused
+from packagegrid.grids import selectors as grid_selectors
 from packagegrid.grids.forms import AddPackageForm, ElementForm, FeatureForm, GridForm, search_text
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.selectors import (
@@ -47,7 +48,6 @@ from packagegrid.grids.services import (
     grid_update,
 )
 from packagegrid.lib.htmx import HtmxHttpRequest
-from packagegrid.web import selectors
 from packagegrid.web.conflicts import edit_conflict, edit_values
 from packagegrid.web.grid_cells import CellLinks
 from packagegrid.web.limits import rate_limit
@@ -135,13 +135,13 @@ def _first_error(form: AddPackageForm) -> str:
 @require_safe
 def grid_list(request: HttpRequest) -> HttpResponse:
     sort = _param(request, "sort")
-    if sort not in selectors.GRID_SORTS:
-        sort = selectors.DEFAULT_GRID_SORT
+    if sort not in grid_selectors.GRID_SORTS:
+        sort = grid_selectors.DEFAULT_GRID_SORT
     query = _param(request, "q").strip()[:MAX_GRID_QUERY_LENGTH]
     context = {
-        "grids": selectors.grid_list(sort=sort, query=query),
+        "grids": grid_selectors.grid_list(sort=sort, query=query),
         "sort": sort,
-        "sorts": selectors.GRID_SORTS,
+        "sorts": grid_selectors.GRID_SORTS,
         "query": query,
     }
     return render(request, "web/grid_list.html", context)

@@ -28,7 +28,7 @@ from packagegrid.catalog.models import (
     RepoData,
     Usage,
 )
-from packagegrid.catalog.selectors import usage_count_subquery
+from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.selectors import PackageFacts, package_facts
@@ -37,8 +37,6 @@ from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
 
-# Longest text filter we pass to the database; longer input is cut, never an error.
-MAX_FILTER_LENGTH = 200
 HOME_LIST_SIZE = 10
 HOME_GRID_COUNT = 8
 PACKAGE_RELEASES_SHOWN = 30
@@ -53,13 +51,6 @@ PACKAGE_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
     "newest": ("Newest", [F("created").desc()]),
 }
 DEFAULT_PACKAGE_SORT = "stars"
-
-GRID_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
-    "title": ("Title", []),
-    "packages": ("Packages", [F("package_count").desc()]),
-    "updated": ("Recently updated", [F("modified").desc()]),
-}
-DEFAULT_GRID_SORT = "title"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,11 +223,6 @@ def package_list_page(
     return PackageListPage(packages=[rows[pk] for pk in page_ids if pk in rows], page=page)
 
 
-def category_list() -> Sequence[Category]:
-    """All categories with `package_count`, for filters and navigation (one query)."""
-    return list(Category.objects.annotate(package_count=Count("packages")))
-
-
 def package_page(
     *, slug: str, viewer: AbstractBaseUser | AnonymousUser | None = None
 ) -> PackagePage:
@@ -377,23 +363,6 @@ def _participants(package: Package, logins: list[str]) -> list[Participant]:
         )
         for login in logins
     ]
-
-
-def grid_list(*, sort: str, query: str = "") -> Sequence[Grid]:
-    """All grids (those whose title contains `query`, when given) with `package_count`,
-    ordered by `sort` (one query).
-
-    An unknown `sort` means DEFAULT_GRID_SORT.
-    """
-    _, ordering = GRID_SORTS.get(sort, GRID_SORTS[DEFAULT_GRID_SORT])
-    grids = Grid.objects.all()
-    if query:
-        grids = grids.filter(title__icontains=query[:MAX_FILTER_LENGTH])
-    return list(
-        grids.annotate(package_count=Count("grid_packages"))
-        .only("title", "slug", "description", "modified", "is_locked")
-        .order_by(*ordering, "title", "id")
-    )
 
 
 def health_status() -> dict[str, bool]:

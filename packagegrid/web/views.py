@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from packagegrid.catalog.models import Category, Package
+from packagegrid.catalog.selectors import category_list
 from packagegrid.web import selectors
 
 PACKAGES_PER_PAGE = 50
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def package_list(request: HttpRequest) -> HttpResponse:
-    categories = selectors.category_list()
+    categories = category_list()
     category = next((c for c in categories if c.slug == _param(request, "category")), None)
     return _render_package_list(request, categories=categories, category=category)
 
