@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL rejects NUL in text: such requests are a 400 before any view or cache.
+    "packagegrid.lib.nul.NulRequestMiddleware",
     # Before sessions and auth: a cached response skips all the work below it.
     "packagegrid.caching.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

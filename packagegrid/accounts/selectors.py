@@ -16,7 +16,7 @@ from packagegrid.accounts.models import Profile
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.grids.models import Grid
-from packagegrid.web.selectors import Link, is_web_url
+from packagegrid.lib.links import Link, is_web_url
 
 # Each list on a profile page shows at most this many packages.
 PROFILE_LIST_SIZE = 100

@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from packagegrid.accounts.forms import ProfileForm
+from packagegrid.accounts.permissions import get_profile_owner
 from packagegrid.accounts.selectors import profile_of, profile_page
 from packagegrid.accounts.services import PROFILE_FIELDS, profile_update
-from packagegrid.web.permissions import get_profile_owner, login_first
+from packagegrid.lib.auth import login_first
 
 
 @require_safe
 def profile_detail(request: HttpRequest, account: str) -> HttpResponse:
-    if "\x00" in account:  # PostgreSQL rejects NUL in text parameters
-        raise Http404("No such profile.")
     try:
         page = profile_page(account=account, viewer=request.user)
     except User.DoesNotExist:

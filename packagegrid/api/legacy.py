@@ -94,9 +94,7 @@ def package_list_for_legacy_api(*, category_slug: str | None = None) -> QuerySet
         .prefetch_related(Prefetch("grid_packages", queryset=grid_links))
         .order_by("title", "pk")
     )
-    # No slug holds a NUL byte (and PostgreSQL refuses to compare text with one): such a
-    # value names no category, so every package is listed.
-    if category_slug and "\x00" not in category_slug:
+    if category_slug:
         # In the page and count queries themselves, rather than a lookup of its own:
         # "in this category, or there is no such category".
         known = Exists(Category.objects.filter(slug=category_slug))
@@ -157,7 +155,7 @@ def package_slugs_by_contributor(github_accounts: Iterable[str]) -> dict[str, li
     JSON text of the list (alike on PostgreSQL and SQLite); Python then keeps only exact
     list members.
     """
-    wanted = {account.lower() for account in github_accounts if account and "\x00" not in account}
+    wanted = {account.lower() for account in github_accounts if account}
     found: dict[str, list[str]] = {account: [] for account in wanted}
     if not wanted:
         return found
@@ -260,7 +258,7 @@ class LegacyAPIMixin:
         return legacy_exception_handler
 
 
-class LegacyViewSet(LegacyAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class LegacyViewSet(LegacyAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Shared by the v3 collections: slug lookup, upstream's paging, relative paths."""
 
     lookup_field = "slug"
@@ -284,7 +282,7 @@ class PackageViewSet(LegacyViewSet):
 
     def get_paginated_response(self, data: Any) -> Response:
         # Upstream's package list alone carries the top-level "category", always null.
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
         return Response({"category": None, **paginator.get_envelope(data)})
 
 
@@ -299,7 +297,7 @@ class GridViewSet(LegacyViewSet):
         """The grid's packages by title, with the grid itself under "grid"."""
         grid = self.get_object()
         packages = package_list_for_legacy_api().filter(grid_packages__grid=grid)
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
         page = paginator.paginate_queryset(packages, request, self)
         context = self.get_serializer_context()
         objects = LegacyPackageSerializer(
@@ -355,7 +353,7 @@ class UserViewSet(LegacyViewSet):
         return bool(self.request.query_params.get("list_packages"))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]
+        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
         page: list[Profile] = paginator.paginate_queryset(self.get_queryset(), request, self)
         context = self.get_serializer_context()
         if self._wants_packages():

@@ -105,7 +105,7 @@ class LegacyGridSerializer(serializers.BaseSerializer[Grid]):
             "is_locked": instance.is_locked,
             "modified": iso_utc_millis(instance.modified),
             "packages": [
-                paths.resource("packages", link.package_slug)  # type: ignore[attr-defined]
+                paths.resource("packages", link.package_slug)  # type: ignore[attr-defined]  # queryset annotation
                 for link in instance.grid_packages.all()
             ],
             "resource_uri": paths.resource("grids", instance.slug),
@@ -136,15 +136,15 @@ class LegacyPackageSerializer(serializers.BaseSerializer[Package]):
             "commit_list": commits,
             "commits_over_52": commits,
             "created": iso_utc_millis(instance.created),
-            "created_by": paths.user(instance.created_by_account),  # type: ignore[attr-defined]
+            "created_by": paths.user(instance.created_by_account),  # type: ignore[attr-defined]  # queryset annotation
             "documentation_url": instance.documentation_url,
             "grids": [
-                paths.resource("grids", link.grid_slug)  # type: ignore[attr-defined]
+                paths.resource("grids", link.grid_slug)  # type: ignore[attr-defined]  # queryset annotation
                 for link in instance.grid_packages.all()
             ],
             "last_fetched": iso_utc_millis(instance.last_fetched),
             # The bare account name, not a link (unlike `created_by`), as upstream serves it.
-            "last_modified_by": instance.last_modified_by_account or None,  # type: ignore[attr-defined]
+            "last_modified_by": instance.last_modified_by_account or None,  # type: ignore[attr-defined]  # queryset annotation
             "modified": iso_utc_millis(instance.modified),
             "participants": ",".join(repo.participants),
             "pypi_url": instance.pypi_url,
@@ -156,7 +156,7 @@ class LegacyPackageSerializer(serializers.BaseSerializer[Package]):
             "resource_uri": paths.resource("packages", instance.slug),
             "slug": instance.slug,
             "title": instance.title,
-            "usage_count": instance.usage_count,  # type: ignore[attr-defined]
+            "usage_count": instance.usage_count,  # type: ignore[attr-defined]  # queryset annotation
         }
 
 

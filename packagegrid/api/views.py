@@ -33,7 +33,7 @@ class LinkContextMixin:
     """Hands serializers a LinkBuilder for this request."""
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]  # mixin over a GenericAPIView
         context["links"] = LinkBuilder(context["request"], V4_ROOT)
         return context
 
@@ -49,7 +49,7 @@ class IdLookupMixin:
 
     def get_object(self) -> Model:
         key = str(self.kwargs["pk"])
-        queryset: QuerySet[Any] = self.get_queryset()  # type: ignore[attr-defined]
+        queryset: QuerySet[Any] = self.get_queryset()  # type: ignore[attr-defined]  # mixin over a GenericAPIView
         found = self.find(queryset, key)
         if found is None:
             if not self.could_match(key):
@@ -82,7 +82,7 @@ class IdOrSlugLookupMixin(IdLookupMixin):
         return super().find(queryset, key) or queryset.filter(slug=key).first()
 
 
-class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Packages, newest id first; found by id or slug."""
 
     queryset = package_list_for_api()
@@ -94,7 +94,7 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         return "API endpoint that allows packages to be viewed or edited."
 
 
-class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Packages with their health, compatibility, advisories, latest release and licence,
     newest id first; found by id or slug. Paged with `page` and `page_size` (20, at most
     100)."""
@@ -104,14 +104,14 @@ class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyM
     pagination_class = V5PageNumberPagination
 
 
-class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Grids, newest id first; found by id or slug."""
 
     queryset = grid_list_for_api()
     serializer_class = GridSerializer
 
 
-class CategoryViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class CategoryViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Categories, newest id first; found by id."""
 
     queryset = Category.objects.order_by("-id")

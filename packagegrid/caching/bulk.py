@@ -4,6 +4,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 
 from packagegrid.caching.services import content_changed
+from packagegrid.search.services import search_reindex
 
 
 def after_bulk_write(*, inserted_with_ids: list[type[models.Model]]) -> None:
@@ -15,8 +16,6 @@ def after_bulk_write(*, inserted_with_ids: list[type[models.Model]]) -> None:
     update() send no signals, so the search index and the content version are brought up
     to date here.
     """
-    from packagegrid.search.services import search_reindex
-
     statements = connection.ops.sequence_reset_sql(no_style(), inserted_with_ids)
     if statements:
         with connection.cursor() as cursor:

@@ -52,7 +52,7 @@ class PackageAdminForm(forms.ModelForm[models.Package]):
         if self.instance.pk and "repo_url" not in self.changed_data:
             # Unchanged: a package left without a key (a duplicate from before the key,
             # or an old unreadable URL) stays so, and its other fields can be edited.
-            self.instance.withhold_repo_key = self.instance.repo_key is None  # type: ignore[attr-defined]
+            self.instance.withhold_repo_key = self.instance.repo_key is None
             return repo_url
         if not repo_url:
             return repo_url

@@ -7,19 +7,9 @@ concurrent submit can never count a person twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import User
 
 from packagegrid.catalog.models import Favorite, Package, Usage
-
-
-@dataclass(frozen=True, slots=True)
-class Toggle:
-    """What a toggle button shows after a change: the person's state and the total."""
-
-    on: bool
-    count: int
 
 
 def _toggle(

@@ -347,13 +347,13 @@ def package_import_record(
         )
     if existing is None:
         package = Package(pk=record.id, imported=True, **values)
-        package.withhold_repo_key = holder is not None  # type: ignore[attr-defined]
+        package.withhold_repo_key = holder is not None
         package.save(force_insert=True)
         outcome = "created"
     else:
         before = field_values(existing, _CURATED_FIELDS)
         changed = _assign(existing, values)
-        existing.withhold_repo_key = holder is not None  # type: ignore[attr-defined]
+        existing.withhold_repo_key = holder is not None
         outcome = "unchanged"
         if changed:
             existing.save(update_fields=changed)

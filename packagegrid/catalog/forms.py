@@ -223,7 +223,7 @@ class PackageEditForm(_PackageFields):
         self.duplicate: Package | None = None
 
     def clean_replaced_by(self) -> Package | None:
-        slug: str = self.cleaned_data["replaced_by"].strip().replace("\x00", "")
+        slug: str = self.cleaned_data["replaced_by"].strip()
         if not slug:
             return None
         replacement = Package.objects.filter(slug=slug).only("id", "title", "slug").first()

@@ -26,7 +26,7 @@ def field_values(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     values = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        values[name] = getattr(instance, field.attname)  # type: ignore[union-attr]
+        values[name] = getattr(instance, field.attname)  # type: ignore[union-attr]  # named fields are concrete
     return values
 
 
@@ -111,7 +111,7 @@ def edit_save(
     instance.refresh_from_db(fields=["version"])
     for name, value in (also or {}).items():
         setattr(instance, name, value)
-    instance.modified = timezone.now()  # type: ignore[attr-defined]
+    instance.modified = timezone.now()  # type: ignore[attr-defined]  # edited models all have modified
     instance.save(update_fields=[*changed, "modified", *(also or {})])
     return edit_record(user=user, instance=instance, action=action, before=before, after=after)
 
@@ -148,7 +148,7 @@ def edit_revert(*, record: EditRecord, user: User) -> EditRecord:
 
 
 def _attname(instance: models.Model, name: str) -> str:
-    return instance._meta.get_field(name).attname  # type: ignore[union-attr]
+    return instance._meta.get_field(name).attname  # type: ignore[union-attr]  # named fields are concrete
 
 
 def _all_field_names(instance: models.Model) -> list[str]:

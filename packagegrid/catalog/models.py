@@ -124,6 +124,9 @@ class Package(TimestampedModel, VersionedModel):
 
     objects = PackageQuerySet.as_manager()
 
+    # Not a field: set on the instance before save() to store no repo_key (see save()).
+    withhold_repo_key: bool = False
+
     if TYPE_CHECKING:
         repo_data: RepoData
         pypi_data: PyPIData
@@ -145,8 +148,7 @@ class Package(TimestampedModel, VersionedModel):
         """
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "repo_url" in update_fields:
-            withheld = getattr(self, "withhold_repo_key", False)
-            self.repo_key = None if withheld else repo_key_for_url(self.repo_url)
+            self.repo_key = None if self.withhold_repo_key else repo_key_for_url(self.repo_url)
             if update_fields is not None and "repo_key" not in update_fields:
                 kwargs["update_fields"] = [*update_fields, "repo_key"]
         super().save(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Reads of catalog data, shaped for the pages and APIs that use them."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,3 +252,12 @@ def _shown(titles: dict[int, str] | None, value: Any) -> str:
     if titles is not None and isinstance(value, int):
         return titles.get(value, f"#{value} (deleted)")
     return str(value)
+
+
+# Longest text filter we pass to the database; longer input is cut, never an error.
+MAX_FILTER_LENGTH = 200
+
+
+def category_list() -> Sequence[Category]:
+    """All categories with `package_count`, for filters and navigation (one query)."""
+    return list(Category.objects.annotate(package_count=Count("packages")))

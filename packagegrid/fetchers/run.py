@@ -27,7 +27,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from packagegrid.catalog.models import Package
-from packagegrid.fetchers import services
+from packagegrid.fetchers import bitbucket, codeberg, github, gitlab, pypi, services
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.models import REPOSITORY, FetchState, Source
 from packagegrid.fetchers.ratelimit import RateBudget
@@ -188,8 +188,6 @@ def _parse_repo(url: str) -> tuple[RepoRef | None, str]:
 def _fetch_repo(
     client: HttpClient, repo: RepoRef, etags: dict[str, str], budget: RateBudget | None
 ) -> RepoFetch:
-    from packagegrid.fetchers import bitbucket, codeberg, github, gitlab
-
     if repo.host == Source.GITHUB:
         return github.github_repo_fetch(
             client, owner=repo.owner, name=repo.name, etags=etags, budget=budget
@@ -248,9 +246,7 @@ class FetchRun:
         )
 
     def _pypi(self, job: FetchJob) -> PyPIFetch:
-        from packagegrid.fetchers.pypi import pypi_project_fetch
-
-        return pypi_project_fetch(
+        return pypi.pypi_project_fetch(
             self.client, name=job.pypi_name, etags=job.etags.get(Source.PYPI, {})
         )
 
@@ -336,7 +332,7 @@ class FetchRun:
             except DatabaseError as exc:
                 logger.warning("Cannot record the snapshot of %s: %s", package.slug, exc)
         if failures:
-            summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]
+            summary.failed[failures[0].error.reason] += 1  # type: ignore[union-attr]  # filtered on error
         elif answered and all(_all_not_modified(r.data) for r in answered):
             summary.unchanged += 1
         elif answered:

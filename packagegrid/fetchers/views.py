@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import package_ids_for_repo
-from packagegrid.fetchers.services import RefreshRefused, package_request_refresh
+from packagegrid.fetchers.refresh import RefreshRefused, package_request_refresh
 from packagegrid.fetchers.tasks import enqueue_package_fetch
 from packagegrid.fetchers.webhooks import (
     BadPayload,

@@ -93,10 +93,6 @@ class AddPackageForm(forms.Form):
         return package
 
 
-class LockForm(forms.Form):
-    is_locked = forms.BooleanField(required=False)
-
-
 def search_text(value: str) -> str:
     """The package search text as typed, trimmed and cut to SEARCH_MAX_LENGTH."""
-    return value.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
+    return value.strip()[:SEARCH_MAX_LENGTH]

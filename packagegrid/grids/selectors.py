@@ -1,5 +1,6 @@
 """Reads of grid data, shaped for the pages and APIs that use them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     OrderBy,
@@ -20,7 +22,11 @@ from django.db.models import (
 )
 
 from packagegrid.catalog.models import EditRecord, Package, PyPIData, RepoData
-from packagegrid.catalog.selectors import last_release_subquery, usage_count_subquery
+from packagegrid.catalog.selectors import (
+    MAX_FILTER_LENGTH,
+    last_release_subquery,
+    usage_count_subquery,
+)
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.lib.licenses import package_license
 
@@ -162,11 +168,9 @@ def package_comparison(*, slugs: list[str]) -> PackageComparison:
     holds two or more of the packages; its features become rows, each cell the package's
     text in that grid.
     """
-    # PostgreSQL rejects NUL in text parameters; no slug contains one.
-    wanted = [slug for slug in slugs if "\x00" not in slug]
     found = (
-        {package.slug: package for package in comparison_packages().filter(slug__in=wanted)}
-        if wanted
+        {package.slug: package for package in comparison_packages().filter(slug__in=slugs)}
+        if slugs
         else {}
     )
     packages = [found[slug] for slug in slugs if slug in found]
@@ -448,3 +452,28 @@ def _recorded_title(record: EditRecord) -> str:
     """A deleted feature's title, from what its record kept ("a deleted feature" if none)."""
     before, after = record.changes.get("title", [None, None])
     return str(after or before or "a deleted feature")
+
+
+GRID_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
+    "title": ("Title", []),
+    "packages": ("Packages", [F("package_count").desc()]),
+    "updated": ("Recently updated", [F("modified").desc()]),
+}
+DEFAULT_GRID_SORT = "title"
+
+
+def grid_list(*, sort: str, query: str = "") -> Sequence[Grid]:
+    """All grids (those whose title contains `query`, when given) with `package_count`,
+    ordered by `sort` (one query).
+
+    An unknown `sort` means DEFAULT_GRID_SORT.
+    """
+    _, ordering = GRID_SORTS.get(sort, GRID_SORTS[DEFAULT_GRID_SORT])
+    grids = Grid.objects.all()
+    if query:
+        grids = grids.filter(title__icontains=query[:MAX_FILTER_LENGTH])
+    return list(
+        grids.annotate(package_count=Count("grid_packages"))
+        .only("title", "slug", "description", "modified", "is_locked")
+        .order_by(*ordering, "title", "id")
+    )

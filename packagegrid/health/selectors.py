@@ -260,7 +260,7 @@ def requirements_check(*, text: str, product: str, version: str) -> list[Require
     statuses: dict[int, str] = {}
     if by_name:
         chosen = Package.objects.filter(pk__in=[p.pk for p in by_name.values()])
-        flags = _with_status(chosen, product, version).values_list(  # type: ignore[misc]
+        flags = _with_status(chosen, product, version).values_list(  # type: ignore[misc]  # annotated by _with_status
             "pk",
             "ready",
             "declares",  # annotations, unknown to the stubs

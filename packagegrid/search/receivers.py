@@ -69,7 +69,7 @@ def _package_deleting(sender: type[Model], instance: Package, **kwargs: Any) -> 
     # Packages it replaced lose their "deprecated" status (replaced_by is SET_NULL). Only
     # looked up for a single delete; bulk deletes clear replaced_by first or reindex.
     if isinstance(kwargs.get("origin"), Package):
-        instance._search_replaced = list(  # type: ignore[attr-defined]
+        instance._search_replaced = list(  # type: ignore[attr-defined]  # carried to post_delete
             Package.objects.filter(replaced_by=instance).values_list("pk", flat=True)
         )
 

@@ -243,7 +243,7 @@ def _typo_matches(parsed: ParsedQuery) -> list[SearchDocument]:
         ]
         if distances:
             relevance = TYPO_NAME - TYPO_STEP * min(distances)
-            document.weight = (  # type: ignore[attr-defined]
+            document.weight = (  # type: ignore[attr-defined]  # ranking weight set on the row
                 relevance * 100 + document.quality + _recency(document.active_at, now)
             )
             found.append(document)
@@ -261,11 +261,11 @@ def _merged(
     """Both lists in rank order; a document in both keeps its higher weight."""
     by_id = {d.pk: d for d in documents}
     for document in extra:
-        if document.pk not in by_id or by_id[document.pk].weight < document.weight:  # type: ignore[attr-defined]
+        if document.pk not in by_id or by_id[document.pk].weight < document.weight:  # type: ignore[attr-defined]  # ranking weight set on the row
             by_id[document.pk] = document
     return sorted(
         by_id.values(),
-        key=lambda d: _tie_key(d.weight, d.key, d.kind, d.package_id, d.grid_id),  # type: ignore[attr-defined]
+        key=lambda d: _tie_key(d.weight, d.key, d.kind, d.package_id, d.grid_id),  # type: ignore[attr-defined]  # ranking weight set on the row
     )
 
 
@@ -282,7 +282,7 @@ def _item(document: SearchDocument) -> SearchItem:
         absolute_url=url,
         created=document.created,
         modified=document.modified,
-        weight=document.weight,  # type: ignore[attr-defined]
+        weight=document.weight,  # type: ignore[attr-defined]  # ranking weight set on the row
         category=document.category,
         repo_watchers=document.stars,
         repo_forks=document.forks,
@@ -509,7 +509,7 @@ def _document_row(document: SearchDocument) -> _Row:
         document.stars,
         document.usage,
         document.last_commit_at,
-        document.weight,  # type: ignore[attr-defined]
+        document.weight,  # type: ignore[attr-defined]  # ranking weight set on the row
     )
 
 
@@ -652,7 +652,7 @@ def search_page(
     for row in page.object_list:
         shown = documents.get(row[_ID])
         if shown is not None:  # deleted since the first query
-            shown.weight = weights[row[_ID]]  # type: ignore[attr-defined]
+            shown.weight = weights[row[_ID]]  # type: ignore[attr-defined]  # ranking weight set on the row
             hits.append(_hit(shown, parsed))
     return SearchPage(
         query=query,

@@ -184,8 +184,8 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
                 # A missing one-to-one row raises an AttributeError subclass: None here.
                 repo=getattr(package, "repo_data", None),
                 pypi=getattr(package, "pypi_data", None),
-                usage=package.search_usage,  # type: ignore[attr-defined]
-                last_release_at=package.search_released,  # type: ignore[attr-defined]
+                usage=package.search_usage,  # type: ignore[attr-defined]  # annotation
+                last_release_at=package.search_released,  # type: ignore[attr-defined]  # annotation
                 grids=grids[package.pk],
             )
         )

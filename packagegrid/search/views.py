@@ -23,8 +23,7 @@ MAX_PARAM_CHARS = 200
 
 
 def _param(request: HttpRequest, name: str) -> str:
-    # PostgreSQL rejects NUL in text parameters; no real query or filter contains one.
-    return request.GET.get(name, "").replace("\x00", "")[:MAX_PARAM_CHARS].strip()
+    return request.GET.get(name, "")[:MAX_PARAM_CHARS].strip()
 
 
 @require_safe

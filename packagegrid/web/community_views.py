@@ -28,6 +28,8 @@ from packagegrid.catalog.moderation_services import (
     package_delete,
 )
 from packagegrid.catalog.review_services import PendingChangeRefused, pending_change_resolve
+from packagegrid.lib.htmx import HtmxHttpRequest
+from packagegrid.lib.redirects import safe_next
 from packagegrid.web.community_forms import FlagDecisionForm, FlagForm, ToggleForm
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
@@ -38,21 +40,16 @@ from packagegrid.web.permissions import (
     login_first,
     staff_user,
 )
-from packagegrid.web.redirects import safe_next
 
 TOGGLES_PER_HOUR = 120
 FLAGS_PER_HOUR = 10
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _toggled(
-    request: HttpRequest, *, package: Package, template: str, on: bool, count: int, done: str
+    request: HtmxHttpRequest, *, package: Package, template: str, on: bool, count: int, done: str
 ) -> HttpResponse:
     """htmx gets the button again; a plain form post goes back where it came from."""
-    if _is_htmx(request):
+    if request.htmx:
         context = {"package": package, "on": on, "count": count, "swap_oob": True}
         return render(request, template, context)
     messages.success(request, done)
@@ -62,7 +59,7 @@ def _toggled(
 @require_POST
 @login_first
 @rate_limit("community-toggle", limit=TOGGLES_PER_HOUR)
-def package_usage(request: HttpRequest, slug: str) -> HttpResponse:
+def package_usage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     package, user = get_package_for_member(request, slug)
     form = ToggleForm(request.POST)
     if not form.is_valid():
@@ -82,7 +79,7 @@ def package_usage(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_first
 @rate_limit("community-toggle", limit=TOGGLES_PER_HOUR)
-def package_favorite(request: HttpRequest, slug: str) -> HttpResponse:
+def package_favorite(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     package, user = get_package_for_member(request, slug)
     form = ToggleForm(request.POST)
     if not form.is_valid():

@@ -140,9 +140,7 @@ class PackageReleasesFeed(Feed[Release, Package]):
     url_name = "feed-package-releases-rss"
 
     def get_object(self, request: HttpRequest, slug: str) -> Package:
-        package = (
-            Package.objects.filter(slug=slug.replace("\x00", "")).only("title", "slug").first()
-        )
+        package = Package.objects.filter(slug=slug).only("title", "slug").first()
         if package is None:
             raise Http404("No such package.")
         return package
@@ -194,7 +192,7 @@ class GridPackagesFeed(Feed[GridPackage, Grid]):
     url_name = "feed-grid-rss"
 
     def get_object(self, request: HttpRequest, slug: str) -> Grid:
-        grid = Grid.objects.filter(slug=slug.replace("\x00", "")).only("title", "slug").first()
+        grid = Grid.objects.filter(slug=slug).only("title", "slug").first()
         if grid is None:
             raise Http404("No such grid.")
         return grid

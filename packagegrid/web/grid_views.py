@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from packagegrid.catalog.history_services import EditConflict, RevertRefused
+from packagegrid.grids import selectors as grid_selectors
 from packagegrid.grids.forms import AddPackageForm, ElementForm, FeatureForm, GridForm, search_text
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.selectors import (
@@ -46,7 +47,7 @@ from packagegrid.grids.services import (
     grid_set_locked,
     grid_update,
 )
-from packagegrid.web import selectors
+from packagegrid.lib.htmx import HtmxHttpRequest
 from packagegrid.web.conflicts import edit_conflict, edit_values
 from packagegrid.web.grid_cells import CellLinks
 from packagegrid.web.limits import rate_limit
@@ -67,12 +68,7 @@ GET_OR_POST = ["GET", "HEAD", "POST"]
 
 
 def _param(request: HttpRequest, name: str) -> str:
-    # PostgreSQL rejects NUL in text parameters; no real filter or query contains one.
-    return request.GET.get(name, "").replace("\x00", "")
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return request.GET.get(name, "")
 
 
 def _sort(request: HttpRequest) -> str:
@@ -112,10 +108,10 @@ PACKAGES_CHANGED_EVENT = "grid-packages-changed"
 
 
 def _changed(
-    request: HttpRequest, grid: Grid, message: str, *, packages_changed: bool = False
+    request: HtmxHttpRequest, grid: Grid, message: str, *, packages_changed: bool = False
 ) -> HttpResponse:
     """After a change: htmx gets the grid body again, a plain POST goes back to the page."""
-    if _is_htmx(request):
+    if request.htmx:
         response = _grid_body(request, grid, notice=message)
         if packages_changed:
             response["HX-Trigger"] = PACKAGES_CHANGED_EVENT
@@ -124,9 +120,9 @@ def _changed(
     return redirect(_grid_url(grid, _sort(request)))
 
 
-def _refused(request: HttpRequest, grid: Grid, message: str) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, grid: Grid, message: str) -> HttpResponse:
     """Bad input that has no form to show it in: nothing changed, say why."""
-    if _is_htmx(request):
+    if request.htmx:
         return _grid_body(request, grid, notice=message, notice_is_error=True)
     messages.error(request, message)
     return redirect(_grid_url(grid, _sort(request)))
@@ -139,13 +135,13 @@ def _first_error(form: AddPackageForm) -> str:
 @require_safe
 def grid_list(request: HttpRequest) -> HttpResponse:
     sort = _param(request, "sort")
-    if sort not in selectors.GRID_SORTS:
-        sort = selectors.DEFAULT_GRID_SORT
+    if sort not in grid_selectors.GRID_SORTS:
+        sort = grid_selectors.DEFAULT_GRID_SORT
     query = _param(request, "q").strip()[:MAX_GRID_QUERY_LENGTH]
     context = {
-        "grids": selectors.grid_list(sort=sort, query=query),
+        "grids": grid_selectors.grid_list(sort=sort, query=query),
         "sort": sort,
-        "sorts": selectors.GRID_SORTS,
+        "sorts": grid_selectors.GRID_SORTS,
         "query": query,
     }
     return render(request, "web/grid_list.html", context)
@@ -153,8 +149,6 @@ def grid_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def grid_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    if "\x00" in slug:
-        raise Http404("No such grid.")
     grid = get_object_or_404(Grid, slug=slug)
     return render(request, "web/grid_detail.html", _grid_context(request, grid=grid))
 
@@ -254,8 +248,6 @@ def grid_delete_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def grid_history_page(request: HttpRequest, slug: str) -> HttpResponse:
-    if "\x00" in slug:
-        raise Http404("No such grid.")
     grid = get_object_or_404(Grid, slug=slug)
     history = grid_history(grid=grid, page_number=_param(request, "page"))
     context = {"grid": grid, "history": history, "page_obj": history.page}
@@ -284,7 +276,7 @@ def grid_revert(request: HttpRequest, slug: str, record_id: int) -> HttpResponse
 @login_first
 @require_http_methods(GET_OR_POST)
 @rate_limit("grid-edit", limit=GRID_EDITS_PER_HOUR)
-def grid_package_add(request: HttpRequest, slug: str) -> HttpResponse:
+def grid_package_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """GET: the packages not yet in the grid that match `q` (type-ahead); POST: add one."""
     grid, user = get_grid_for_editor(request, slug)
     if request.method != "POST":
@@ -295,7 +287,7 @@ def grid_package_add(request: HttpRequest, slug: str) -> HttpResponse:
             "candidates": grid_package_candidates(grid=grid, query=query),
             "sort": _sort(request),
         }
-        partial = "web/grids/_package_results.html" if _is_htmx(request) else None
+        partial = "web/grids/_package_results.html" if request.htmx else None
         return render(request, partial or "web/grids/package_add.html", context)
     form = AddPackageForm(request.POST)
     if not form.is_valid():
@@ -311,7 +303,7 @@ def grid_package_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_first
 @require_http_methods(GET_OR_POST)
 @rate_limit("grid-edit", limit=GRID_EDITS_PER_HOUR)
-def grid_package_remove(request: HttpRequest, slug: str, package_slug: str) -> HttpResponse:
+def grid_package_remove(request: HtmxHttpRequest, slug: str, package_slug: str) -> HttpResponse:
     link, user = get_grid_package_for_editor(request, slug, package_slug)
     grid, package = link.grid, link.package
     if request.method == "POST":
@@ -338,14 +330,14 @@ def grid_package_remove(request: HttpRequest, slug: str, package_slug: str) -> H
 @login_first
 @require_http_methods(GET_OR_POST)
 @rate_limit("grid-edit", limit=GRID_EDITS_PER_HOUR)
-def grid_feature_add(request: HttpRequest, slug: str) -> HttpResponse:
+def grid_feature_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     grid, user = get_grid_for_editor(request, slug)
     data = request.POST if request.method == "POST" else None
     form = FeatureForm(data, auto_id="new-feature-%s")
     if form.is_valid():
         feature = feature_create(grid=grid, user=user, **edit_values(form)[0])
         return _changed(request, grid, f"Added the feature “{feature.title}”.")
-    if _is_htmx(request) and form.is_bound:
+    if request.htmx and form.is_bound:
         return _grid_body(request, grid, feature_form=form)
     context = {"grid": grid, "form": form, "feature": None, "sort": _sort(request)}
     return render(request, "web/grids/feature_form.html", context)
@@ -354,7 +346,7 @@ def grid_feature_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_first
 @require_http_methods(GET_OR_POST)
 @rate_limit("grid-edit", limit=GRID_EDITS_PER_HOUR)
-def grid_feature_edit(request: HttpRequest, slug: str, feature_id: int) -> HttpResponse:
+def grid_feature_edit(request: HtmxHttpRequest, slug: str, feature_id: int) -> HttpResponse:
     feature, user = get_feature_for_editor(request, slug, feature_id)
     grid, auto_id = feature.grid, f"feature-{feature.pk}-%s"
     if request.method == "POST":
@@ -379,11 +371,11 @@ def grid_feature_edit(request: HttpRequest, slug: str, feature_id: int) -> HttpR
         "sort": _sort(request),
         "conflict": conflict,
     }
-    if _is_htmx(request) and form.is_bound:
+    if request.htmx and form.is_bound:
         return _grid_body(
             request, grid, editing_feature=feature.pk, editing_form=form, conflict=conflict
         )
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, "web/grids/_feature_form.html", context)
     return render(request, "web/grids/feature_form.html", context)
 
@@ -395,7 +387,7 @@ def _feature_initial(feature: Feature) -> dict[str, Any]:
 @login_first
 @require_http_methods(GET_OR_POST)
 @rate_limit("grid-edit", limit=GRID_EDITS_PER_HOUR)
-def grid_feature_delete(request: HttpRequest, slug: str, feature_id: int) -> HttpResponse:
+def grid_feature_delete(request: HtmxHttpRequest, slug: str, feature_id: int) -> HttpResponse:
     feature, user = get_feature_for_editor(request, slug, feature_id)
     grid = feature.grid
     if request.method == "POST":
@@ -429,11 +421,11 @@ def _cell(
 @login_first
 @require_safe
 def grid_cell_detail(
-    request: HttpRequest, slug: str, package_id: int, feature_id: int
+    request: HtmxHttpRequest, slug: str, package_id: int, feature_id: int
 ) -> HttpResponse:
     """The cell as the table shows it (htmx: "Cancel" in the cell's form)."""
     cell, _user = _cell(request, slug, package_id, feature_id)
-    if not _is_htmx(request):
+    if not request.htmx:
         return redirect(_grid_url(cell.feature.grid, anchor=f"cell-{package_id}-{feature_id}"))
     return _render_cell(request, cell)
 
@@ -447,7 +439,7 @@ def _render_cell(request: HttpRequest, cell: GridCell) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 @rate_limit("grid-edit", limit=GRID_EDITS_PER_HOUR)
 def grid_cell_edit(
-    request: HttpRequest, slug: str, package_id: int, feature_id: int
+    request: HtmxHttpRequest, slug: str, package_id: int, feature_id: int
 ) -> HttpResponse:
     cell, user = _cell(request, slug, package_id, feature_id)
     auto_id = f"cell-{package_id}-{feature_id}-%s"
@@ -473,11 +465,11 @@ def grid_cell_edit(
             conflict = edit_conflict(form, current={"text": current.text}, version=current.version)
         else:
             saved = replace(cell, text=text)
-            if _is_htmx(request):
+            if request.htmx:
                 return _render_cell(request, saved)
             messages.success(request, "Saved the cell.")
             return redirect(_grid_url(grid, anchor=f"cell-{package_id}-{feature_id}"))
     links = CellLinks.for_grid(grid.slug)
     context = {"grid": grid, "cell": cell, "form": form, "links": links, "conflict": conflict}
-    template = "web/grids/_cell_form.html" if _is_htmx(request) else "web/grids/cell_form.html"
+    template = "web/grids/_cell_form.html" if request.htmx else "web/grids/cell_form.html"
     return render(request, template, context)

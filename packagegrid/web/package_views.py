@@ -26,6 +26,7 @@ from packagegrid.catalog.services import (
     package_edit_revert,
 )
 from packagegrid.grids.models import Grid
+from packagegrid.lib.htmx import HtmxHttpRequest
 from packagegrid.web.conflicts import edit_conflict
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
@@ -46,12 +47,12 @@ _ADD_DETAILS_TEMPLATE = "web/includes/package_add_details.html"
 
 @login_first
 @require_http_methods(["GET", "HEAD", "POST"])
-def package_add(request: HttpRequest) -> HttpResponse:
+def package_add(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the empty form (`?grid=<slug>` pre-selects a grid). POST `step=check`: check
     the URL and pre-fill; any other POST: create the package."""
     grids = grids_for_package_adder(signed_in_user(request))
     if request.method != "POST":
-        grid_slug = request.GET.get("grid", "").replace("\x00", "")
+        grid_slug = request.GET.get("grid", "")
         grid = grids.filter(slug=grid_slug).first() if grid_slug else None
         grid_value = str(grid.pk) if grid else ""
         return _render_add(request, stage="empty", form=RepoURLForm(), grid_value=grid_value)
@@ -60,7 +61,7 @@ def package_add(request: HttpRequest) -> HttpResponse:
     return _package_add_create(request, grids)
 
 
-def _package_add_check(request: HttpRequest, grids: QuerySet[Grid]) -> HttpResponse:
+def _package_add_check(request: HtmxHttpRequest, grids: QuerySet[Grid]) -> HttpResponse:
     """Normalise the URL, then show the package listing it or the pre-filled details."""
     form = RepoURLForm(request.POST)
     grid_value = request.POST.get("grid", "")
@@ -90,7 +91,7 @@ def _package_add_check(request: HttpRequest, grids: QuerySet[Grid]) -> HttpRespo
 
 
 @rate_limit("package-add", limit=ADDS_PER_HOUR)
-def _package_add_create(request: HttpRequest, grids: QuerySet[Grid]) -> HttpResponse:
+def _package_add_create(request: HtmxHttpRequest, grids: QuerySet[Grid]) -> HttpResponse:
     form = PackageAddForm(request.POST, grids=grids)
     if form.is_valid():
         try:
@@ -114,7 +115,7 @@ def _package_add_create(request: HttpRequest, grids: QuerySet[Grid]) -> HttpResp
 
 
 def _render_add(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     stage: str,
     form: RepoURLForm | PackageAddForm,
@@ -128,7 +129,7 @@ def _render_add(
     grid id) is carried through the steps before the grid can be chosen.
     """
     context = {"stage": stage, "form": form, "existing": existing, "grid_value": grid_value}
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         return render(request, _ADD_DETAILS_TEMPLATE, context)
     return render(request, _ADD_TEMPLATE, context)
 
@@ -183,7 +184,7 @@ def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
 @require_safe
 def package_history_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Every recorded edit of a package, newest first (anyone may read it)."""
-    package = Package.objects.filter(slug=slug.replace("\x00", "")).first()
+    package = Package.objects.filter(slug=slug).first()
     if package is None:
         raise Http404("No such package.")
     history = package_history(package=package, page_number=request.GET.get("page", ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
@@ -28,18 +28,17 @@ from packagegrid.catalog.models import (
     RepoData,
     Usage,
 )
-from packagegrid.catalog.selectors import usage_count_subquery
+from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.models import PackageHealth
 from packagegrid.health.selectors import PackageFacts, package_facts, package_health_of
 from packagegrid.lib.licenses import package_license
+from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
 from packagegrid.web.trends import PackageTrends, package_trends
 
-# Longest text filter we pass to the database; longer input is cut, never an error.
-MAX_FILTER_LENGTH = 200
 HOME_LIST_SIZE = 10
 HOME_GRID_COUNT = 8
 PACKAGE_RELEASES_SHOWN = 30
@@ -54,13 +53,6 @@ PACKAGE_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
     "newest": ("Newest", [F("created").desc()]),
 }
 DEFAULT_PACKAGE_SORT = "stars"
-
-GRID_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
-    "title": ("Title", []),
-    "packages": ("Packages", [F("package_count").desc()]),
-    "updated": ("Recently updated", [F("modified").desc()]),
-}
-DEFAULT_GRID_SORT = "title"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +69,6 @@ class HomePage:
 class PackageListPage:
     packages: list[Package]  # annotated with `usage`, category and fetched data joined
     page: Page[int]  # page numbers and counts; its object_list holds the package ids
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    label: str
-    url: str
-    is_web: bool  # http(s): safe to render as a link; anything else is shown as text
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +227,6 @@ def package_list_page(
     return PackageListPage(packages=[rows[pk] for pk in page_ids if pk in rows], page=page)
 
 
-def category_list() -> Sequence[Category]:
-    """All categories with `package_count`, for filters and navigation (one query)."""
-    return list(Category.objects.annotate(package_count=Count("packages")))
-
-
 def package_page(
     *, slug: str, viewer: AbstractBaseUser | AnonymousUser | None = None
 ) -> PackagePage:
@@ -359,15 +339,6 @@ def similar_packages(
     return found
 
 
-def is_web_url(url: str) -> bool:
-    """True when `url` is an absolute http(s) URL with a host, safe for an href."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
-
-
 def _package_links(package: Package) -> list[Link]:
     """Repository, PyPI and documentation links; the documentation link falls back to
     PyPI's (`PyPIData.documentation_url`) when none is curated."""
@@ -400,23 +371,6 @@ def _participants(package: Package, logins: list[str]) -> list[Participant]:
         )
         for login in logins
     ]
-
-
-def grid_list(*, sort: str, query: str = "") -> Sequence[Grid]:
-    """All grids (those whose title contains `query`, when given) with `package_count`,
-    ordered by `sort` (one query).
-
-    An unknown `sort` means DEFAULT_GRID_SORT.
-    """
-    _, ordering = GRID_SORTS.get(sort, GRID_SORTS[DEFAULT_GRID_SORT])
-    grids = Grid.objects.all()
-    if query:
-        grids = grids.filter(title__icontains=query[:MAX_FILTER_LENGTH])
-    return list(
-        grids.annotate(package_count=Count("grid_packages"))
-        .only("title", "slug", "description", "modified", "is_locked")
-        .order_by(*ordering, "title", "id")
-    )
 
 
 def health_status() -> dict[str, bool]:

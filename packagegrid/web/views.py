@@ -19,21 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from packagegrid.catalog.models import Category, Package
+from packagegrid.catalog.selectors import category_list
 from packagegrid.web import selectors, trends
 
 PACKAGES_PER_PAGE = 50
 
 
 def _param(request: HttpRequest, name: str) -> str:
-    # PostgreSQL rejects NUL in text parameters; no real filter or query contains one.
-    return request.GET.get(name, "").replace("\x00", "")
-
-
-def _check_slug(slug: str) -> str:
-    """The slug, or Http404 for one no record can have (PostgreSQL rejects NUL)."""
-    if "\x00" in slug:
-        raise Http404("No such page.")
-    return slug
+    return request.GET.get(name, "")
 
 
 @require_safe
@@ -43,14 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def package_list(request: HttpRequest) -> HttpResponse:
-    categories = selectors.category_list()
+    categories = category_list()
     category = next((c for c in categories if c.slug == _param(request, "category")), None)
     return _render_package_list(request, categories=categories, category=category)
 
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=_check_slug(slug))
+    category = get_object_or_404(Category, slug=slug)
     return _render_package_list(request, categories=None, category=category)
 
 
@@ -85,7 +78,7 @@ def _render_package_list(
 @require_safe
 def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        page = selectors.package_page(slug=_check_slug(slug), viewer=request.user)
+        page = selectors.package_page(slug=slug, viewer=request.user)
     except Package.DoesNotExist:
         raise Http404("No such package.") from None
     return render(request, "web/package_detail.html", {"page": page})

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.conftest import make_category, make_grid, make_package
@@ -70,12 +71,12 @@ def test_it_answers_an_unknown_grid_or_category_with_drfs_message(client: Client
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_it_lists_grids_in_three_queries(
-    client: Client, django_assert_num_queries: object, count: int
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
     packages = [make_package() for _ in range(10)]
     for _ in range(count):
         make_grid(packages=packages)
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         assert len(client.get("/api/v4/grids/").json()["results"]) == min(count, 20)
 
 
@@ -95,11 +96,11 @@ def test_it_finds_categories_by_id_only(client: Client) -> None:
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_it_lists_categories_in_two_queries(
-    client: Client, django_assert_num_queries: object, count: int
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
     for _ in range(count):
         make_category()
-    with django_assert_num_queries(2):  # type: ignore[operator]
+    with django_assert_num_queries(2):
         client.get("/api/v4/categories/")
 
 

@@ -129,7 +129,7 @@ def test_it_filters_packages_by_category_slug(client: Client) -> None:
     assert body["meta"]["total_count"] == 1
 
 
-@pytest.mark.parametrize("category", ["no-such-category", "", "a\x00b", "APIS"])
+@pytest.mark.parametrize("category", ["no-such-category", "", "APIS"])
 def test_it_lists_every_package_for_an_unknown_category(client: Client, category: str) -> None:
     make_package(category=make_category(slug="apis"))
     make_package(category=make_category(slug="other"))

@@ -105,10 +105,6 @@ def test_it_sends_anonymous_writes_to_users_to_the_login_page(client: Client) ->
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/v3/packages/a%00b/",
-        "/api/v3/grids/a%00b/",
-        "/api/v3/grids/a%00b/packages/",
-        "/api/v3/categories/a%00b/",
         "/api/v3/packages/a.b/",
         "/api/v3/nothing-here/",
     ],
@@ -148,4 +144,4 @@ def test_it_answers_api_v1_with_410_gone(url: str, method: str) -> None:
 
 def test_it_answers_an_impossible_account_with_404(client: Client, make_person) -> None:
     client.force_login(make_person("alice"))
-    assert client.get("/api/v3/users/a%00b/").status_code == 404
+    assert client.get("/api/v3/users/a%00b/").status_code == 400  # NUL middleware

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 30  # beyond bigint
 BIGINT_PLUS_ONE = str(2**63)
-JUNK_IDS = ["²", "١٢", "\uff11\uff12", "12²", "٣", HUGE, BIGINT_PLUS_ONE, "-1", "0x1", "1e3", "%00"]
+JUNK_IDS = ["²", "١٢", "\uff11\uff12", "12²", "٣", HUGE, BIGINT_PLUS_ONE, "-1", "0x1", "1e3"]
 
 
 @pytest.fixture

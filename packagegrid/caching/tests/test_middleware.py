@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
 from packagegrid.caching.bulk import after_bulk_write
@@ -25,12 +26,12 @@ def _cache_on(settings: Settings) -> Iterator[None]:
 
 
 def test_it_serves_a_repeated_request_from_the_cache_in_one_query(
-    client: Client, django_assert_num_queries: object
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     package = make_package()
     first = client.get(f"/api/v4/packages/{package.id}/")
     assert first["X-Cache"] == "miss"
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    with django_assert_num_queries(1):
         second = client.get(f"/api/v4/packages/{package.id}/")
     assert second["X-Cache"] == "hit"
     assert second.content == first.content

@@ -81,7 +81,7 @@ def test_a_lost_race_in_the_add_form_shows_the_duplicate_error(client: Client) -
 
     def first_misses(**kwargs: object) -> Package | None:
         calls.append(kwargs)
-        return None if len(calls) == 1 else real(**kwargs)  # type: ignore[arg-type]
+        return None if len(calls) == 1 else real(**kwargs)  # type: ignore[arg-type]  # kwargs passed through as received
 
     with (
         mock.patch("packagegrid.catalog.forms.package_for_repo", return_value=None),
@@ -115,7 +115,7 @@ def test_a_lost_race_in_an_edit_raises_the_duplicate_error() -> None:
 
     def first_misses(**kwargs: object) -> Package | None:
         calls.append(kwargs)
-        return None if len(calls) == 1 else real(**kwargs)  # type: ignore[arg-type]
+        return None if len(calls) == 1 else real(**kwargs)  # type: ignore[arg-type]  # kwargs passed through as received
 
     with (
         mock.patch.object(services, "package_for_repo", side_effect=first_misses),

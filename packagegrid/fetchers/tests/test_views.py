@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from packagegrid.conftest import make_package
 from packagegrid.fetchers.models import WebhookDelivery
-from packagegrid.fetchers.services import REFRESH_PER_USER_PER_HOUR
+from packagegrid.fetchers.refresh import REFRESH_PER_USER_PER_HOUR
 from packagegrid.fetchers.tasks import fetch_package
 
 pytestmark = pytest.mark.django_db(transaction=True)

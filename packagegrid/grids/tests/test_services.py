@@ -37,7 +37,7 @@ def alice() -> User:
 
 
 def _only_record(instance: object) -> EditRecord:
-    records = list(history_for(instance))  # type: ignore[arg-type]
+    records = list(history_for(instance))  # type: ignore[arg-type]  # any recorded model
     assert len(records) == 1, records
     return records[0]
 

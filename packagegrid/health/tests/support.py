@@ -46,4 +46,4 @@ def advisory(advisory_id: str = "GHSA-aaaa-bbbb-cccc", **fields: object) -> Advi
         "withdrawn": None,
     }
     values.update(fields)
-    return AdvisoryInfo(**values)  # type: ignore[arg-type]
+    return AdvisoryInfo(**values)  # type: ignore[arg-type]  # values built loosely

@@ -587,8 +587,8 @@ class TestScore:
             "axes",
             "factors",
         ]
-        assert list(shape["axes"]) == list(AXES)  # type: ignore[call-overload]
-        for item in shape["factors"]:  # type: ignore[attr-defined]
+        assert list(shape["axes"]) == list(AXES)  # type: ignore[call-overload]  # shape values are objects
+        for item in shape["factors"]:  # type: ignore[attr-defined]  # shape values are objects
             assert list(item) == ["axis", "name", "value", "points", "max_points", "explanation"]
         assert shape["lifecycle"] == "deprecated"
         assert factor(assess_(), "classifiers").as_dict()["value"] == ["5.2", "3.12"]

@@ -41,9 +41,9 @@ def test_it_stores_compatibility_rows_with_their_sources() -> None:
 def test_reapplying_the_same_facts_writes_nothing_but_the_fetch_state() -> None:
     package = make_package()
     facts = {"classifiers": ["Framework :: Django :: 5.2"], "advisories": [advisory()]}
-    apply_pypi(package, **facts)  # type: ignore[arg-type]
+    apply_pypi(package, **facts)  # type: ignore[arg-type]  # facts built loosely
     with CaptureQueriesContext(connection) as queries:
-        apply_pypi(package, **facts)  # type: ignore[arg-type]
+        apply_pypi(package, **facts)  # type: ignore[arg-type]  # facts built loosely
     assert table_writes(queries) == ["UPDATE fetchers_fetchstate"]
 
 

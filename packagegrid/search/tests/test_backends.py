@@ -17,7 +17,7 @@ def _matching(query: str, **options: bool) -> set[str]:
     assert parsed is not None
     condition, params = search_backend().match_sql(parsed, **options)
     found = SearchDocument.objects.filter(
-        RawSQL(condition, params, output_field=BooleanField())  # type: ignore[arg-type]
+        RawSQL(condition, params, output_field=BooleanField())  # type: ignore[arg-type]  # backend params are a list
     )
     return set(found.values_list("slug", flat=True))
 

@@ -64,7 +64,7 @@ def test_it_follows_usage_both_ways() -> None:
     package = make_package()
     make_usage(package, count=2)
     assert _document(package).usage == 2
-    Usage.objects.filter(package=package).first().delete()  # type: ignore[union-attr]
+    Usage.objects.filter(package=package).first().delete()  # type: ignore[union-attr]  # the usage exists
     assert _document(package).usage == 1
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import make_grid, make_package
 from packagegrid.search.selectors import (
@@ -173,10 +174,10 @@ def test_it_suggests_names_and_titles_only() -> None:
     assert search_suggestions(query="  ") == []
 
 
-def test_it_suggests_at_most_eight(django_assert_num_queries: object) -> None:
+def test_it_suggests_at_most_eight(django_assert_num_queries: DjangoAssertNumQueries) -> None:
     for _ in range(12):
         make_package()
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    with django_assert_num_queries(1):
         assert len(search_suggestions(query="django-thing")) == 8
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.benchmarks.data import bench_data_build
 from packagegrid.catalog.djangopackages import import_lines
@@ -31,19 +32,21 @@ def _slugs(query: str) -> list[str]:
     return [item.slug for item in search_items(query=query)]
 
 
-def test_it_indexes_a_package_in_three_queries(django_assert_num_queries: object) -> None:
+def test_it_indexes_a_package_in_three_queries(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     package = make_package(slug="django-sesame")
     SearchDocument.objects.all().delete()
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         search_index_package(package_id=package.pk)
     assert SearchDocument.objects.get().slug == "django-sesame"
 
 
 def test_it_indexes_many_packages_in_the_same_number_of_queries(
-    django_assert_num_queries: object,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     ids = [make_package().pk for _ in range(30)]
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(3):
         search_index_packages(package_ids=ids)
     assert SearchDocument.objects.filter(kind="package").count() == 30
 
@@ -67,7 +70,7 @@ def test_it_skips_a_package_deleted_before_its_turn() -> None:
 
 
 def test_it_indexes_each_record_once_at_the_end_of_a_deferred_block(
-    django_assert_num_queries: object,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     package = make_package()
     with search_index_deferred():

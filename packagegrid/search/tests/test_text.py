@@ -68,14 +68,14 @@ def test_it_keeps_prefix_words_when_nothing_else_is_left() -> None:
 
 
 def test_it_drops_stop_words_but_not_a_query_made_of_them() -> None:
-    assert parse_query("tools for payments").terms == ("tools", "payments")  # type: ignore[union-attr]
-    assert parse_query("the").terms == ("the",)  # type: ignore[union-attr]
+    assert parse_query("tools for payments").terms == ("tools", "payments")  # type: ignore[union-attr]  # parse_query is not None here
+    assert parse_query("the").terms == ("the",)  # type: ignore[union-attr]  # parse_query is not None here
 
 
 def test_it_drops_words_that_say_what_people_want_to_do_but_not_all_of_them() -> None:
-    assert parse_query("find an app for payments").terms == ("payments",)  # type: ignore[union-attr]
-    assert parse_query("find slow queries").terms == ("slow", "queries")  # type: ignore[union-attr]
-    assert parse_query("app").terms == ("app",)  # type: ignore[union-attr]
+    assert parse_query("find an app for payments").terms == ("payments",)  # type: ignore[union-attr]  # parse_query is not None here
+    assert parse_query("find slow queries").terms == ("slow", "queries")  # type: ignore[union-attr]  # parse_query is not None here
+    assert parse_query("app").terms == ("app",)  # type: ignore[union-attr]  # parse_query is not None here
 
 
 @pytest.mark.parametrize("query", ["", "   ", '"*:-()', "!!!", "\x00", "\u200b\u202e"])
@@ -150,19 +150,19 @@ def test_it_builds_the_synonym_table_both_ways_where_asked() -> None:
 
 
 def test_it_expands_the_longest_synonym_phrase_singular_or_plural() -> None:
-    parsed = expand_query(parse_query("background task monitor"), _SYNONYMS)  # type: ignore[arg-type]
+    parsed = expand_query(parse_query("background task monitor"), _SYNONYMS)  # type: ignore[arg-type]  # parse_query is not None here
     assert parsed.groups == ((("background", "task"), ("celery",)), (("monitor",),))
     assert parsed.words == ("background", "task", "celery", "monitor")
 
 
 def test_it_leaves_a_query_without_synonyms_alone() -> None:
     parsed = parse_query("forms")
-    assert expand_query(parsed, _SYNONYMS) is parsed  # type: ignore[arg-type]
-    assert parsed.groups == ((("forms",),),)  # type: ignore[union-attr]
+    assert expand_query(parsed, _SYNONYMS) is parsed  # type: ignore[arg-type]  # parsed is not None here
+    assert parsed.groups == ((("forms",),),)  # type: ignore[union-attr]  # parse_query is not None here
 
 
 def test_it_does_not_expand_a_prefix_word_next_to_other_words() -> None:
-    parsed = expand_query(parse_query("drf pagination"), _SYNONYMS)  # type: ignore[arg-type]
+    parsed = expand_query(parse_query("drf pagination"), _SYNONYMS)  # type: ignore[arg-type]  # parse_query is not None here
     assert parsed.groups == ((("pagination",),),)
 
 
@@ -188,6 +188,6 @@ def test_it_corrects_a_word_only_to_close_words_of_the_index(
 
 def test_it_adds_corrections_as_alternatives() -> None:
     parsed = parse_query("serach sesame")
-    corrected = correct_query(parsed, _VOCABULARY)  # type: ignore[arg-type]
+    corrected = correct_query(parsed, _VOCABULARY)  # type: ignore[arg-type]  # parsed is not None here
     assert corrected.groups == ((("serach",), ("search",)), (("sesame",),))
-    assert correct_query(parse_query("sesame"), _VOCABULARY) == parse_query("sesame")  # type: ignore[arg-type]
+    assert correct_query(parse_query("sesame"), _VOCABULARY) == parse_query("sesame")  # type: ignore[arg-type]  # parse_query is not None here

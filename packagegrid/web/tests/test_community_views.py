@@ -189,7 +189,7 @@ def test_it_refuses_bad_input_and_changes_nothing(client, package, alice, data):
 def test_it_is_404_for_an_unknown_package(client, alice):
     client.force_login(alice)
     assert client.post("/packages/nope/usage/", {"on": "on"}).status_code == 404
-    assert client.post("/packages/%00/usage/", {"on": "on"}).status_code == 404
+    assert client.post("/packages/%00/usage/", {"on": "on"}).status_code == 400
 
 
 def test_it_is_rate_limited(client, package, alice):

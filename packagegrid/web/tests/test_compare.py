@@ -90,10 +90,8 @@ def test_it_escapes_titles_and_descriptions(client):
     assert "<code>&lt;b&gt;</code>" in html
 
 
-def test_it_treats_a_nul_character_as_not_found(client):
-    response = client.get("/compare/a%00b/")
-    assert response.status_code == 404
-    assert "Not found:" in response.content.decode()
+def test_it_refuses_a_nul_character(client):
+    assert client.get("/compare/a%00b/").status_code == 400  # NUL middleware
 
 
 @pytest.mark.parametrize("count", [2, COMPARE_MAX_PACKAGES])

@@ -135,7 +135,7 @@ def test_it_lists_the_packages_most_recently_added_to_a_grid(client):
 def test_it_answers_404_for_the_feed_of_an_unknown_grid(client):
     assert client.get("/feeds/grids/nothing/rss/").status_code == 404
     assert client.get("/feeds/grids/nothing/atom/").status_code == 404
-    assert client.get("/feeds/grids/a%00b/rss/").status_code == 404
+    assert client.get("/feeds/grids/a%00b/rss/").status_code == 400
 
 
 @pytest.mark.parametrize("count", [2, FEED_SIZE + 5])
@@ -189,7 +189,7 @@ def test_a_package_has_a_feed_of_its_own_releases(client):
 
 def test_it_answers_404_for_the_releases_feed_of_an_unknown_package(client):
     assert client.get("/feeds/packages/nothing/releases/rss/").status_code == 404
-    assert client.get("/feeds/packages/a%00b/releases/atom/").status_code == 404
+    assert client.get("/feeds/packages/a%00b/releases/atom/").status_code == 400
 
 
 @pytest.mark.parametrize("count", [2, FEED_SIZE + 5])

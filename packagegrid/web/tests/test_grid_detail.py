@@ -132,7 +132,7 @@ def test_it_says_so_when_the_grid_is_empty(client):
 
 def test_it_is_404_for_an_unknown_slug(client):
     assert client.get("/grids/g/nope/").status_code == 404
-    assert client.get("/grids/g/%00/").status_code == 404
+    assert client.get("/grids/g/%00/").status_code == 400
 
 
 @pytest.mark.parametrize(("packages", "features"), [(3, 2), (25, 20)])

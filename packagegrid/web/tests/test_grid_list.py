@@ -75,7 +75,7 @@ def test_it_finds_grids_by_title(client, django_assert_num_queries):
 
 def test_it_says_so_when_no_grid_matches_and_escapes_the_query(client):
     make_grid(title="Forms")
-    html = client.get("/grids/", {"q": "<script>x</script>\x00"}).content.decode()
+    html = client.get("/grids/", {"q": "<script>x</script>"}).content.decode()
     assert "<script>x" not in html
     assert "No grid has “&lt;script&gt;x&lt;/script&gt;” in its title." in html
 

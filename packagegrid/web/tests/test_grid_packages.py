@@ -106,7 +106,7 @@ def test_it_adds_a_package_and_redirects_without_htmx(client):
     assert grid.packages.filter(pk=charlie.pk).exists()
 
 
-@pytest.mark.parametrize("slug", ["no-such-package", "", "bad\x00"])
+@pytest.mark.parametrize("slug", ["no-such-package", ""])
 def test_it_refuses_an_unknown_package(client, slug):
     grid, _packages, _feature = small_grid()
     log_in(client)

@@ -192,7 +192,7 @@ def test_it_stops_polling_for_a_fetch_that_failed_or_never_came(client):
 
 def test_it_is_404_for_an_unknown_slug(client):
     assert client.get("/packages/p/nope/").status_code == 404
-    assert client.get("/packages/p/%00/").status_code == 404
+    assert client.get("/packages/p/%00/").status_code == 400
 
 
 @pytest.mark.parametrize("count", [2, 30])

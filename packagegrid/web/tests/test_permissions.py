@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
+from django_htmx.middleware import HtmxDetails
 
 from packagegrid.catalog.models import Flag
 from packagegrid.web.permissions import (
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 def _request(user, method="get", path="/x/", **extra):
     request = getattr(RequestFactory(), method)(path, **extra)
     request.user = user
+    request.htmx = HtmxDetails(request)  # as HtmxMiddleware sets it
     return request
 
 

@@ -177,7 +177,6 @@ def test_it_pages_results_with_shareable_links(client):
         "100%",
         "%_%",
         "\\",
-        "\x00",
         "NEAR(widget, grid)",
         "widget*",
         "title:widget",

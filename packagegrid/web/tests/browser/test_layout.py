@@ -82,7 +82,7 @@ def test_on_a_phone_search_filters_sit_in_a_disclosure_above_the_results(
     first_result = page.locator(".result").first
     expect(filters).to_be_visible()
     expect(page.locator(".facets-side")).to_be_hidden()
-    assert filters.bounding_box()["y"] < first_result.bounding_box()["y"]  # type: ignore[index]
+    assert filters.bounding_box()["y"] < first_result.bounding_box()["y"]  # type: ignore[index]  # visible elements have a box
     filters.click()
     facet = page.locator(".facets-disclosure .facet-value").first
     expect(facet).to_be_visible()

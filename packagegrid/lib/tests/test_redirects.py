@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from packagegrid.web.redirects import safe_next, safe_referer
+from packagegrid.lib.redirects import safe_next, safe_referer
 
 SAFE = ["/packages/", "/grids/?sort=packages", "http://testserver/packages/"]
 UNSAFE = [
