@@ -8,6 +8,12 @@ taken least recently checked first).
 One package never stops a run: a repository URL that cannot be parsed, an answer whose
 values cannot be stored (`types.invalid_data`) and a write the database refuses are each
 recorded on that package's FetchState, with backoff, and the run goes on.
+
+Neither does the database going away (restarted, unreachable): each package whose results
+cannot be written meanwhile is counted as failed ("database_unavailable") in the run's
+summary and logged, the broken connection is dropped and the next package opens a new
+one. Nothing is recorded on those packages (the database is what failed, not their
+sources, so they get no backoff and the next `fetch --all` fetches them again).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
@@ -43,6 +49,8 @@ from packagegrid.lib.repo_urls import RepoRef, parse_repo_url
 logger = logging.getLogger(__name__)
 
 CODE_HOSTS = (Source.GITHUB, Source.GITLAB, Source.BITBUCKET, Source.CODEBERG)
+# The failure counted for a package whose results could not be written: no connection.
+DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 @dataclass(frozen=True)
@@ -294,8 +302,24 @@ class FetchRun:
         """Apply one package's results and count it once in the summary.
 
         A result the database refuses (its transaction rolled back, nothing of it kept)
-        becomes that source's failure, "unapplicable", like any other.
+        becomes that source's failure, "unapplicable", like any other. When the database
+        cannot be reached, the package counts as failed ("database_unavailable") and
+        nothing is recorded on it (see the module docstring).
         """
+        counted = summary.total
+        try:
+            self._apply_results(package, job, results, summary)
+        except (OperationalError, InterfaceError) as exc:
+            # Drop the broken connection (Django checks it, as CONN_HEALTH_CHECKS does
+            # between requests); the next query connects again.
+            close_old_connections()
+            logger.warning("Cannot store the results of %s: %s", package.slug, exc)
+            if summary.total == counted:
+                summary.failed[DATABASE_UNAVAILABLE] += 1
+
+    def _apply_results(
+        self, package: Package, job: FetchJob, results: list[SourceResult], summary: RunSummary
+    ) -> None:
         now = timezone.now()
         asked = [r for r in results if not r.skipped]
         changed = False
@@ -305,6 +329,8 @@ class FetchRun:
             summary.not_modified += result.data.not_modified
             try:
                 changed |= self._apply_one(package, result, now)
+            except (OperationalError, InterfaceError):
+                raise  # the database is unreachable: the run's concern, not this result's
             except DatabaseError as exc:
                 logger.warning("Cannot apply %s data of %s: %s", result.source, package.slug, exc)
                 result.data, result.error = (
@@ -327,6 +353,8 @@ class FetchRun:
         if changed:
             try:
                 services.package_finish_fetch(package=package, now=now)
+            except (OperationalError, InterfaceError):
+                raise
             # Only a concurrent run recording the same day's snapshot gets here; the data
             # itself is applied, and the next change records the snapshot.
             except DatabaseError as exc:

@@ -1,27 +1,101 @@
-"""A database cache whose `incr` is atomic across processes, for the limit counters.
+"""A database cache whose `add` and `incr` are atomic across processes, for the counters.
 
-Django's DatabaseCache inherits `BaseCache.incr`, a `get` followed by a `set`: two workers
-counting at once both read 3 and both write 4, so a limit of 5 lets more through. Here
-the read and the write happen in one transaction that holds the row: `SELECT ... FOR
-UPDATE` on PostgreSQL, and on SQLite the write lock its IMMEDIATE transactions take at
-BEGIN (see DATABASES in settings), so a second `incr` waits and then reads the first's
-result. `add` is already safe: the cache key is the table's primary key, so of two
-concurrent inserts one fails and `add` returns False.
+Django's DatabaseCache is not safe for counting:
+
+- `incr` is BaseCache's `get` followed by a `set`: two workers counting at once both
+  read 3 and both write 4, so a limit of 5 lets more through;
+- `add` over an expired row reads the row and then updates it, without a lock: at the
+  end of a window several workers each see the old row expired and each "add" (each
+  believes it opened the new window), resetting the count to 1 every time;
+- `add` calls a row expired only when it expired before the current *whole second*,
+  while `get` (and any `incr` built on it) use the exact time: for up to a second after
+  a window ends, `incr` says "expired" and `add` says "still there", so the limiter can
+  store nothing and let every request of that second through.
+
+Here `add` is one statement, `INSERT ... ON CONFLICT (cache_key) DO UPDATE ... WHERE
+expires < now` (PostgreSQL, and SQLite from 3.24): the database writes the row only when
+it is missing or expired, and of several workers doing so at once exactly one writes
+(the others wait for its row lock and then see a live row). `incr` reads and writes in
+one transaction that holds the row: `SELECT ... FOR UPDATE` on PostgreSQL, and on SQLite
+the write lock its IMMEDIATE transactions take at BEGIN (see DATABASES in settings), so
+a second `incr` waits and then reads the first's result. Both call a row expired by the
+same rule, `expires < now` to the microsecond.
 """
 
 from __future__ import annotations
 
 import base64
 import pickle
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, models, router, transaction
 from django.utils.timezone import now
 
+# Backends whose SQL has INSERT ... ON CONFLICT ... DO UPDATE ... WHERE.
+UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
+
 
 class AtomicDatabaseCache(DatabaseCache):
-    """DatabaseCache with an atomic `incr` (and so `decr`); everything else is Django's."""
+    """DatabaseCache with an atomic `add` and `incr` (and so `decr`); the rest is Django's."""
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        """Store `value` at `key` only when the key is missing or expired.
+
+        Returns True when this call stored it; of concurrent calls on one key, exactly one
+        does. Other database vendors keep Django's (non-atomic) `add`.
+        """
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        if connection.vendor not in UPSERT_VENDORS:
+            return bool(super().add(key, value, timeout, version))
+        key = self.make_and_validate_key(key, version=version)
+        seconds = self.get_backend_timeout(timeout)
+        zone = UTC if settings.USE_TZ else None
+        if seconds is None:
+            expires = datetime.max.replace(tzinfo=zone)
+        else:
+            expires = datetime.fromtimestamp(seconds, tz=zone)
+        # Whole seconds, as Django's DatabaseCache stores them.
+        expires = expires.replace(microsecond=0)
+        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
+        key_column, value_column, expires_column = (
+            quote("cache_key"),
+            quote("value"),
+            quote("expires"),
+        )
+        with connection.cursor() as cursor:
+            self._cull_when_full(db, connection, cursor)
+            # Only quoted names go into the SQL text; every value is a bound parameter.
+            cursor.execute(
+                f"INSERT INTO {table} ({key_column}, {value_column}, {expires_column}) "
+                f"VALUES (%s, %s, %s) ON CONFLICT ({key_column}) DO UPDATE SET "
+                f"{value_column} = excluded.{value_column}, "
+                f"{expires_column} = excluded.{expires_column} "
+                f"WHERE {table}.{expires_column} < %s",
+                [
+                    key,
+                    encoded,
+                    connection.ops.adapt_datetimefield_value(expires),
+                    connection.ops.adapt_datetimefield_value(now()),
+                ],
+            )
+            return bool(cursor.rowcount == 1)
+
+    def _cull_when_full(self, db: str, connection: Any, cursor: Any) -> None:
+        """Django's culling, as its `add` does it: past MAX_ENTRIES, drop expired rows
+        (and then a share of the rest)."""
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(self._table)}")  # type: ignore[attr-defined]
+        count = int(cursor.fetchone()[0])
+        if count > self._max_entries:
+            self._cull(db, cursor, now().replace(microsecond=0), count)  # type: ignore[attr-defined]
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         """Add `delta` to the integer stored at `key` and return the new value.

@@ -6,9 +6,12 @@ the database otherwise (settings.CACHES), never per-process memory, so four work
 the same limit as one.
 
 Why counting is atomic on both backends: the first action of a window creates the counter
-with `add`, which only one process can win (Redis SET NX; a primary-key INSERT in the
-database); every other action uses `incr`, a single INCRBY on Redis and a row-locked
-read-and-write in the database (packagegrid.limits.cache).
+with `add`, which only one process can win (Redis SET NX; in the database one INSERT ...
+ON CONFLICT that writes only over a missing or expired row); every other action uses
+`incr`, a single INCRBY on Redis and a row-locked read-and-write in the database
+(packagegrid.limits.cache). When a window ends, `incr` fails (ValueError) and the next
+`add` opens a new window: both stores call a counter expired at the same moment, and of
+several processes that get there at once exactly one opens it, the others count in it.
 """
 
 from __future__ import annotations
@@ -52,8 +55,9 @@ def limit_hit(*, scope: str, subject: str, period: int) -> int:
             # a key without expiry; give it one so the count cannot stay forever.
             cache.touch(key, timeout=period)
         return count
-    # Three expiries in a row (or a store that refuses writes): logged, and counted as a
-    # fresh window rather than failing the request.
+    # Three expiries in a row (a window shorter than a round trip, or a store that
+    # refuses writes): logged, and counted as a fresh window rather than failing the
+    # request. Not reached at an ordinary window end: `add` and `incr` agree on expiry.
     logger.warning("limits: could not count %s in scope %s; counted as first", key, scope)
     return 1
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 from io import StringIO
 from typing import Any
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DataError, connection
+from django.db import DataError, OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,8 +18,8 @@ from packagegrid.benchmarks.fake_providers import FakeProviders, pypi_numbers, r
 from packagegrid.catalog.models import Package, PyPIData, RepoData, Snapshot
 from packagegrid.conftest import make_package
 from packagegrid.fetchers import services
-from packagegrid.fetchers.models import FetchState
-from packagegrid.fetchers.run import packages_to_fetch
+from packagegrid.fetchers.models import FetchState, Source
+from packagegrid.fetchers.run import FetchRun, build_jobs, packages_to_fetch
 from packagegrid.fetchers.tests.support import TOO_LONG_LICENSE_EXPRESSION
 from packagegrid.fetchers.tests.support import table_writes as _writes
 from packagegrid.lib.timestamps import iso_local
@@ -258,3 +259,60 @@ def test_stale_hours_takes_the_packages_not_checked_lately_oldest_first(
     assert stale == [never, old]  # never checked first; `recent` was checked just now
     assert list(packages_to_fetch()) == [never, old, recent]
     assert "packages: 2" in _fetch("--all", "--stale-hours", "24")
+
+
+def test_a_database_error_of_the_connection_fails_that_package_without_backoff(
+    providers: FakeProviders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _packages(5)
+    apply_pypi = services.package_apply_pypi
+    cut: list[str] = []
+
+    def unreachable_once(*, package: Package, **kwargs: Any) -> bool:
+        if package.slug == "pkg-2" and not cut:
+            cut.append(package.slug)
+            raise OperationalError("server closed the connection unexpectedly")
+        return apply_pypi(package=package, **kwargs)
+
+    monkeypatch.setattr(services, "package_apply_pypi", unreachable_once)
+    monkeypatch.setattr("packagegrid.fetchers.run.close_old_connections", lambda: None)
+    output = _fetch("--all")
+    assert "fetched: 4" in output
+    assert "failed: 1 (database_unavailable 1)" in output
+    # Nothing recorded on it: no error, no backoff, so the next run does not skip it.
+    assert not FetchState.objects.filter(package__slug="pkg-2", error_count__gt=0).exists()
+    output = _fetch("--all")
+    assert "failed: 0" in output
+    assert "skipped: 0" in output
+    assert PyPIData.objects.filter(package__slug="pkg-2").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_survives_its_database_connection_being_cut(providers: FakeProviders) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("runs on PostgreSQL (DATABASE_URL=postgres://...): cuts its connection")
+    _packages(12)
+    settings = connection.settings_dict
+
+    def cut_after_the_third(done: int, total: int) -> None:
+        if done != 3:
+            return
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            dbname=settings["NAME"],
+            autocommit=True,
+        ) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    run = FetchRun(concurrency=2, progress=cut_after_the_third)
+    summary = run.run(build_jobs(packages_to_fetch(), sources=Source.values))
+    # The package after the cut found the connection dead; the next ones connected again.
+    assert summary.failed == Counter({"database_unavailable": 1})
+    assert summary.fetched == 11
+    output = _fetch("--all")
+    assert "failed: 0" in output
+    assert "skipped: 0" in output
+    assert PyPIData.objects.count() == RepoData.objects.count() == 12
