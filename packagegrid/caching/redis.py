@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 # Redis answers a healthy request in well under a millisecond: a stalled server must not
 # hold a web worker for long (redis-py waits for ever by default).
-DEFAULT_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+SOCKET_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
 class ResilientRedisCache(RedisCache):
@@ -36,7 +37,7 @@ class ResilientRedisCache(RedisCache):
     """
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        options = {**DEFAULT_TIMEOUTS, **params.get("OPTIONS", {})}
+        options = {**SOCKET_TIMEOUTS, **params.get("OPTIONS", {})}
         self._fallback_alias: str | None = options.pop("FALLBACK", None)
         super().__init__(server, {**params, "OPTIONS": options})
         self._down = False
@@ -68,19 +69,23 @@ class ResilientRedisCache(RedisCache):
     def has_key(self, key: Any, version: int | None = None) -> bool:
         return bool(self._call("has_key", lambda: False, key, version))
 
-    def set(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
         self._call("set", lambda: None, key, value, timeout, version)
 
     def set_many(
-        self, data: dict[Any, Any], timeout: Any = None, version: int | None = None
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
         failed: list[Any] = self._call("set_many", lambda: list(data), data, timeout, version)
         return failed
 
-    def add(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         return bool(self._call("add", lambda: False, key, value, timeout, version))
 
-    def touch(self, key: Any, timeout: Any = None, version: int | None = None) -> bool:
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return bool(self._call("touch", lambda: False, key, timeout, version))
 
     def delete(self, key: Any, version: int | None = None) -> bool:

@@ -62,3 +62,18 @@ def test_limits_fall_back_to_the_database_when_redis_is_down(settings: Any) -> N
     # The count is in the database table every worker shares.
     assert caches["limits_fallback"].get("probe") == 2
     assert limits.get("probe") == 2
+
+
+def test_the_resilient_cache_keeps_djangos_default_timeout() -> None:
+    """Like every Django cache, a value set without a timeout expires after TIMEOUT
+    (300 s by default), not never."""
+    from packagegrid.caching.redis import ResilientRedisCache
+
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "pg-timeout-test"})
+    assert cache.get_backend_timeout() == 300
+    cache.set("probe", 1)
+    try:
+        ttl = cache._cache.get_client("probe").ttl(cache.make_and_validate_key("probe"))
+        assert 0 < ttl <= 300
+    finally:
+        cache.delete("probe")
