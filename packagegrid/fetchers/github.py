@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from django.conf import settings
@@ -201,6 +202,33 @@ def _commits_summary_get(
     return last_commit_at, total
 
 
+def github_fetcher(
+    client: HttpClient,
+    *,
+    etags: Mapping[str, str],
+    token: str | None,
+    now: datetime | None,
+    budget: RateBudget | None,
+    **options: Any,
+) -> ConditionalFetcher:
+    """A ConditionalFetcher for GitHub's REST API: its media type and API version, the
+    token (settings.GITHUB_TOKEN when `token` is None; none when ""), and the shared
+    rate budget. `options` go to ConditionalFetcher (e.g. `max_redirects`)."""
+    token = settings.GITHUB_TOKEN if token is None else token
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return ConditionalFetcher(
+        client,
+        etags=etags,
+        headers=headers,
+        now=now or timezone.now(),
+        source="GitHub",
+        budget=budget,
+        **options,
+    )
+
+
 def github_repo_fetch(
     client: HttpClient,
     *,
@@ -231,18 +259,8 @@ def github_repo_fetch(
             "connection_error", "server_error") when its retries ran out.
         `requests` on the exception counts the requests made before the failure.
     """
-    token = settings.GITHUB_TOKEN if token is None else token
-    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    fetcher = ConditionalFetcher(
-        client,
-        etags=etags,
-        headers=headers,
-        now=now or timezone.now(),
-        source="GitHub",
-        budget=budget,
-        max_redirects=MAX_REDIRECTS,
+    fetcher = github_fetcher(
+        client, etags=etags, token=token, now=now, budget=budget, max_redirects=MAX_REDIRECTS
     )
     repo = _repo_get(fetcher, owner=owner, name=name)
     info: RepoInfo | None = None

@@ -16,15 +16,14 @@ from datetime import datetime
 from urllib.parse import quote, unquote
 
 from django.conf import settings
-from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, RootModel
 
 from packagegrid.fetchers.conditional import ConditionalFetcher
+from packagegrid.fetchers.github import github_fetcher
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.ratelimit import RateBudget
 from packagegrid.health.ci import Matrix, nox_versions, tox_versions, workflow_versions
 
-API_VERSION = "2022-11-28"
 ROOT_FILES: dict[str, Callable[[str], Matrix]] = {
     "tox.ini": tox_versions,
     "noxfile.py": nox_versions,
@@ -119,18 +118,7 @@ def github_ci_fetch(
     answers 304 its files are asked again conditionally under their own ETags.
     Raises FetchFailed / RateLimitExhausted as `ConditionalFetcher.response` does.
     """
-    token = settings.GITHUB_TOKEN if token is None else token
-    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    fetcher = ConditionalFetcher(
-        client,
-        etags=etags,
-        headers=headers,
-        now=now or timezone.now(),
-        source="GitHub",
-        budget=budget,
-    )
+    fetcher = github_fetcher(client, etags=etags, token=token, now=now, budget=budget)
     files: dict[str, Matrix | None] = {}
     for path, parse in ROOT_FILES.items():
         exists, versions = _file_versions(fetcher, _contents_url(owner, name, path), parse)
