@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from packagegrid.api.tests.test_packages import PACKAGE_KEYS
 from packagegrid.catalog.models import Package, PyPIData, RepoData
 from packagegrid.conftest import make_package
 from packagegrid.health.scores import package_health_recompute
@@ -19,27 +20,7 @@ from packagegrid.health.tests.support import advisory, apply_pypi
 pytestmark = pytest.mark.django_db
 
 RESPONSES = Path(__file__).parent / "responses"
-V4_KEYS = [
-    "category",
-    "grids",
-    "id",
-    "title",
-    "slug",
-    "last_updated",
-    "last_fetched",
-    "repo_url",
-    "pypi_version",
-    "created",
-    "modified",
-    "repo_forks",
-    "repo_description",
-    "pypi_url",
-    "documentation_url",
-    "repo_watchers",
-    "commits_over_52",
-    "participants",
-]
-V5_KEYS = [*V4_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
+V5_KEYS = [*PACKAGE_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
 # The page's count, the packages with their joins, then prefetched: grid links,
@@ -80,7 +61,7 @@ def test_a_real_demo_package_matches_its_golden_file(client: Any, slug: str) -> 
     assert all(list(factor) == FACTOR_KEYS for factor in data["health"]["factors"])
     assert data == _get(client, f"/api/v5/packages/{data['id']}/")
     v4 = _get(client, f"/api/v4/packages/{slug}/")
-    assert {key: data[key] for key in V4_KEYS} == v4
+    assert {key: data[key] for key in PACKAGE_KEYS} == v4
     _assert_matches_golden_text(data, f"v5-package-{slug}")
 
 
