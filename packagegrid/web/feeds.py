@@ -149,7 +149,8 @@ class PackageReleasesFeed(Feed[Release, Package]):
         return f"packagegrid: releases of {obj.title}"
 
     def description(self, obj: Package) -> str:
-        return f"The newest releases of {obj.title} on PyPI."
+        # Readers render a feed's description as HTML: the title must arrive as text.
+        return escape(f"The newest releases of {obj.title} on PyPI.")
 
     def link(self, obj: Package) -> str:
         return _absolute(obj.get_absolute_url())

@@ -200,3 +200,11 @@ def test_it_reads_a_package_releases_feed_in_two_queries(client, count, django_a
     with django_assert_num_queries(2):  # the package, its newest releases
         items = _rss_items(client.get("/feeds/packages/busy/releases/rss/"))
     assert len(items) == min(count, FEED_SIZE)
+
+
+def test_a_package_releases_feed_escapes_the_title_in_its_description(client):
+    make_package(title="<script>alert(1)</script>", slug="scripted")
+    response = client.get("/feeds/packages/scripted/releases/rss/")
+    channel = ET.fromstring(response.content).find("channel")
+    assert "<script>" not in channel.findtext("description")
+    assert "&lt;script&gt;" in channel.findtext("description")
