@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "packagegrid.api",
     "packagegrid.web",
     "packagegrid.health",
+    "packagegrid.dumps",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]
@@ -169,6 +170,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task RUNNING longer than this is taken to have lost its worker (on another machine)
 # and is run again (packagegrid.fetchers.taskqueue); far longer than any task runs.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 6 * 3600)
+
+# Where `packagegrid dump` and the nightly dump task write the data dumps that /data/ serves.
+DUMP_DIR = Path(env_str("DUMP_DIR") or BASE_DIR / "var" / "dumps")
 
 GITHUB_CLIENT_ID = env_str("GITHUB_CLIENT_ID")
 GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET")
