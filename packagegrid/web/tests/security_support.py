@@ -122,6 +122,7 @@ class World:
             "format": "json",
             "key": "no-such-key",
             "uidb36": "1",
+            "name": "packagegrid.jsonl.gz",
         }
         if route.name in {"category", "v3:category-detail"}:
             by_param["slug"] = self.category.slug
