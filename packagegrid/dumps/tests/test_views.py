@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import make_grid, make_package
-from packagegrid.dumps.selectors import DumpManifest
+from packagegrid.dumps.selectors import DumpFile, DumpManifest
 from packagegrid.dumps.services import dump_write
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,22 @@ def test_it_refuses_writes(client: Client, dump_dir: Path) -> None:
     _dump(dump_dir, 1)
     assert client.post("/data/").status_code == 405
     assert client.post("/data/LICENSE.txt").status_code == 405
+
+
+def test_it_shows_the_dump_time_in_utc_whatever_the_time_zone(
+    client: Client, dump_dir: Path, settings: Any
+) -> None:
+    settings.TIME_ZONE = "America/New_York"
+    dump_dir.mkdir(parents=True)
+    manifest = DumpManifest(
+        generated_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        duration_seconds=1.5,
+        format_version=1,
+        counts={"package": 7},
+        files=(DumpFile(name="LICENSE.txt", size=10, sha256="ab" * 32),),
+    )
+    (dump_dir / "manifest.json").write_text(json.dumps(manifest.as_dict()))
+    html = client.get("/data/").content.decode()
+    assert '<time datetime="2026-01-02T03:04:05+00:00">' in html
+    assert "3:04 a.m. UTC" in html
+    assert "ab" * 32 in html
