@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "packagegrid.api",
     "packagegrid.web",
     "packagegrid.health",
+    "packagegrid.mcp",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]
