@@ -162,3 +162,21 @@ def mcp_http_app() -> ASGIApp:
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
     return _AllowedHostsOnly(app)
+
+
+def with_mcp(site: ASGIApp) -> ASGIApp:
+    """An ASGI app that sends HTTP_PATH to a new `mcp_http_app()` and every other path
+    to `site`. Lifespan events go to the MCP app, which runs the SDK's session manager
+    (once per app: each server start needs its own); Django's ASGI handler takes HTTP
+    only."""
+    mcp_app = mcp_http_app()
+    exact = HTTP_PATH.rstrip("/")
+
+    async def application(scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "lifespan" or path == exact or path.startswith(HTTP_PATH):
+            await mcp_app(scope, receive, send)
+        else:
+            await site(scope, receive, send)
+
+    return application
