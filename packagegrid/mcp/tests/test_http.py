@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from django.core.asgi import get_asgi_application
+from django.db import connections
 from mcp import Client
 
 from packagegrid.conftest import make_package
@@ -40,6 +41,9 @@ def live_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    # The tools ran on asgiref's thread for thread-sensitive work (no request wrapped
+    # them): close its connection, or PostgreSQL cannot drop the test database.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 def test_it_answers_the_tools_over_streamable_http(live_url: str) -> None:
