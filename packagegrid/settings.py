@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "packagegrid.web",
     "packagegrid.health",
     "packagegrid.dumps",
+    "packagegrid.mcp",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]

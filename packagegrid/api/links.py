@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -21,6 +22,15 @@ class LinkBuilder:
         param = api_settings.URL_FORMAT_OVERRIDE
         value = request.query_params.get(param) if param else None
         self.suffix = f"?{urlencode({param: value})}" if param and value else ""
+
+    @classmethod
+    def for_site(cls, root_view_name: str) -> "LinkBuilder":
+        """Links on SITE_URL, the site's public address, for readers without a request
+        (the MCP server)."""
+        builder = cls.__new__(cls)
+        builder.prefix = f"{settings.SITE_URL}{reverse(root_view_name)}"
+        builder.suffix = ""
+        return builder
 
     def __call__(self, collection: str, pk: object) -> str:
         return f"{self.prefix}{collection}/{pk}/{self.suffix}"

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from packagegrid.health.models import Advisory, CIMatrix, Compatibility
+from packagegrid.health.models import Advisory, CIMatrix, Compatibility, LifecycleChange
 
 
 @admin.register(Compatibility)
@@ -25,6 +25,15 @@ class AdvisoryAdmin(admin.ModelAdmin[Advisory]):
 @admin.register(CIMatrix)
 class CIMatrixAdmin(admin.ModelAdmin[CIMatrix]):
     list_display = ["package", "django", "python", "fetched_at"]
+    search_fields = ["package__title"]
+    list_select_related = ["package"]
+    raw_id_fields = ["package"]
+
+
+@admin.register(LifecycleChange)
+class LifecycleChangeAdmin(admin.ModelAdmin[LifecycleChange]):
+    list_display = ["package", "previous", "lifecycle", "changed_at"]
+    list_filter = ["lifecycle"]
     search_fields = ["package__title"]
     list_select_related = ["package"]
     raw_id_fields = ["package"]

@@ -165,3 +165,21 @@ class PackageHealth(models.Model):
                 for factor in self.factors
             ],
         }
+
+
+class LifecycleChange(models.Model):
+    """A package's lifecycle moving from one state to another, recorded by
+    `package_health_recompute` when a stored lifecycle changes (a first score records
+    nothing). The lifecycle feed lists them."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="lifecycle_changes")
+    previous = models.CharField(max_length=10, choices=Lifecycle.choices)
+    lifecycle = models.CharField(max_length=10, choices=Lifecycle.choices)
+    reason = models.TextField()  # the new lifecycle's reason
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-changed_at", "-id"], name="lifecycle_change_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.package_id}: {self.previous} -> {self.lifecycle}"

@@ -4,7 +4,8 @@
 `package_health_recompute` is the one writer. It runs a constant number of queries for
 any number of packages (the packages, their releases, compatibility rows, advisories,
 the directory's distributions, the stored scores, then at most one bulk insert and one
-bulk update), and writes only rows whose stored value changed.
+bulk update, and one bulk insert of lifecycle changes), and writes only rows whose stored
+value changed.
 
 Django support passed to the model is positive claims only: a version named by a
 classifier or the CI matrix, or by `requires_dist` when the Django requirement has an
@@ -28,7 +29,7 @@ from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, Rep
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
 from packagegrid.health import model
 from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
-from packagegrid.health.models import Advisory, Compatibility, PackageHealth
+from packagegrid.health.models import Advisory, Compatibility, LifecycleChange, PackageHealth
 from packagegrid.health.releases import known_releases
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.pypi_names import normalize_pypi_name
@@ -189,7 +190,8 @@ def package_health_recompute(
 
     A constant number of queries whatever the number of packages. A row whose score,
     model, lifecycle, reason, axes and factors are unchanged is not written (its
-    `computed_at` stays the time it last changed).
+    `computed_at` stays the time it last changed). A stored lifecycle that changes is
+    recorded as a `LifecycleChange` (one more bulk insert).
     """
     today = today or timezone.localdate()
     context = directory_context(today=today)
@@ -198,6 +200,7 @@ def package_health_recompute(
     now = timezone.now()
     new: list[PackageHealth] = []
     changed: list[PackageHealth] = []
+    moves: list[LifecycleChange] = []
     for package_id, package_facts in facts.items():
         health = model.assess(package_facts, context).as_dict()
         values = {name: health[name] for name in _FIELDS}
@@ -205,6 +208,16 @@ def package_health_recompute(
         if row is None:
             new.append(PackageHealth(package_id=package_id, computed_at=now, **values))
         elif any(getattr(row, name) != value for name, value in values.items()):
+            if row.lifecycle != values["lifecycle"]:
+                moves.append(
+                    LifecycleChange(
+                        package_id=package_id,
+                        previous=row.lifecycle,
+                        lifecycle=str(values["lifecycle"]),
+                        reason=str(values["lifecycle_reason"]),
+                        changed_at=now,
+                    )
+                )
             for name, value in values.items():
                 setattr(row, name, value)
             row.computed_at = now
@@ -213,6 +226,8 @@ def package_health_recompute(
         PackageHealth.objects.bulk_create(new)
     if changed:
         PackageHealth.objects.bulk_update(changed, [*_FIELDS, "computed_at"])
+    if moves:
+        LifecycleChange.objects.bulk_create(moves)
     return len(new) + len(changed)
 
 

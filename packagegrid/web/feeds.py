@@ -1,5 +1,6 @@
-"""RSS and Atom feeds: the latest packages, the latest releases, each grid's packages and
-each package's releases.
+"""RSS and Atom feeds: the latest packages, the latest releases, each grid's packages,
+each package's releases, each category's packages, a search's results and the packages'
+lifecycle changes.
 
 Links are absolute on SITE_URL, the site's public address, rather than on whatever host
 and scheme a proxy passed on. Descriptions are HTML in both formats, so text from people
@@ -8,18 +9,25 @@ and code hosts is escaped first: a feed reader shows `<script>` as text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from packagegrid.catalog.models import Package, Release
+from packagegrid.catalog.models import Category, Package, Release
 from packagegrid.grids.models import Grid, GridPackage
+from packagegrid.health.models import LifecycleChange
+from packagegrid.search.documents import FACET_KEYS
+from packagegrid.search.selectors import SearchFilters, SearchHit, search_page
+from packagegrid.search.views import MAX_PARAM_CHARS
 
 FEED_SIZE = 20
 
@@ -46,20 +54,7 @@ class LatestPackagesFeed(Feed[Package, None]):
         return _absolute(reverse(self.url_name))
 
     def items(self) -> list[Package]:
-        return list(
-            Package.objects.select_related("category", "repo_data", "pypi_data", "created_by")
-            .only(
-                "title",
-                "slug",
-                "created",
-                "modified",
-                "category__title",
-                "repo_data__description",
-                "pypi_data__summary",
-                "created_by__username",
-            )
-            .order_by("-created", "-id")[:FEED_SIZE]
-        )
+        return _newest_packages(Package.objects.all())
 
     def item_title(self, item: Package) -> str:
         return item.title
@@ -81,6 +76,24 @@ class LatestPackagesFeed(Feed[Package, None]):
 
     def item_categories(self, item: Package) -> list[str]:
         return [item.category.title]
+
+
+def _newest_packages(packages: QuerySet[Package]) -> list[Package]:
+    """The FEED_SIZE newest of `packages`, with what a package item shows (one query)."""
+    return list(
+        packages.select_related("category", "repo_data", "pypi_data", "created_by")
+        .only(
+            "title",
+            "slug",
+            "created",
+            "modified",
+            "category__title",
+            "repo_data__description",
+            "pypi_data__summary",
+            "created_by__username",
+        )
+        .order_by("-created", "-id")[:FEED_SIZE]
+    )
 
 
 class LatestPackagesAtomFeed(LatestPackagesFeed):
@@ -251,3 +264,173 @@ class GridPackagesAtomFeed(GridPackagesFeed):
 
     def subtitle(self, obj: Grid) -> str:
         return self.description(obj)
+
+
+class CategoryPackagesFeed(Feed[Package, Category]):
+    """The packages most recently added to one category."""
+
+    url_name = "feed-category-rss"
+
+    def get_object(self, request: HttpRequest, slug: str) -> Category:
+        category = Category.objects.filter(slug=slug).only("title", "title_plural", "slug").first()
+        if category is None:
+            raise Http404("No such category.")
+        return category
+
+    def title(self, obj: Category) -> str:
+        return f"packagegrid: latest {obj.title_plural or obj.title}"
+
+    def description(self, obj: Category) -> str:
+        # Readers render a feed's description as HTML: the title must arrive as text.
+        return escape(f"Packages most recently added to the category {obj.title}.")
+
+    def link(self, obj: Category) -> str:
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Category) -> str:
+        return _absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
+
+    def items(self, obj: Category) -> list[Package]:
+        return _newest_packages(Package.objects.filter(category=obj))
+
+    item_title = LatestPackagesFeed.item_title
+    item_description = LatestPackagesFeed.item_description
+    item_link = LatestPackagesFeed.item_link
+    item_pubdate = LatestPackagesFeed.item_pubdate
+    item_updateddate = LatestPackagesFeed.item_updateddate
+    item_author_name = LatestPackagesFeed.item_author_name
+    item_categories = LatestPackagesFeed.item_categories
+
+
+class CategoryPackagesAtomFeed(CategoryPackagesFeed):
+    feed_type = Atom1Feed
+    url_name = "feed-category-atom"
+
+    def subtitle(self, obj: Category) -> str:
+        return self.description(obj)
+
+
+@dataclass(frozen=True)
+class SearchFeedQuery:
+    """A search as its results page's address gives it: the words and the facets."""
+
+    query: str
+    filters: SearchFilters
+
+    def params(self) -> str:
+        return urlencode({"q": self.query, **self.filters.active()})
+
+
+class SearchFeed(Feed[SearchHit, SearchFeedQuery]):
+    """The first page of a search's results (`?q=` and the results page's facets), best
+    first: a package or grid new to the results appears as a new item. 400 without
+    words."""
+
+    url_name = "feed-search-rss"
+
+    def get_object(self, request: HttpRequest) -> SearchFeedQuery:
+        def param(name: str) -> str:
+            return request.GET.get(name, "")[:MAX_PARAM_CHARS].strip()
+
+        query = param("q")
+        if not query:
+            raise BadRequest("Give the search's words: /search/feed/?q=<words>.")
+        filters = SearchFilters(**{key: param(key) for key in FACET_KEYS})
+        return SearchFeedQuery(query=query, filters=filters)
+
+    def title(self, obj: SearchFeedQuery) -> str:
+        return f"packagegrid: search for {obj.query}"
+
+    def description(self, obj: SearchFeedQuery) -> str:
+        return escape(f"Packages and grids matching {obj.query}, best first.")
+
+    def link(self, obj: SearchFeedQuery) -> str:
+        return _absolute(f"{reverse('search')}?{obj.params()}")
+
+    def feed_url(self, obj: SearchFeedQuery) -> str:
+        return _absolute(f"{reverse(self.url_name)}?{obj.params()}")
+
+    def items(self, obj: SearchFeedQuery) -> list[SearchHit]:
+        return search_page(query=obj.query, filters=obj.filters, per_page=FEED_SIZE).hits
+
+    def item_title(self, item: SearchHit) -> str:
+        return item.item.title
+
+    def item_description(self, item: SearchHit) -> str:
+        return escape(item.item.description)
+
+    def item_link(self, item: SearchHit) -> str:
+        return _absolute(item.item.absolute_url)
+
+    def item_pubdate(self, item: SearchHit) -> datetime:
+        return item.item.created
+
+    def item_updateddate(self, item: SearchHit) -> datetime:
+        return item.item.modified
+
+    def item_categories(self, item: SearchHit) -> list[str]:
+        return [item.item.category] if item.item.category else []
+
+
+class SearchAtomFeed(SearchFeed):
+    feed_type = Atom1Feed
+    url_name = "feed-search-atom"
+
+    def subtitle(self, obj: SearchFeedQuery) -> str:
+        return self.description(obj)
+
+
+class LifecycleChangesFeed(Feed[LifecycleChange, None]):
+    """Packages whose lifecycle changed (active, stable, stale, abandoned, ...), newest
+    first, with the reason for the new state."""
+
+    title = "packagegrid: lifecycle changes"
+    description = "Django packages whose lifecycle changed, e.g. from active to stale, and why."
+    url_name = "feed-lifecycle-rss"
+
+    def link(self) -> str:
+        return _absolute(reverse("about-health"))
+
+    def feed_url(self) -> str:
+        return _absolute(reverse(self.url_name))
+
+    def items(self) -> list[LifecycleChange]:
+        return list(
+            LifecycleChange.objects.select_related("package")
+            .only(
+                "previous",
+                "lifecycle",
+                "reason",
+                "changed_at",
+                "package__title",
+                "package__slug",
+            )
+            .order_by("-changed_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: LifecycleChange) -> str:
+        return f"{item.package.title}: {item.previous} \u2192 {item.lifecycle}"
+
+    def item_description(self, item: LifecycleChange) -> str:
+        return escape(
+            f"{item.package.title} is now {item.get_lifecycle_display().lower()} "
+            f"(was {item.get_previous_display().lower()}). {item.reason}"
+        )
+
+    def item_link(self, item: LifecycleChange) -> str:
+        return _absolute(reverse("package-rules", kwargs={"slug": item.package.slug}))
+
+    def item_guid(self, item: LifecycleChange) -> str:
+        return _absolute(f"{item.package.get_absolute_url()}#lifecycle-change-{item.pk}")
+
+    def item_guid_is_permalink(self, item: LifecycleChange) -> bool:
+        return False
+
+    def item_pubdate(self, item: LifecycleChange) -> datetime:
+        return item.changed_at
+
+
+class LifecycleChangesAtomFeed(LifecycleChangesFeed):
+    feed_type = Atom1Feed
+    subtitle = LifecycleChangesFeed.description
+    url_name = "feed-lifecycle-atom"

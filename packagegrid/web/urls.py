@@ -89,6 +89,19 @@ urlpatterns = [
     ),
     path("feeds/grids/<str:slug>/rss/", feeds.GridPackagesFeed(), name="feed-grid-rss"),
     path("feeds/grids/<str:slug>/atom/", feeds.GridPackagesAtomFeed(), name="feed-grid-atom"),
+    path(
+        "feeds/categories/<str:slug>/rss/", feeds.CategoryPackagesFeed(), name="feed-category-rss"
+    ),
+    path(
+        "feeds/categories/<str:slug>/atom/",
+        feeds.CategoryPackagesAtomFeed(),
+        name="feed-category-atom",
+    ),
+    path("feeds/lifecycle/rss/", feeds.LifecycleChangesFeed(), name="feed-lifecycle-rss"),
+    path("feeds/lifecycle/atom/", feeds.LifecycleChangesAtomFeed(), name="feed-lifecycle-atom"),
+    path("search/feed/", feeds.SearchFeed(), name="feed-search-rss"),
+    path("search/feed/atom/", feeds.SearchAtomFeed(), name="feed-search-atom"),
+    path("llms.txt", site_views.llms_txt, name="llms-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("about/", site_views.about, name="about"),
 ]

@@ -1,0 +1,1 @@
+"""The MCP server: the directory's search, health, compatibility and grids as tools."""
