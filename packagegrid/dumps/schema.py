@@ -42,7 +42,13 @@ from packagegrid.catalog.models import (
     Usage,
 )
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
-from packagegrid.health.models import Advisory, CIMatrix, Compatibility, PackageHealth
+from packagegrid.health.models import (
+    Advisory,
+    CIMatrix,
+    Compatibility,
+    LifecycleChange,
+    PackageHealth,
+)
 
 FORMAT = "packagegrid-dump"
 FORMAT_VERSION = 1
@@ -150,6 +156,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("advisory", Advisory),
     Kind("ci_matrix", CIMatrix),
     Kind("health", PackageHealth),
+    Kind("lifecycle_change", LifecycleChange),
     Kind("snapshot", Snapshot),
     Kind("usage", Usage),
     Kind("favorite", Favorite, only_public=_public_favorites),
