@@ -88,3 +88,22 @@ def test_it_takes_the_same_queries_for_any_number_of_packages(
     with django_assert_num_queries(3):
         distribution = health_distribution()
     assert distribution.scored == count
+
+
+def test_the_demo_datas_distribution_is_the_one_the_readme_shows() -> None:
+    """README, "Demo data": the demo packages scored on 2026-12-06."""
+    from packagegrid.demo.loader import demo_load
+
+    demo_load()
+    package_health_recompute(today=TODAY)
+    distribution = health_distribution()
+    assert {s.lifecycle: s.packages for s in distribution.states} == {
+        "active": 16,
+        "stable": 3,
+        "stale": 8,
+        "abandoned": 157,
+        "archived": 0,
+        "deprecated": 1,
+        "yanked": 1,
+    }
+    assert (distribution.packages, distribution.unscored) == (186, 0)
