@@ -129,8 +129,9 @@ class SearchItemSerializer(serializers.BaseSerializer[SearchItem]):
 class PackageV5Serializer(PackageSerializer):
     """API v5's package: every v4 key as v4 has it (its `category` and `grids` links
     point at v4, which serves those resources), then `health` (None when never
-    scored), `compatibility`, `advisories`, `latest_release` and `license` (None when
-    none). Expects packages from `package_list_for_api_v5()`."""
+    scored), `compatibility` (always with "django" and "python", then "wagtail" when a
+    source names a Wagtail release), `advisories`, `latest_release` and `license` (None
+    when none). Expects packages from `package_list_for_api_v5()`."""
 
     def to_representation(self, instance: Package) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -140,7 +141,12 @@ class PackageV5Serializer(PackageSerializer):
         repo, pypi = repo_data_of(instance), pypi_data_of(instance)
         data.update(
             health=health.as_dict() if health is not None else None,
-            compatibility=compatibility_mapping(list(instance.compatibility.all())),
+            # "django" and "python" are always there, {} when no source names a version.
+            compatibility={
+                "django": {},
+                "python": {},
+                **compatibility_mapping(list(instance.compatibility.all())),
+            },
             advisories=[
                 {
                     "id": advisory.advisory_id,

@@ -32,6 +32,9 @@ from packagegrid.catalog.models import (
 )
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.health.compatibility import compatibility
+from packagegrid.health.models import Advisory, CIMatrix, Compatibility, PackageHealth
+from packagegrid.health.scores import package_health_recompute
 from packagegrid.search.services import search_index_deferred
 
 SEED = 20_260_901
@@ -95,6 +98,70 @@ LICENSES = ["MIT", "BSD-3-Clause", "Apache-2.0", "GPL-3.0-or-later", ""]
 
 
 @dataclass(frozen=True, slots=True)
+class HealthProfile:
+    """A kind of package for the health model's inputs: how long ago it last released and
+    committed, and the Django and Python releases its metadata names.
+
+    The shares give a directory like djangopackages.org's: a third of the packages alive,
+    a tenth finished, a third long silent (the demo's 186 real records are mostly the
+    latter; the 400 most downloaded Django projects on PyPI mostly alive).
+    """
+
+    name: str
+    share: float
+    release_days: tuple[int, int]  # age of the last release, in days
+    commit_days: tuple[int, int]  # age of the last commit, in days
+    django: tuple[str, ...]  # classifier versions to draw from
+    python: tuple[str, ...]
+    requires_dist: tuple[str, ...]  # Django requirements to draw from ("" for none)
+
+
+HEALTH_PROFILES = (
+    HealthProfile(
+        "alive",
+        0.38,
+        (5, 300),
+        (0, 60),
+        ("4.2", "5.2", "6.0"),
+        ("3.10", "3.11", "3.12", "3.13", "3.14"),
+        ("Django>=4.2", "Django>=4.2,<6.1", "django>=5.2", ""),
+    ),
+    HealthProfile(
+        "finished",
+        0.12,
+        (400, 620),
+        (380, 700),
+        ("4.2", "5.2"),
+        ("3.10", "3.11", "3.12", "3.13"),
+        ("Django>=4.2,<6", "Django>=4.2", ""),
+    ),
+    HealthProfile(
+        "slowing",
+        0.15,
+        (400, 1000),
+        (380, 1000),
+        ("3.2", "4.0", "4.1", "4.2"),
+        ("3.8", "3.9", "3.10", "3.11"),
+        ("Django>=3.2,<5", "Django>=3.2", ""),
+    ),
+    HealthProfile(
+        "silent",
+        0.35,
+        (1200, 3300),
+        (1100, 3300),
+        ("1.11", "2.0", "2.1", "2.2", "3.0"),
+        ("3.6", "3.7"),
+        ("Django>=1.11,<3", "Django>=2.2", ""),
+    ),
+)
+TYPED_SHARE = 0.1
+PRERELEASE_SHARE = 0.04  # packages whose newest release is a pre-release
+INACTIVE_STATUS_SHARE = 0.005  # `Development Status :: 7 - Inactive`
+ADVISORY_SHARE = 0.015  # packages with an advisory against their latest release
+WITHDRAWN_SHARE = 0.2  # of those advisories
+
+
+@dataclass(frozen=True, slots=True)
 class BenchDataSummary:
     """Row counts of a built data set."""
 
@@ -111,6 +178,9 @@ class BenchDataSummary:
     usages: int
     favorites: int
     snapshots: int
+    compatibility: int = 0
+    advisories: int = 0
+    scored: int = 0
 
     def __str__(self) -> str:
         return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
@@ -126,7 +196,10 @@ class NotEmptyError(Exception):
 def bench_data_is_present(*, packages: int = 5000) -> bool:
     """Whether the database holds a complete benchmark data set of `packages` packages."""
     return (
-        Package.objects.count() == packages and Grid.objects.filter(slug=LARGEST_GRID_SLUG).exists()
+        Package.objects.count() == packages
+        and Grid.objects.filter(slug=LARGEST_GRID_SLUG).exists()
+        # A set built before it had health inputs has no scores: it is rebuilt.
+        and PackageHealth.objects.count() == packages
     )
 
 
@@ -136,6 +209,10 @@ def bench_data_flush() -> None:
     user_model = get_user_model()
     with transaction.atomic():
         for model in (
+            PackageHealth,
+            Advisory,
+            Compatibility,
+            CIMatrix,
             Element,
             Feature,
             GridPackage,
@@ -190,15 +267,20 @@ def bench_data_build(
             "The database already has packages, grids or users; pass --flush to replace them."
         )
     with transaction.atomic():
-        summary = _Builder(random.Random(seed), packages, grids, users).build()
+        builder = _Builder(random.Random(seed), packages, grids, users, seed=seed)
+        summary = builder.build()
         _after_bulk_write()
-    return summary
+        # The real path: the stored scores are what a fetch or the daily refresh writes.
+        scored = package_health_recompute(today=builder.now.date())
+    return dataclasses.replace(summary, scored=scored)
 
 
 class _Builder:
     """Generates rows in memory and bulk-inserts them, table by table."""
 
-    def __init__(self, rng: random.Random, packages: int, grids: int, users: int) -> None:
+    def __init__(
+        self, rng: random.Random, packages: int, grids: int, users: int, *, seed: int = SEED
+    ) -> None:
         self.rng = rng
         self.n_packages = packages
         self.n_grids = grids
@@ -209,6 +291,9 @@ class _Builder:
         self.snapshot_rng = random.Random()
         self.snapshot_rng.setstate(rng.getstate())
         self.stars: dict[int, tuple[int, int]] = {}  # package id: (stars, forks)
+        # The health inputs draw from their own generator too, for the same reason.
+        self.health_rng = random.Random(f"health-{seed}")
+        self.profiles: dict[int, HealthProfile] = {}  # package id: its health profile
 
     def ago(self, *, max_days: int, min_days: int = 0) -> datetime:
         seconds = self.rng.randint(min_days * 86400, max_days * 86400)
@@ -219,6 +304,7 @@ class _Builder:
         user_ids = self._users()
         package_ids, archived, deprecated = self._packages(category_ids, user_ids)
         releases = self._releases(package_ids)
+        compatibility_rows, advisories = self._health_facts(package_ids)
         grid_packages, features, elements = self._grids(package_ids, user_ids)
         usages, favorites = self._usage(package_ids, user_ids)
         snapshots = self._snapshots()
@@ -236,6 +322,8 @@ class _Builder:
             usages=usages,
             favorites=favorites,
             snapshots=snapshots,
+            compatibility=compatibility_rows,
+            advisories=advisories,
         )
 
     def _categories(self) -> list[int]:
@@ -330,6 +418,9 @@ class _Builder:
             ]
             forks = stars // rng.randint(4, 12)
             self.stars[pid] = (stars, forks)
+            last_commit_at = self.ago(max_days=1500 if inactive else 400)
+            if not inactive:
+                last_commit_at, commits = self._shape_commits(pid, commits)
             repo_data.append(
                 RepoData(
                     package_id=pid,
@@ -343,7 +434,7 @@ class _Builder:
                     license=rng.choice(LICENSES),
                     open_issues=rng.randint(0, 150),
                     default_branch="main",
-                    last_commit_at=self.ago(max_days=1500 if inactive else 400),
+                    last_commit_at=last_commit_at,
                     commits_over_52=commits,
                     participants=rng.sample(contributors, rng.randint(12, 28)),
                     fetched_at=self.ago(max_days=2),
@@ -361,37 +452,155 @@ class _Builder:
             count = rng.randint(2, 6)
             uploaded = self.ago(max_days=3000, min_days=700)
             major = rng.randint(0, 3)
-            version = ""
+            own: list[Release] = []
             for minor in range(count):
                 version = f"{major}.{minor}.{rng.randint(0, 4)}"
                 uploaded += timedelta(days=rng.randint(10, 150))
-                releases.append(
+                own.append(
                     Release(
-                        id=len(releases) + 1,
+                        id=len(releases) + len(own) + 1,
                         package_id=pid,
                         version=version,
                         uploaded_at=min(uploaded, self.now),
                         yanked=rng.random() < 0.02,
                     )
                 )
-            pypi_data.append(
-                PyPIData(
-                    package_id=pid,
-                    latest_version=version,
-                    summary="A reusable Django app.",
-                    classifiers=rng.sample(CLASSIFIERS, rng.randint(3, len(CLASSIFIERS))),
-                    requires_python=rng.choice([">=3.10", ">=3.12", ""]),
-                    license=rng.choice(LICENSES),
-                    development_status=rng.choice(
-                        ["5 - Production/Stable", "4 - Beta", "3 - Alpha", ""]
-                    ),
-                    project_urls={"Source": f"https://github.com/example/{pid}"},
-                    fetched_at=self.ago(max_days=2),
-                )
+            pypi = PyPIData(
+                package_id=pid,
+                summary="A reusable Django app.",
+                classifiers=rng.sample(CLASSIFIERS, rng.randint(3, len(CLASSIFIERS))),
+                requires_python=rng.choice([">=3.10", ">=3.12", ""]),
+                license=rng.choice(LICENSES),
+                development_status=rng.choice(
+                    ["5 - Production/Stable", "4 - Beta", "3 - Alpha", ""]
+                ),
+                project_urls={"Source": f"https://github.com/example/{pid}"},
+                fetched_at=self.ago(max_days=2),
             )
+            self._shape_pypi(pid, own, pypi)
+            releases += own
+            pypi_data.append(pypi)
         _insert(Release, releases)
         _insert(PyPIData, pypi_data)
         return len(releases)
+
+    # --- Health inputs (drawn from `health_rng`) ----------------------------------------
+
+    def _profile(self, pid: int) -> HealthProfile:
+        """The package's health profile, drawn once (archived and deprecated packages keep
+        theirs too: only their repository and curation say they are inactive)."""
+        if pid not in self.profiles:
+            shares = [profile.share for profile in HEALTH_PROFILES]
+            self.profiles[pid] = self.health_rng.choices(HEALTH_PROFILES, weights=shares)[0]
+        return self.profiles[pid]
+
+    def _days_ago(self, span: tuple[int, int]) -> datetime:
+        low, high = span
+        return self.now - timedelta(seconds=self.health_rng.randint(low * 86400, high * 86400))
+
+    def _shape_commits(self, pid: int, commits: list[int]) -> tuple[datetime, list[int]]:
+        """The last commit by the profile, and no weekly commit after it."""
+        last = self._days_ago(self._profile(pid).commit_days)
+        quiet_weeks = (self.now - last).days // 7
+        kept = 52 - min(quiet_weeks, 52)
+        shaped = commits[:kept] + [0] * (52 - kept)
+        if kept and not any(shaped):
+            shaped[kept - 1] = 1  # the last commit's week has it
+        return last, shaped
+
+    def _shape_pypi(self, pid: int, releases: list[Release], pypi: PyPIData) -> None:
+        """Give a package's releases and metadata its profile: the history keeps its
+        intervals but ends at the profile's age; the classifiers, requires_python and
+        requires_dist name the releases of its era; some are typed, some end in a
+        pre-release, some declare Development Status :: 7 - Inactive."""
+        rng = self.health_rng
+        profile = self._profile(pid)
+        newest = max(r.uploaded_at for r in releases if r.uploaded_at is not None)
+        shift = self._days_ago(profile.release_days) - newest
+        for release in releases:
+            assert release.uploaded_at is not None
+            release.uploaded_at = min(release.uploaded_at + shift, self.now)
+        last = releases[-1]
+        if rng.random() < PRERELEASE_SHARE:
+            last.version = f"{last.version}rc1"
+            last.is_prerelease = True
+        python = sorted(rng.sample(profile.python, rng.randint(1, len(profile.python))))
+        django = sorted(rng.sample(profile.django, rng.randint(1, len(profile.django))))
+        classifiers = [
+            "Framework :: Django",
+            *(f"Framework :: Django :: {v}" for v in django),
+            "Programming Language :: Python :: 3",
+            *(f"Programming Language :: Python :: {v}" for v in python),
+        ]
+        if rng.random() < 0.25:  # many real packages name no version at all
+            classifiers = ["Framework :: Django", "Programming Language :: Python :: 3"]
+        if rng.random() < TYPED_SHARE:
+            classifiers.append("Typing :: Typed")
+        if profile.name == "silent" and rng.random() < INACTIVE_STATUS_SHARE / 0.35:
+            pypi.development_status = "7 - Inactive"
+        if pypi.development_status:
+            classifiers.append(f"Development Status :: {pypi.development_status}")
+        licence = pypi.license
+        if licence == "MIT":
+            classifiers.append("License :: OSI Approved :: MIT License")
+        pypi.classifiers = classifiers
+        pypi.requires_python = rng.choice(["", f">={python[0]}"])
+        requirement = rng.choice(profile.requires_dist)
+        pypi.requires_dist = [requirement] if requirement else []
+        if rng.random() < 0.5:
+            pypi.project_urls = {
+                **pypi.project_urls,
+                "Documentation": f"https://docs.example.org/{pid}/",
+                "Changelog": f"https://github.com/example/{pid}/blob/main/CHANGES.rst",
+            }
+        for release in releases:
+            release.requires_python = pypi.requires_python
+        available = [r for r in releases if not r.yanked]
+        pypi.latest_version = available[-1].version if available else None
+
+    def _health_facts(self, package_ids: list[int]) -> tuple[int, int]:
+        """Compatibility rows derived from the stored PyPI facts by the apply step's own
+        rules, and a few advisories against latest releases (some withdrawn)."""
+        rng = self.health_rng
+        rows: list[Compatibility] = []
+        advisories: list[Advisory] = []
+        pypi_rows = PyPIData.objects.filter(package_id__in=package_ids).order_by("package_id")
+        for pypi in pypi_rows.only("package_id", "classifiers", "requires_python", "requires_dist"):
+            mapping = compatibility(
+                classifiers=pypi.classifiers,
+                requires_python=pypi.requires_python,
+                requires_dist=pypi.requires_dist,
+            )
+            for product, versions in mapping.items():
+                for version, sources in versions.items():
+                    rows.append(
+                        Compatibility(
+                            id=len(rows) + 1,
+                            package_id=pypi.package_id,
+                            product=product,
+                            version=version,
+                            sources=sources,
+                        )
+                    )
+            if rng.random() < ADVISORY_SHARE:
+                number = len(advisories) + 1
+                advisories.append(
+                    Advisory(
+                        id=number,
+                        package_id=pypi.package_id,
+                        advisory_id=f"GHSA-bench-{number:04d}",
+                        aliases=[f"CVE-2026-{10000 + number}"],
+                        summary="Cross-site scripting in a template tag.",
+                        fixed_in=[],
+                        link=f"https://osv.dev/vulnerability/GHSA-bench-{number:04d}",
+                        withdrawn=self.now - timedelta(days=30)
+                        if rng.random() < WITHDRAWN_SHARE
+                        else None,
+                    )
+                )
+        _insert(Compatibility, rows)
+        _insert(Advisory, advisories)
+        return len(rows), len(advisories)
 
     def _grids(self, package_ids: list[int], user_ids: list[int]) -> tuple[int, int, int]:
         rng = self.rng
@@ -541,5 +750,7 @@ def _after_bulk_write() -> None:
             Usage,
             Favorite,
             Snapshot,
+            Compatibility,
+            Advisory,
         ]
     )

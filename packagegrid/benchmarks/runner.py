@@ -270,7 +270,20 @@ def bench_targets() -> list[Target]:
         .first()
     )
     category = Category.objects.annotate(n=Count("packages")).order_by("-n", "id").first()
-    if package is None or category is None:
+    # A package whose page draws every health and trends panel: scored, with releases,
+    # compatibility and snapshots for its charts.
+    charted = (
+        Package.objects.filter(
+            replaced_by__isnull=True,
+            repo_data__archived=False,
+            health__isnull=False,
+            snapshots__isnull=False,
+            compatibility__product="django",
+        )
+        .order_by("id")
+        .first()
+    )
+    if package is None or category is None or charted is None:
         raise RuntimeError("The benchmark data set is missing; run `packagegrid benchdata`.")
     return [
         Target("v4 packages list", "/api/v4/packages/", Upstream(40, 71, "4")),
@@ -282,6 +295,8 @@ def bench_targets() -> list[Target]:
         Target("v3 packages list", "/api/v3/packages/", Upstream(10, 19, "44")),
         Target("home", "/", Upstream(24, 40, "1-8")),
         Target("package page", f"/packages/p/{package.slug}/", Upstream(47, 94, "4-7")),
+        Target("package page (health panel + trends)", f"/packages/p/{charted.slug}/"),
+        Target("readiness page /readiness/django/5.2/", "/readiness/django/5.2/"),
         Target("grid page 25x15", f"/grids/g/{LARGEST_GRID_SLUG}/", Upstream(12, 19, "1-5")),
         Target("category page", f"/categories/{category.slug}/", Upstream(14, 20, "3")),
         Target("search page", "/search/?q=django"),

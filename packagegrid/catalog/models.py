@@ -203,6 +203,15 @@ class RepoData(models.Model):
         return f"Repository data for {self.package_id}"
 
 
+class PyPIProjectStatus(models.TextChoices):
+    """The project status markers of PEP 792."""
+
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+    DEPRECATED = "deprecated", "Deprecated"
+    QUARANTINED = "quarantined", "Quarantined"
+
+
 class PyPIData(models.Model):
     """What PyPI says about a package."""
 
@@ -230,6 +239,10 @@ class PyPIData(models.Model):
     # PyPI's documentation link (project_urls Documentation/Docs, else docs_url): the
     # package page links it when no documentation URL is curated.
     documentation_url = models.CharField(max_length=500, blank=True)
+    # PyPI's project status marker (PEP 792): "" when PyPI does not state one, which it
+    # reads as active. The health lifecycle reads it (packagegrid.health.model).
+    project_status = models.CharField(max_length=11, blank=True, choices=PyPIProjectStatus.choices)
+    project_status_reason = models.TextField(blank=True)  # PyPI's free text, bounded on fetch
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,6 +30,9 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 MAX_REQUIREMENTS = 500
 MAX_REQUIREMENT_CHARS = 1000
 MAX_ADVISORY_SUMMARY_CHARS = 1000
+MAX_STATUS_REASON_CHARS = 1000
+# PEP 792's markers; any other value is read as "not stated".
+PROJECT_STATUSES = frozenset({"active", "archived", "deprecated", "quarantined"})
 
 
 class _File(BaseModel):
@@ -65,10 +68,18 @@ class _Info(BaseModel):
     )
 
 
+class _ProjectStatus(BaseModel):
+    status: str | None = None
+    reason: str | None = None
+
+
 class _Project(BaseModel):
     info: _Info
     releases: dict[str, list[_File]] = Field(default_factory=dict)
     vulnerabilities: list[_Vulnerability] = Field(default_factory=list)
+    # PEP 792's JSON form, as the simple API serves it (api-version 1.4). The JSON API
+    # documents of December 2026 never carry it; read it when PyPI adds it.
+    project_status: _ProjectStatus | None = Field(default=None, alias="project-status")
 
 
 def pypi_project_fetch(
@@ -122,7 +133,10 @@ def pypi_project_read(data: _Project) -> PyPIProject:
     - requires_dist: the PEP 508 strings as given ([] when null), license_expression as
       declared ("" when none);
     - advisories: every entry of `vulnerabilities` (withdrawn ones included, with their
-      date); the summary is PyPI's, else the start of the details.
+      date); the summary is PyPI's, else the start of the details;
+    - project_status: PEP 792's `project-status` `status` when it is one of its four
+      markers, else "" (not stated: PyPI's JSON API omits it); project_status_reason its
+      `reason`, whitespace collapsed, at most MAX_STATUS_REASON_CHARS, "" when none.
     """
     info = data.info
     dated: list[tuple[datetime, ReleaseInfo]] = []
@@ -161,7 +175,23 @@ def pypi_project_read(data: _Project) -> PyPIProject:
         requires_dist=info.requires_dist or [],
         license_expression=(info.license_expression or "")[:255],
         advisories=[_advisory(v) for v in data.vulnerabilities],
+        project_status=_project_status(data.project_status),
+        project_status_reason=_project_status_reason(data.project_status),
     )
+
+
+def _project_status(marker: _ProjectStatus | None) -> str:
+    status = (marker.status or "").strip().lower() if marker else ""
+    return status if status in PROJECT_STATUSES else ""
+
+
+def _project_status_reason(marker: _ProjectStatus | None) -> str:
+    if marker is None or not _project_status(marker):
+        return ""
+    reason = " ".join((marker.reason or "").split())
+    if len(reason) > MAX_STATUS_REASON_CHARS:
+        reason = reason[: MAX_STATUS_REASON_CHARS - 1].rstrip() + "…"
+    return reason
 
 
 def _is_prerelease(version: str) -> bool:

@@ -135,6 +135,8 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
                 "requires_dist": project.requires_dist,
                 "license_expression": project.license_expression,
                 "documentation_url": project.documentation_url,
+                "project_status": project.project_status,
+                "project_status_reason": project.project_status_reason,
             },
         )
         if changed:

@@ -171,6 +171,9 @@ class PyPIProject:
     requires_dist: list[str] = field(default_factory=list)  # PEP 508 strings as given
     license_expression: str = ""  # PEP 639, as declared
     advisories: list[AdvisoryInfo] = field(default_factory=list)
+    # PEP 792's marker ("" when PyPI states none) and its reason, see pypi_project_read.
+    project_status: str = ""
+    project_status_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 # Bump on any change that can change a score, a lifecycle or an explanation's meaning.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 
 AXES = ("maintenance", "popularity", "quality", "compatibility")
 
@@ -120,10 +120,12 @@ class PackageFacts:
     `last_commit_at`, `commits_over_52` (52 weekly counts, oldest first; empty when
     unknown), `contributors` (None when unknown). PyPI: `releases`, `classifiers`,
     `requires_python` ("" when not declared), `license` (normalised by
-    `packagegrid.lib.licenses`; "" when none), `project_status` (PyPI's
-    `project-status` marker: "", "active", "archived", "deprecated", "quarantined"),
-    `project_urls`, `py_typed` (a `py.typed` file was seen), `open_advisories` (advisories
-    affecting the latest release, withdrawn ones excluded). `compatibility` maps "django"
+    `packagegrid.lib.licenses`; "" when none), `project_status` (PyPI's PEP 792
+    project status marker: "" when not stated, "active", "archived", "deprecated",
+    "quarantined") and `project_status_reason` (PyPI's free text, "" when none),
+    `project_urls`, `pypi_name` (the distribution name, "" when unknown),
+    `open_advisories` (advisories affecting the latest release, withdrawn ones
+    excluded). `compatibility` maps "django"
     and "python" to {feature release: [sources]}, e.g. {"django": {"5.2": ["classifier"]}}.
     Community: `usage`, `favorites`.
     """
@@ -143,8 +145,9 @@ class PackageFacts:
     requires_python: str = ""
     license: str = ""
     project_status: str = ""
+    project_status_reason: str = ""
     project_urls: Mapping[str, str] = field(default_factory=dict)
-    py_typed: bool = False
+    pypi_name: str = ""
     open_advisories: int = 0
     compatibility: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
     usage: int = 0
@@ -162,8 +165,29 @@ class PackageFacts:
 
     @property
     def typed(self) -> bool:
-        """Whether the package ships type hints: `Typing :: Typed` or a `py.typed` file."""
-        return self.py_typed or "Typing :: Typed" in self.classifiers
+        """Whether the package declares type hints (see `typed_marker`)."""
+        return bool(typed_marker(name=self.pypi_name, classifiers=self.classifiers))
+
+
+TYPED_CLASSIFIER = "Typing :: Typed"
+
+
+def typed_marker(*, name: str, classifiers: Iterable[str]) -> str:
+    """How a PyPI project declares that it ships type hints, "" when it does not.
+
+    What PyPI's JSON API shows is all there is: the `Typing :: Typed` classifier, or a
+    stub-only distribution, named `<package>-stubs` (PEP 561) or `types-<package>`
+    (typeshed's). A `py.typed` file inside a wheel is not in the JSON, so it is not seen.
+
+    >>> typed_marker(name="django-stubs", classifiers=[])
+    'stub-only package'
+    """
+    if TYPED_CLASSIFIER in classifiers:
+        return f"{TYPED_CLASSIFIER} classifier"
+    normalised = name.lower().replace("_", "-").replace(".", "-")
+    if normalised.endswith("-stubs") or normalised.startswith("types-"):
+        return "stub-only package"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -375,13 +399,13 @@ def lifecycle(facts: PackageFacts, context: DirectoryContext) -> tuple[Lifecycle
     """The package's lifecycle state and the reason, as one sentence.
 
     Precedence, first match wins:
-    1. deprecated: curated as deprecated, `Development Status :: 7 - Inactive`, or
+    1. deprecated: PyPI's project status "quarantined" (held as unsafe, nothing can be
+       installed), curated as deprecated, `Development Status :: 7 - Inactive`, or
        PyPI's project status "deprecated"; the reason names the replacement. First
        because it tells the reader what to use instead.
     2. archived: the code host made the repository read-only, or PyPI's project status
        is "archived". A decision by the owner, stronger than any activity measure.
-    3. yanked: the latest release is yanked, or PyPI quarantined the project: what pip
-       would install is withdrawn.
+    3. yanked: the latest release is yanked: what pip would install is withdrawn.
     4. active: a release or a commit within the expected interval (`maturity`).
     5. stable: no release or commit within the interval, but a release that is not
        yanked supports a Django still in support, and nothing signals breakage (no
@@ -400,9 +424,9 @@ def lifecycle(facts: PackageFacts, context: DirectoryContext) -> tuple[Lifecycle
     if facts.archived:
         return Lifecycle.ARCHIVED, "The repository is archived by its host: it is read-only."
     if facts.project_status == "archived":
-        return Lifecycle.ARCHIVED, "PyPI marks the project as archived: no new release can come."
-    if facts.project_status == "quarantined":
-        return Lifecycle.YANKED, "PyPI has quarantined the project: it cannot be installed."
+        return Lifecycle.ARCHIVED, (
+            f"PyPI marks the project as archived{_pypi_reason(facts)}: no new release can come."
+        )
     latest = latest_release(facts.releases)
     if latest is not None and latest.yanked:
         fallback = latest_release(r for r in facts.releases if not r.yanked)
@@ -441,13 +465,33 @@ def lifecycle(facts: PackageFacts, context: DirectoryContext) -> tuple[Lifecycle
 
 def _deprecation(facts: PackageFacts) -> str:
     """Why the package counts as deprecated, or "" when it does not."""
+    if facts.project_status == "quarantined":
+        return (
+            f"PyPI has quarantined the project as unsafe{_pypi_reason(facts)}: "
+            "it cannot be installed"
+        )
     if facts.deprecated:
         return "Marked deprecated by the directory's editors"
     if facts.development_status == 7:
         return "It declares Development Status :: 7 - Inactive"
     if facts.project_status == "deprecated":
-        return "PyPI marks the project as deprecated"
+        return f"PyPI marks the project as deprecated{_pypi_reason(facts)}"
     return ""
+
+
+# PyPI's status reason is free text from the index; the lifecycle sentence quotes at most
+# this much of it (the rules page and API carry the sentence, not the whole text).
+PYPI_REASON_CHARS = 200
+
+
+def _pypi_reason(facts: PackageFacts) -> str:
+    """' ("<PyPI's reason>")' for a lifecycle sentence, "" when PyPI gave none."""
+    reason = " ".join(facts.project_status_reason.split()).rstrip(".")
+    if not reason:
+        return ""
+    if len(reason) > PYPI_REASON_CHARS:
+        reason = reason[: PYPI_REASON_CHARS - 1].rstrip() + "…"
+    return f' ("{reason}")'
 
 
 def _stability_problem(facts: PackageFacts, context: DirectoryContext) -> str | None:
@@ -691,10 +735,12 @@ def _requires_python_factor(facts: PackageFacts) -> Factor:
 
 
 def _typed_factor(facts: PackageFacts) -> Factor:
-    if facts.typed:
-        how = "Typing :: Typed classifier" if "Typing :: Typed" in facts.classifiers else "py.typed"
+    how = typed_marker(name=facts.pypi_name, classifiers=facts.classifiers)
+    if how:
         return Factor("quality", "typed", True, 10, 10, f"ships type hints ({how}).")
-    return Factor("quality", "typed", False, 0, 10, "no type hints declared.")
+    return Factor(
+        "quality", "typed", False, 0, 10, f"no type hints declared (no {TYPED_CLASSIFIER})."
+    )
 
 
 def _stable_version_factor(facts: PackageFacts) -> Factor:

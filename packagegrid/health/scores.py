@@ -129,6 +129,9 @@ def _facts(
         license=package_license(
             pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
         ),
+        project_status=pypi.project_status if pypi else "",
+        project_status_reason=pypi.project_status_reason if pypi else "",
+        pypi_name=package.pypi_name,
         project_urls=dict(pypi.project_urls)
         if pypi and isinstance(pypi.project_urls, dict)
         else {},

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Avg,
     Case,
     Count,
     Exists,
@@ -26,7 +27,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packagegrid.catalog.models import Package, Release
 from packagegrid.catalog.selectors import package_list_for_api, usage_count_subquery
 from packagegrid.health.compatibility import Compatibility as CompatibilityMap
-from packagegrid.health.models import Advisory, Compatibility, PackageHealth, Product
+from packagegrid.health.models import (
+    Advisory,
+    Compatibility,
+    Lifecycle,
+    PackageHealth,
+    Product,
+)
 from packagegrid.health.releases import PRODUCTS, ProductRelease, known_release, known_releases
 from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 
@@ -355,3 +362,53 @@ def package_list_for_api_v5() -> QuerySet[Package]:
             Prefetch("releases", queryset=latest, to_attr="latest_releases"),
         )
     )
+
+
+@dataclass(frozen=True)
+class LifecycleCount:
+    lifecycle: str  # a `Lifecycle` value
+    packages: int
+    mean_score: float
+
+
+@dataclass(frozen=True)
+class HealthDistribution:
+    """How the directory's packages spread over the lifecycle states."""
+
+    packages: int  # every package in the directory
+    states: list[LifecycleCount]  # every state, in `Lifecycle` order, zeros included
+    models: dict[str, int]  # stored model version: packages scored with it
+
+    @property
+    def scored(self) -> int:
+        return sum(state.packages for state in self.states)
+
+    @property
+    def unscored(self) -> int:
+        return self.packages - self.scored
+
+
+def health_distribution() -> HealthDistribution:
+    """The lifecycle distribution of the stored scores, with each state's mean score and
+    the model versions that computed them (three queries)."""
+    rows = {
+        row["lifecycle"]: row
+        for row in PackageHealth.objects.order_by()
+        .values("lifecycle")
+        .annotate(packages=Count("pk"), mean=Avg("score"))
+    }
+    models = dict(
+        PackageHealth.objects.order_by()
+        .values_list("model")
+        .annotate(packages=Count("pk"))
+        .values_list("model", "packages")
+    )
+    states = [
+        LifecycleCount(
+            lifecycle=state.value,
+            packages=rows[state.value]["packages"] if state.value in rows else 0,
+            mean_score=float(rows[state.value]["mean"]) if state.value in rows else 0.0,
+        )
+        for state in Lifecycle
+    ]
+    return HealthDistribution(packages=Package.objects.count(), states=states, models=models)

@@ -103,12 +103,39 @@ def test_it_serves_the_health_facts_exactly(client: Any) -> None:
     assert list(health["axes"]) == ["maintenance", "popularity", "quality", "compatibility"]
 
 
+@pytest.mark.parametrize(
+    ("classifiers", "compatibility"),
+    [
+        ([], {"django": {}, "python": {}}),
+        (
+            ["Programming Language :: Python :: 3.13"],
+            {"django": {}, "python": {"3.13": ["classifiers"]}},
+        ),
+        (["Framework :: Django :: 5.2"], {"django": {"5.2": ["classifiers"]}, "python": {}}),
+        (
+            ["Framework :: Wagtail :: 7.0", "Framework :: Django :: 5.2"],
+            {"django": {"5.2": ["classifiers"]}, "python": {}, "wagtail": {"7.0": ["classifiers"]}},
+        ),
+    ],
+)
+def test_compatibility_always_names_django_and_python_first(
+    client: Any, classifiers: list[str], compatibility: dict[str, Any]
+) -> None:
+    package = make_package()
+    apply_pypi(package, classifiers=classifiers)
+    data = _get(client, f"/api/v5/packages/{package.slug}/")
+    assert data["compatibility"] == compatibility
+    assert list(data["compatibility"]) == list(compatibility)
+    listed = _get(client, "/api/v5/packages/")["results"][0]["compatibility"]
+    assert list(listed.items()) == list(compatibility.items())
+
+
 def test_a_package_without_pypi_facts_has_empty_ones(client: Any) -> None:
     package = make_package()
     RepoData.objects.filter(package=package).update(license="")
     PyPIData.objects.filter(package=package).delete()
     data = _get(client, f"/api/v5/packages/{package.slug}/")
-    assert (data["compatibility"], data["advisories"]) == ({}, [])
+    assert (data["compatibility"], data["advisories"]) == ({"django": {}, "python": {}}, [])
     assert (data["latest_release"], data["license"], data["health"]) == (None, None, None)
 
 

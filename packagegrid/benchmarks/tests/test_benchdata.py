@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
+from django.utils import timezone
 
 from packagegrid.benchmarks.data import (
     LARGEST_GRID_SLUG,
@@ -24,6 +25,9 @@ from packagegrid.catalog.models import (
     Usage,
 )
 from packagegrid.grids.models import Element, Grid, GridPackage
+from packagegrid.health.compatibility import compatibility
+from packagegrid.health.model import MODEL_VERSION
+from packagegrid.health.models import Advisory, Compatibility, PackageHealth
 from packagegrid.web.trends import trending_packages
 
 SMALL = {"packages": 300, "grids": 12, "users": 10}
@@ -144,3 +148,60 @@ def test_it_fails_the_command_on_a_non_empty_database(db: None) -> None:
 
     with pytest.raises(CommandError, match="--flush"):
         call_command("benchdata", packages=100, grids=3, users=5)
+
+
+def test_it_gives_every_package_health_inputs_and_a_stored_score(db: None) -> None:
+    summary = bench_data_build(**SMALL)
+
+    assert PackageHealth.objects.count() == summary.scored == 300
+    assert set(PackageHealth.objects.values_list("model", flat=True)) == {MODEL_VERSION}
+    assert Compatibility.objects.count() == summary.compatibility > 300
+    assert Advisory.objects.count() == summary.advisories >= 1
+    assert Release.objects.filter(is_prerelease=True).exists()
+    assert any(
+        "Typing :: Typed" in c for c in PyPIData.objects.values_list("classifiers", flat=True)
+    )
+    # Stored compatibility is what the apply step derives from the stored facts.
+    pypi = PyPIData.objects.exclude(requires_python="").first()
+    assert pypi is not None
+    stored = Compatibility.objects.filter(package_id=pypi.package_id)
+    assert {(row.product, row.version): row.sources for row in stored} == {
+        (product, version): sources
+        for product, versions in compatibility(
+            classifiers=pypi.classifiers,
+            requires_python=pypi.requires_python,
+            requires_dist=pypi.requires_dist,
+        ).items()
+        for version, sources in versions.items()
+    }
+
+
+def test_its_lifecycles_spread_like_a_real_directory(db: None) -> None:
+    bench_data_build(**SMALL)
+
+    shares = {
+        row["lifecycle"]: row["n"] / 300
+        for row in PackageHealth.objects.values("lifecycle").annotate(n=Count("pk"))
+    }
+    assert set(shares) >= {"active", "stable", "stale", "abandoned", "archived", "deprecated"}
+    assert 0.25 <= shares["active"] <= 0.5
+    assert 0.2 <= shares["abandoned"] <= 0.45
+    assert shares["stable"] >= 0.03
+
+
+def test_no_commit_is_counted_after_the_last_commit(db: None) -> None:
+    bench_data_build(**SMALL)
+
+    now = timezone.now()
+    for repo in RepoData.objects.filter(archived=False, package__replaced_by__isnull=True):
+        assert repo.last_commit_at is not None
+        quiet_weeks = (now - repo.last_commit_at).days // 7
+        if quiet_weeks >= 1:
+            assert not any(repo.commits_over_52[52 - min(quiet_weeks, 52) :])
+
+
+def test_an_old_data_set_without_scores_is_not_reused(db: None) -> None:
+    bench_data_build(**SMALL)
+    PackageHealth.objects.all().delete()
+
+    assert not bench_data_is_present(packages=300)

@@ -17,6 +17,8 @@ from packagegrid.benchmarks.runner import (
     parse_wrk,
     row_measure,
 )
+from packagegrid.catalog.models import Package
+from packagegrid.health.models import PackageHealth
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -105,7 +107,13 @@ def test_it_picks_targets_from_the_data_set(db: None) -> None:
 
     assert f"/grids/g/{LARGEST_GRID_SLUG}/" in paths
     assert "/categories/apps/" in paths
-    assert len(paths) == 13
+    assert "/readiness/django/5.2/" in paths
+    assert len(paths) == 15
+    charted = next(t for t in bench_targets() if t.label == "package page (health panel + trends)")
+    package = Package.objects.get(slug=charted.path.split("/")[3])
+    assert package.snapshots.exists()
+    assert package.compatibility.filter(product="django").exists()
+    assert PackageHealth.objects.filter(package=package).exists()
 
 
 def test_it_skips_a_url_that_answers_404(httpserver: HTTPServer) -> None:

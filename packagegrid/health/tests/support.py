@@ -18,6 +18,8 @@ def apply_pypi(
     advisories: list[AdvisoryInfo] | None = None,
     version: str = "2.0",
     documentation_url: str = "",
+    project_status: str = "",
+    project_status_reason: str = "",
 ) -> None:
     project = PyPIProject(
         name=package.pypi_name,
@@ -32,6 +34,8 @@ def apply_pypi(
         documentation_url=documentation_url,
         requires_dist=requires_dist or [],
         advisories=advisories or [],
+        project_status=project_status,
+        project_status_reason=project_status_reason,
     )
     package_apply_pypi(package=package, fetch=PyPIFetch(project=project), now=UPLOADED)
 

@@ -11,6 +11,7 @@ import pytest
 from packagegrid.health.model import (
     AXES,
     MODEL_VERSION,
+    PYPI_REASON_CHARS,
     DirectoryContext,
     Factor,
     Health,
@@ -21,6 +22,7 @@ from packagegrid.health.model import (
     latest_release,
     maturity,
     percentile,
+    typed_marker,
 )
 
 TODAY = date(2026, 12, 6)
@@ -278,11 +280,31 @@ class TestLifecycle:
         assert health.lifecycle == Lifecycle.ARCHIVED
         assert "archived by its host" in health.lifecycle_reason
 
-    def test_pypi_project_status_archived_and_quarantined(self) -> None:
-        assert assess_(project_status="archived").lifecycle == Lifecycle.ARCHIVED
-        quarantined = assess_(project_status="quarantined")
-        assert quarantined.lifecycle == Lifecycle.YANKED
-        assert "quarantined" in quarantined.lifecycle_reason
+    def test_pypi_project_status_archived_is_archived_with_pypis_reason(self) -> None:
+        health = assess_(project_status="archived", project_status_reason="Moved to acme.")
+        assert health.lifecycle == Lifecycle.ARCHIVED
+        assert health.lifecycle_reason == (
+            'PyPI marks the project as archived ("Moved to acme"): no new release can come.'
+        )
+        assert assess_(project_status="archived").lifecycle_reason == (
+            "PyPI marks the project as archived: no new release can come."
+        )
+
+    def test_pypi_quarantine_is_deprecated_before_any_other_reason(self) -> None:
+        health = assess_(project_status="quarantined", deprecated=True, replacement="acme")
+        assert health.lifecycle == Lifecycle.DEPRECATED
+        assert health.lifecycle_reason == (
+            "PyPI has quarantined the project as unsafe: it cannot be installed; use acme instead."
+        )
+
+    def test_pypi_active_or_unknown_status_changes_nothing(self) -> None:
+        assert assess_(project_status="active") == assess_(project_status="")
+
+    def test_a_long_pypi_reason_is_cut_in_the_sentence(self) -> None:
+        health = assess_(project_status="deprecated", project_status_reason="word " * 100)
+        quoted = health.lifecycle_reason.split('"')[1]
+        assert len(quoted) == PYPI_REASON_CHARS
+        assert quoted.endswith("…")
 
     @pytest.mark.parametrize(
         ("changes", "why"),
@@ -293,6 +315,10 @@ class TestLifecycle:
                 "It declares Development Status :: 7 - Inactive",
             ),
             ({"project_status": "deprecated"}, "PyPI marks the project as deprecated"),
+            (
+                {"project_status": "deprecated", "project_status_reason": "Use acme. "},
+                'PyPI marks the project as deprecated ("Use acme")',
+            ),
         ],
     )
     def test_deprecated_from_any_source(self, changes: dict[str, Any], why: str) -> None:
@@ -460,11 +486,39 @@ class TestQuality:
         invalid = factor(assess_(requires_python=">=3.x"), "requires_python")
         assert (invalid.points, invalid.explanation) == (0, "requires_python '>=3.x' is invalid.")
 
-    def test_typed_by_classifier_or_py_typed(self) -> None:
-        assert factor(assess_(), "typed").points == 10
-        by_file = factor(assess_(classifiers=(), py_typed=True), "typed")
-        assert (by_file.points, by_file.explanation) == (10, "ships type hints (py.typed).")
-        assert factor(assess_(classifiers=()), "typed").points == 0
+    def test_typed_by_classifier_or_as_a_stub_only_package(self) -> None:
+        by_classifier = factor(assess_(), "typed")
+        assert (by_classifier.points, by_classifier.explanation) == (
+            10,
+            "ships type hints (Typing :: Typed classifier).",
+        )
+        stubs = factor(assess_(classifiers=(), pypi_name="django-stubs"), "typed")
+        assert (stubs.points, stubs.value, stubs.explanation) == (
+            10,
+            True,
+            "ships type hints (stub-only package).",
+        )
+        untyped = factor(assess_(classifiers=(), pypi_name="django-stubborn"), "typed")
+        assert (untyped.points, untyped.value, untyped.explanation) == (
+            0,
+            False,
+            "no type hints declared (no Typing :: Typed).",
+        )
+
+    @pytest.mark.parametrize(
+        ("name", "classifiers", "marker"),
+        [
+            ("django-filter", ["Typing :: Typed"], "Typing :: Typed classifier"),
+            ("djangorestframework-stubs", [], "stub-only package"),
+            ("Django_Stubs", [], "stub-only package"),
+            ("types-django-import-export", [], "stub-only package"),
+            ("django-types-extra", [], ""),
+            ("django-typed-models", ["Framework :: Django"], ""),
+            ("", [], ""),
+        ],
+    )
+    def test_typed_marker(self, name: str, classifiers: list[str], marker: str) -> None:
+        assert typed_marker(name=name, classifiers=classifiers) == marker
 
     def test_stable_version_needs_a_final_1_0(self) -> None:
         assert factor(assess_(releases=(release("1.0", 1),)), "stable_version").points == 15
@@ -549,7 +603,9 @@ class TestScore:
         [
             ({"deprecated": True}, 25),
             ({"archived": True}, 25),
-            ({"project_status": "quarantined"}, 50),
+            ({"project_status": "quarantined"}, 25),
+            ({"project_status": "archived"}, 25),
+            ({"releases": (release("2.0", 1, yanked=True), release("1.9", 2))}, 50),
         ],
     )
     def test_deprecated_archived_and_yanked_are_capped(
@@ -621,6 +677,8 @@ def random_facts(rng: random.Random) -> PackageFacts:
         requires_python=rng.choice(["", ">=3.10", "<3", "nonsense"]),
         license=rng.choice(["", "MIT"]),
         project_status=rng.choice(["", "active", "archived", "deprecated", "quarantined"]),
+        project_status_reason=rng.choice(["", "Moved.", "x" * 500]),
+        pypi_name=rng.choice(["", "django-stubs", "django-x"]),
         open_advisories=rng.choice([0, 0, 2]),
         compatibility=rng.choice([{}, {"django": django}]),
         usage=rng.choice([0, 5, 10_000]),

@@ -9,6 +9,7 @@ import pytest
 
 from packagegrid.fetchers.pypi import pypi_project_parse
 from packagegrid.fetchers.types import AdvisoryInfo, PyPIProject
+from packagegrid.health.model import typed_marker
 
 DEMO_FILE = Path(__file__).parents[2] / "demo" / "data" / "pypi-demo.jsonl.gz"
 TOP_FILE = Path("/work/shared/data/pypi-top400.jsonl.gz")
@@ -110,3 +111,65 @@ def test_an_oversized_requires_dist_is_malformed() -> None:
     document = {"info": {"name": "x", "requires_dist": ["a" * 1001]}, "releases": {}}
     with pytest.raises(ValidationError):
         pypi_project_parse(json.dumps(document))
+
+
+def _documents(path: Path) -> list[dict[str, object]]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line)["json"] for line in lines if '"status": 200' in line]
+
+
+@pytest.mark.skipif(not TOP_FILE.exists(), reason="shared data")
+def test_no_real_document_states_a_project_status() -> None:
+    """PyPI's JSON API of December 2026 does not carry PEP 792's marker (the simple API
+    does): every real project reads as "not stated", never as a made-up status."""
+    documents = _documents(DEMO_FILE) + _documents(TOP_FILE)
+    assert len(documents) == 561
+    assert not any("project-status" in document for document in documents)
+    projects = [pypi_project_parse(json.dumps(document)) for document in documents]
+    assert {(p.project_status, p.project_status_reason) for p in projects} == {("", "")}
+
+
+@pytest.mark.parametrize(
+    ("marker", "status", "reason"),
+    [
+        ({"status": "archived", "reason": "  Moved to\nacme. "}, "archived", "Moved to acme."),
+        ({"status": "Quarantined"}, "quarantined", ""),
+        ({"status": "deprecated", "reason": None}, "deprecated", ""),
+        ({"status": "active"}, "active", ""),
+        ({"status": "retired", "reason": "not a PEP 792 marker"}, "", ""),
+        ({}, "", ""),
+        (None, "", ""),
+    ],
+)
+def test_it_reads_pep_792s_project_status(
+    marker: dict[str, object] | None, status: str, reason: str
+) -> None:
+    document = {"info": {"name": "x"}, "releases": {}, "project-status": marker}
+    project = pypi_project_parse(json.dumps(document))
+    assert (project.project_status, project.project_status_reason) == (status, reason)
+
+
+def test_a_long_status_reason_is_bounded() -> None:
+    document = {
+        "info": {"name": "x"},
+        "releases": {},
+        "project-status": {"status": "deprecated", "reason": "r" * 5000},
+    }
+    reason = pypi_project_parse(json.dumps(document)).project_status_reason
+    assert len(reason) == 1000 and reason.endswith("…")
+
+
+@pytest.mark.skipif(not TOP_FILE.exists(), reason="shared data")
+def test_the_typed_marker_of_real_projects() -> None:
+    """28 of the top 400 declare `Typing :: Typed`; django-filter-stubs declares nothing
+    but is a stub-only package; none of the demo's 161 projects is typed."""
+    markers = {
+        str(p.name): typed_marker(name=p.name, classifiers=p.classifiers)
+        for p in (pypi_project_parse(json.dumps(d)) for d in _documents(TOP_FILE))
+    }
+    assert sum(1 for m in markers.values() if m == "Typing :: Typed classifier") == 28
+    assert markers["django-htmx"] == "Typing :: Typed classifier"
+    assert markers["django-filter-stubs"] == "stub-only package"
+    assert markers["djangorestframework"] == ""
+    demo = [pypi_project_parse(json.dumps(d)) for d in _documents(DEMO_FILE)]
+    assert not any(typed_marker(name=p.name, classifiers=p.classifiers) for p in demo)

@@ -194,3 +194,63 @@ def test_the_demo_packages_store_what_assess_gives() -> None:
         assert (stored.score, stored.lifecycle) == (expected.score, expected.lifecycle.value), slug
         assert stored.as_dict() == expected.as_dict(), slug
     assert PackageHealth.objects.count() == Package.objects.count() == 186
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "lifecycle", "reason"),
+    [
+        (
+            "archived",
+            "archived",
+            'PyPI marks the project as archived ("Superseded by acme"): no new release can come.',
+        ),
+        (
+            "deprecated",
+            "deprecated",
+            'PyPI marks the project as deprecated ("Superseded by acme"); no replacement is named.',
+        ),
+        (
+            "quarantined",
+            "deprecated",
+            'PyPI has quarantined the project as unsafe ("Superseded by acme"): it cannot be '
+            "installed; no replacement is named.",
+        ),
+    ],
+)
+def test_pypis_project_status_is_stored_and_sets_the_lifecycle(
+    status: str, lifecycle: str, reason: str
+) -> None:
+    package = make_package()
+    apply_pypi(package, project_status=status, project_status_reason="Superseded by acme.")
+    pypi = package.pypi_data
+    pypi.refresh_from_db()
+    assert (pypi.project_status, pypi.project_status_reason) == (status, "Superseded by acme.")
+    package_health_recompute(today=TODAY)
+    stored = PackageHealth.objects.get(package=package)
+    assert (stored.lifecycle, stored.lifecycle_reason) == (lifecycle, reason)
+    assert stored.score <= 25
+    apply_pypi(package)  # PyPI no longer states a status
+    package_health_recompute(today=TODAY)
+    assert PackageHealth.objects.get(package=package).lifecycle == "active"
+
+
+@pytest.mark.django_db
+def test_the_typed_marker_reaches_the_quality_axis() -> None:
+    typed = make_package(pypi_url="https://pypi.org/project/django-filter-stubs/")
+    apply_pypi(typed)
+    classified = make_package()
+    apply_pypi(classified, classifiers=["Typing :: Typed"])
+    plain = make_package()
+    apply_pypi(plain)
+    package_health_recompute(today=TODAY)
+
+    def typed_factor(package: Package) -> dict[str, Any]:
+        factors = PackageHealth.objects.get(package=package).factors
+        return next(f for f in factors if f["name"] == "typed")
+
+    assert typed_factor(typed)["explanation"] == "ships type hints (stub-only package)."
+    assert typed_factor(classified)["explanation"] == (
+        "ships type hints (Typing :: Typed classifier)."
+    )
+    assert (typed_factor(plain)["points"], typed_factor(classified)["points"]) == (0, 10)

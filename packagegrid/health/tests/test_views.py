@@ -170,3 +170,24 @@ def test_a_curated_documentation_link_wins(client) -> None:
     html = client.get(package.get_absolute_url()).content.decode()
     assert 'href="https://docs.example.org/"' in html
     assert "pypi-docs.example.org" not in html
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_scored_packages_with_advisories_take_the_same_queries(
+    client, django_assert_num_queries, count
+) -> None:
+    from packagegrid.health.scores import package_health_recompute
+    from packagegrid.health.tests.support import advisory
+
+    for index in range(count):
+        apply_pypi(
+            make_package(),
+            classifiers=["Framework :: Django :: 5.2"],
+            requires_python=">=3.10",
+            advisories=[advisory(f"GHSA-{index}-{n}") for n in range(index % 3)],
+        )
+    package_health_recompute()
+    with django_assert_num_queries(READINESS_QUERIES):
+        response = client.get("/readiness/django/5.2/")
+    assert response.status_code == 200
+    assert response.context["page"].counts["ready"] == count

@@ -303,3 +303,35 @@ def test_it_reads_the_code_hosts_license_by_the_same_rules(client):
     PyPIData.objects.filter(package=package).update(license="")
     html = client.get(package.get_absolute_url()).content.decode()
     assert "<dd>BSD-3-Clause</dd>" in html
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_its_health_panel_and_trends_take_the_same_queries_for_any_number_of_rows(
+    client, django_assert_num_queries, count
+):
+    """Scored, with `count` advisories, releases and snapshots and a compatibility table
+    that grows with them: every health and trends panel is drawn, in PACKAGE_QUERIES."""
+    from packagegrid.catalog.models import Snapshot
+    from packagegrid.health.scores import package_health_recompute
+    from packagegrid.health.tests.support import advisory, apply_pypi
+
+    package = make_package()
+    pythons = ["3.10", "3.11", "3.12", "3.13", "3.14"][: 2 if count == 2 else 5]
+    apply_pypi(
+        package,
+        classifiers=[f"Programming Language :: Python :: {v}" for v in pythons],
+        requires_dist=["Django>=4.2,<7"] if count > 2 else ["Django>=5.2,<6"],
+        advisories=[advisory(f"GHSA-{index:04d}") for index in range(count)],
+    )
+    now = timezone.now()
+    for index in range(count):
+        make_release(package, f"1.{index}", days_ago=10 * index + 1)
+        Snapshot.objects.create(package=package, taken_at=now - timedelta(days=7 * index + 1))
+    package_health_recompute()
+    with django_assert_num_queries(PACKAGE_QUERIES):
+        response = client.get(package.get_absolute_url())
+    html = response.content.decode()
+    assert 'id="health"' in html and "How this score is computed" in html
+    assert html.count(">GHSA-") == count
+    assert 'id="trends-title"' in html and "<svg" in html
+    assert (package.compatibility.count() > 10) is (count > 2)  # the table grows too
