@@ -293,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": False,
     # The routers' `.json` suffix routes repeat their operation.
     "PREPROCESSING_HOOKS": ["drf_spectacular.hooks.preprocess_exclude_path_format"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "packagegrid.api.schema.document_refused_requests",
+    ],
     # The API needs no credentials; only API v3's users need a logged-in session.
     "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.SessionAuthentication"],
     "SWAGGER_UI_DIST": "SIDECAR",

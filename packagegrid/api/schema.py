@@ -321,6 +321,20 @@ def page_envelope_schema(results: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": list(properties), "properties": properties}
 
 
+def document_refused_requests(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Adds to every operation the 400 that `packagegrid.lib.nul` answers, before any
+    view, to a request whose address or query string holds a NUL character (a
+    drf-spectacular postprocessing hook)."""
+    refused = {
+        "description": "The address or query string holds a NUL character.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+    for item in result["paths"].values():
+        for operation in item.values():
+            operation["responses"].setdefault("400", refused)
+    return result
+
+
 # --- Parameters ---------------------------------------------------------------------------
 
 

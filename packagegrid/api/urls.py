@@ -78,6 +78,7 @@ urlpatterns = [
     path("redoc/", pages.redoc, name="api-redoc"),
     path("v5/", include((v5.urls, "v5"))),
     path("v4/", include((v4.urls, "v4"))),
+    re_path(r"^v[45]/[\s\S]*/$", views.not_found),
     path("v3/", include(("packagegrid.api.legacy", "v3"))),
     re_path(r"^v1(?:/|$)", views.api_v1_gone),
 ]

@@ -162,6 +162,16 @@ class SearchViewSet(viewsets.ViewSet):
         return Response([SearchItemSerializer(item).data for item in items])
 
 
+@csrf_exempt  # a POST gets the same JSON 404, not a CSRF failure page
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under `/api/v4/` or `/api/v5/` that ends in a slash (a lookup value
+    the routes refuse, such as `packages/a.b/`): a 404 in DRF's shape, not an HTML page.
+
+    Paths without the slash are left to `APPEND_SLASH`, which redirects them (301).
+    """
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 @csrf_exempt  # a POST gets the same 410, not a CSRF failure page
 def api_v1_gone(request: HttpRequest) -> JsonResponse:
     """Every `/api/v1/` URL: 410 Gone, as djangopackages.org has answered since 2015."""

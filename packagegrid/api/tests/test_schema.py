@@ -184,3 +184,39 @@ def test_it_answers_every_operation_as_the_schema_says(client: Client) -> None:
             response = client.get(missing)
             assert response.status_code == 404, (operation_id, response.content)
             _assert_valid(schema, operation_id, 404, response.json())
+
+
+def test_it_documents_the_nul_refusal_on_every_operation(
+    client: Client, schema: dict[str, Any]
+) -> None:
+    for _, operation in _operations(schema).values():
+        assert "text/plain" in operation["responses"]["400"]["content"]
+    response = client.get("/api/v4/search/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v4/packages/a.b/", "/api/v5/packages/%C2%84/", "/api/v4/categories/1.5/"]
+)
+def test_it_answers_a_refused_lookup_value_with_a_json_404(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_path_without_its_slash_is_still_redirected(client: Client) -> None:
+    package = make_package()
+    response = client.get(f"/api/v4/packages/{package.slug}")
+    assert response.status_code == 301
+    assert response["Location"] == f"/api/v4/packages/{package.slug}/"
+
+
+@pytest.mark.parametrize("method", ["trace", "delete", "post"])
+def test_v3_users_refuse_an_unsupported_method_before_asking_to_log_in(
+    client: Client, method: str
+) -> None:
+    response = getattr(client, method)("/api/v3/users/")
+    assert response.status_code == 405
+    assert response.json()["error"] == 405
+    assert client.get("/api/v3/users/").status_code == 302
