@@ -138,7 +138,7 @@ V4RootSerializer = _links(
 # --- API v5 ----------------------------------------------------------------------------
 
 
-class _HealthFactorSerializer(serializers.Serializer[Any]):
+class V5HealthFactorSerializer(serializers.Serializer[Any]):
     axis = serializers.CharField(
         help_text=f'One of the axes ({", ".join(AXES)}), or "lifecycle" for the lifecycle\'s cap.'
     )
@@ -149,7 +149,7 @@ class _HealthFactorSerializer(serializers.Serializer[Any]):
     explanation = serializers.CharField()
 
 
-class _HealthAxesSerializer(serializers.Serializer[Any]):
+class V5HealthAxesSerializer(serializers.Serializer[Any]):
     maintenance = serializers.IntegerField(min_value=0, max_value=100)
     popularity = serializers.IntegerField(min_value=0, max_value=100)
     quality = serializers.IntegerField(min_value=0, max_value=100)
@@ -161,8 +161,8 @@ class V5HealthSerializer(serializers.Serializer[Any]):
     model = serializers.CharField(help_text="The version of the health model.")
     lifecycle = serializers.ChoiceField(choices=Lifecycle.values)
     lifecycle_reason = serializers.CharField()
-    axes = _HealthAxesSerializer()
-    factors = _HealthFactorSerializer(many=True)
+    axes = V5HealthAxesSerializer()
+    factors = V5HealthFactorSerializer(many=True)
 
 
 class V5AdvisorySerializer(serializers.Serializer[Any]):
