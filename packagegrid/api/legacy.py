@@ -413,13 +413,6 @@ class UserViewSet(LegacyViewSet):
     queryset = profile_list_for_legacy_api()
     serializer_class = LegacyUserSerializer
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # An unsupported method is a 405 for everyone, as on the other endpoints, before
-        # the login check would send an anonymous visitor to the login page.
-        if not hasattr(self, (request.method or "").lower()):
-            self.http_method_not_allowed(request, *args, **kwargs)
-        super().initial(request, *args, **kwargs)
-
     def get_object(self) -> Profile:
         # github_account is not unique in the data (imports, renamed accounts): take the
         # oldest profile rather than failing with MultipleObjectsReturned.

@@ -210,13 +210,3 @@ def test_a_path_without_its_slash_is_still_redirected(client: Client) -> None:
     response = client.get(f"/api/v4/packages/{package.slug}")
     assert response.status_code == 301
     assert response["Location"] == f"/api/v4/packages/{package.slug}/"
-
-
-@pytest.mark.parametrize("method", ["trace", "delete", "post"])
-def test_v3_users_refuse_an_unsupported_method_before_asking_to_log_in(
-    client: Client, method: str
-) -> None:
-    response = getattr(client, method)("/api/v3/users/")
-    assert response.status_code == 405
-    assert response.json()["error"] == 405
-    assert client.get("/api/v3/users/").status_code == 302
