@@ -19,7 +19,7 @@ LOADTEST_ARGS ?=
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run test test-postgres lint migrations-check bench bench-fetch loadtest wrk clean
+.PHONY: help install lock run test test-postgres lint migrations-check api-check bench bench-fetch loadtest wrk clean
 
 help:
 	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-postgres     the same on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint              ruff check, ruff format --check, mypy"
 	@echo "make migrations-check  fail when a model change has no migration"
+	@echo "make api-check         schemathesis over every API operation, against a live server with the demo data"
 	@echo "make bench             benchmarks on PostgreSQL and SQLite (BENCH_ARGS=...)"
 	@echo "make bench-fetch       a full refresh of 5,000 packages against local fake APIs"
 	@echo "make loadtest          200 connections for 60 s, then a 10-minute soak at 32 (LOADTEST_ARGS=...)"
@@ -95,6 +96,11 @@ loadtest: install wrk
 	DATABASE_URL=$(LOADTEST_URL) $(BIN)/packagegrid shell -v0 --no-imports -c \
 		'from packagegrid.benchmarks.data import bench_data_is_present as p, bench_data_build as b; p() or print(b(flush=True))'
 	DATABASE_URL=$(LOADTEST_URL) $(BIN)/packagegrid loadtest $(LOADTEST_ARGS)
+
+# Fuzzes every operation of /api/schema/ against a live server on a throw-away database
+# with the demo data; extra schemathesis arguments in API_CHECK_ARGS.
+api-check: install
+	scripts/api-check $(API_CHECK_ARGS)
 
 # The fetch benchmark uses a database of its own, made anew each time.
 bench-fetch: install

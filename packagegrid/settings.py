@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # the sitemap.xml template
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files
+    "corsheaders",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -65,11 +68,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # CORS headers on every /api/ answer, cached or refused ones included.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # PostgreSQL rejects NUL in text: such requests are a 400 before any view or cache.
     "packagegrid.lib.nul.NulRequestMiddleware",
     # Before sessions and auth: a cached response skips all the work below it.
     "packagegrid.caching.middleware.ResponseCacheMiddleware",
+    # Inside the cache (which keys on Accept-Encoding), so a hit is served compressed.
+    "packagegrid.api.middleware.ApiGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,7 +279,42 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "packagegrid.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+# The OpenAPI schema of API v3, v4 and v5 at /api/schema/ (packagegrid/api/schema.py).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "packagegrid API",
+    "DESCRIPTION": (
+        "Read-only APIs of packagegrid, a directory of reusable Django packages. "
+        "API v4 and v3 are wire-compatible with djangopackages.org's; API v5 adds health, "
+        "compatibility, advisories and releases. See /api/ for an overview."
+    ),
+    "VERSION": "5",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Tags by API version ("v3", "v4", "v5").
+    "SCHEMA_PATH_PREFIX": r"/api",
+    "SCHEMA_PATH_PREFIX_TRIM": False,
+    # The routers' `.json` suffix routes repeat their operation.
+    "PREPROCESSING_HOOKS": ["drf_spectacular.hooks.preprocess_exclude_path_format"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "packagegrid.api.schema.document_refused_requests",
+    ],
+    # The API needs no credentials; only API v3's users need a logged-in session.
+    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.SessionAuthentication"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# CORS (django-cors-headers): any origin may GET the API, without credentials (no
+# cookies), so another site's page can read public data but never act as a visitor.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # Outbound HTTP: every base URL is configurable so tests can talk to a local server.
 HTTP_TIMEOUT_SECONDS = float(env_str("HTTP_TIMEOUT_SECONDS", "10"))

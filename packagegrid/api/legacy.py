@@ -31,6 +31,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, renderers, routers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -52,6 +53,20 @@ from packagegrid.api.legacy_serializers import (
     LegacyUserSerializer,
 )
 from packagegrid.api.pagination import MAX_LIMIT, lenient_int
+from packagegrid.api.schema import (
+    LEGACY_NOT_FOUND,
+    LOGIN_REDIRECT,
+    V3_CATEGORY,
+    V3_LIST_PACKAGES,
+    V3CategorySerializer,
+    V3GridPackagesSerializer,
+    V3GridSerializer,
+    V3PackageSerializer,
+    V3RootSerializer,
+    V3UserSerializer,
+    legacy_envelope_schema,
+    v3_slug,
+)
 from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import usage_count_subquery
 from packagegrid.grids.models import Grid, GridPackage
@@ -231,6 +246,35 @@ class LegacyPagination(BasePagination):
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(self.get_envelope(data))
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return legacy_envelope_schema(schema, category=False)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        def parameter(name: str, description: str) -> dict[str, Any]:
+            return {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": {"type": "integer"},
+            }
+
+        return [
+            parameter("limit", "Objects per page: 20 by default, at most 1000."),
+            parameter("offset", "How many objects to skip."),
+        ]
+
+
+class LegacyPackagePagination(LegacyPagination):
+    """The package list's envelope, which alone carries a top-level "category", always
+    null, as upstream's did."""
+
+    def get_paginated_response(self, data: list[Any]) -> Response:
+        return Response({"category": None, **self.get_envelope(data)})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return legacy_envelope_schema(schema, category=True)
+
 
 # --- Views ----------------------------------------------------------------------------
 
@@ -271,27 +315,43 @@ class LegacyViewSet(LegacyAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ign
         return {**super().get_serializer_context(), "paths": LegacyPaths()}
 
 
+@extend_schema_view(
+    list=extend_schema(responses=V3PackageSerializer(many=True), parameters=[V3_CATEGORY]),
+    retrieve=extend_schema(
+        responses={200: V3PackageSerializer, 404: LEGACY_NOT_FOUND}, parameters=[v3_slug()]
+    ),
+)
 class PackageViewSet(LegacyViewSet):
     """Packages by title; `?category=<slug>` keeps one category's (all for an unknown one)."""
 
     serializer_class = LegacyPackageSerializer
+    pagination_class = LegacyPackagePagination
 
     def get_queryset(self) -> QuerySet[Package]:
         category = self.request.query_params.get("category") if self.action == "list" else None
         return package_list_for_legacy_api(category_slug=category)
 
-    def get_paginated_response(self, data: Any) -> Response:
-        # Upstream's package list alone carries the top-level "category", always null.
-        paginator: LegacyPagination = self.paginator  # type: ignore[assignment]  # set by pagination_class
-        return Response({"category": None, **paginator.get_envelope(data)})
 
-
+@extend_schema_view(
+    list=extend_schema(responses=V3GridSerializer(many=True)),
+    retrieve=extend_schema(
+        responses={200: V3GridSerializer, 404: LEGACY_NOT_FOUND}, parameters=[v3_slug()]
+    ),
+)
 class GridViewSet(LegacyViewSet):
     """Grids by title; `grids/<slug>/packages/` pages through one grid's packages."""
 
     queryset = grid_list_for_legacy_api()
     serializer_class = LegacyGridSerializer
 
+    @extend_schema(
+        responses={200: V3GridPackagesSerializer, 404: LEGACY_NOT_FOUND},
+        parameters=[
+            v3_slug(),
+            OpenApiParameter("limit", int, description="Packages per page: 20, at most 1000."),
+            OpenApiParameter("offset", int, description="How many packages to skip."),
+        ],
+    )
     @action(detail=True)
     def packages(self, request: Request, slug: str) -> Response:
         """The grid's packages by title, with the grid itself under "grid"."""
@@ -309,6 +369,12 @@ class GridViewSet(LegacyViewSet):
         return Response({"grid": LegacyGridSerializer(grid, context=context).data, **envelope})
 
 
+@extend_schema_view(
+    list=extend_schema(responses=V3CategorySerializer(many=True)),
+    retrieve=extend_schema(
+        responses={200: V3CategorySerializer, 404: LEGACY_NOT_FOUND}, parameters=[v3_slug()]
+    ),
+)
 class CategoryViewSet(LegacyViewSet):
     """Categories by title."""
 
@@ -325,6 +391,16 @@ class LoginRequiredPermission(permissions.IsAuthenticated):
         return True
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: V3UserSerializer(many=True), 302: LOGIN_REDIRECT},
+        parameters=[V3_LIST_PACKAGES],
+    ),
+    retrieve=extend_schema(
+        responses={200: V3UserSerializer, 302: LOGIN_REDIRECT, 404: LEGACY_NOT_FOUND},
+        parameters=[v3_slug("github_account", "A GitHub account."), V3_LIST_PACKAGES],
+    ),
+)
 class UserViewSet(LegacyViewSet):
     """People with a GitHub account, by profile id ascending; login required.
 
@@ -372,6 +448,7 @@ class UserViewSet(LegacyViewSet):
 class RootView(LegacyAPIMixin, APIView):
     """The four v3 collections and their list paths."""
 
+    @extend_schema(responses=V3RootSerializer)
     def get(self, request: Request) -> Response:
         return Response(
             {

@@ -4,8 +4,12 @@ API v4 pages exactly as DRF's `LimitOffsetPagination` does on djangopackages.org
 reads `limit`/`offset` as djangopackages.org's v3 views did (`lenient_int`).
 """
 
+from typing import Any
+
 from rest_framework import pagination
 from rest_framework.request import Request
+
+from packagegrid.api.schema import page_envelope_schema
 
 MAX_LIMIT = 1000
 
@@ -38,6 +42,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 20
     max_limit = MAX_LIMIT
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return page_envelope_schema(schema)
+
 
 class V5PageNumberPagination(pagination.PageNumberPagination):
     """API v5's pages: `?page=` (from 1), 20 items, `?page_size=` up to 100.
@@ -49,3 +56,6 @@ class V5PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return page_envelope_schema(schema)

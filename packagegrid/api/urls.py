@@ -2,9 +2,15 @@
 (packages with their health); `/api/v1/` is gone."""
 
 from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
+from rest_framework.schemas.inspectors import DefaultSchema
 
-from packagegrid.api import views
+from packagegrid.api import pages, views
+from packagegrid.api.schema import V4RootSerializer, V5RootSerializer
 
 
 class V4RootView(APIRootView):
@@ -19,6 +25,12 @@ class V4RootView(APIRootView):
     Lists are paged with `limit` (default 20, at most 1000) and `offset`, and answer
     `count`, `next`, `previous` and `results`. Add `?format=json` for plain JSON.
     """
+
+    schema = DefaultSchema()  # DRF leaves API roots out of schemas; this one is an endpoint
+
+    @extend_schema(responses=V4RootSerializer)
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class V4Router(DefaultRouter):
@@ -45,6 +57,12 @@ class V5RootView(APIRootView):
     links point at API v4, which serves those resources.
     """
 
+    schema = DefaultSchema()
+
+    @extend_schema(responses=V5RootSerializer)
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
 
 class V5Router(DefaultRouter):
     APIRootView = V5RootView
@@ -54,8 +72,13 @@ v5 = V5Router()
 v5.register("packages", views.PackageV5ViewSet, basename="package")
 
 urlpatterns = [
+    path("", pages.api_home, name="api-home"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", pages.swagger_ui, name="api-docs"),
+    path("redoc/", pages.redoc, name="api-redoc"),
     path("v5/", include((v5.urls, "v5"))),
     path("v4/", include((v4.urls, "v4"))),
+    re_path(r"^v[45]/[\s\S]*/$", views.not_found),
     path("v3/", include(("packagegrid.api.legacy", "v3"))),
     re_path(r"^v1(?:/|$)", views.api_v1_gone),
 ]

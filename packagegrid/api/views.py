@@ -6,12 +6,23 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from packagegrid.api.links import LinkBuilder
 from packagegrid.api.pagination import V5PageNumberPagination
+from packagegrid.api.schema import (
+    NOT_FOUND,
+    SEARCH_QUERY,
+    V4CategorySerializer,
+    V4GridSerializer,
+    V4PackageSerializer,
+    V4SearchItemSerializer,
+    V5PackageSerializer,
+    id_or_slug,
+)
 from packagegrid.api.serializers import (
     CategorySerializer,
     GridSerializer,
@@ -82,6 +93,12 @@ class IdOrSlugLookupMixin(IdLookupMixin):
         return super().find(queryset, key) or queryset.filter(slug=key).first()
 
 
+@extend_schema_view(
+    list=extend_schema(responses=V4PackageSerializer(many=True)),
+    retrieve=extend_schema(
+        responses={200: V4PackageSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
+    ),
+)
 class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Packages, newest id first; found by id or slug."""
 
@@ -94,6 +111,12 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         return "API endpoint that allows packages to be viewed or edited."
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: V5PackageSerializer(many=True), 404: NOT_FOUND}),
+    retrieve=extend_schema(
+        responses={200: V5PackageSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
+    ),
+)
 class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Packages with their health, compatibility, advisories, latest release and licence,
     newest id first; found by id or slug. Paged with `page` and `page_size` (20, at most
@@ -104,6 +127,12 @@ class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyM
     pagination_class = V5PageNumberPagination
 
 
+@extend_schema_view(
+    list=extend_schema(responses=V4GridSerializer(many=True)),
+    retrieve=extend_schema(
+        responses={200: V4GridSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
+    ),
+)
 class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Grids, newest id first; found by id or slug."""
 
@@ -111,6 +140,10 @@ class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelV
     serializer_class = GridSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(responses=V4CategorySerializer(many=True)),
+    retrieve=extend_schema(responses={200: V4CategorySerializer, 404: NOT_FOUND}),
+)
 class CategoryViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Categories, newest id first; found by id."""
 
@@ -121,11 +154,22 @@ class CategoryViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ig
 class SearchViewSet(viewsets.ViewSet):
     """The 20 best packages and grids for `?q=`, as a bare list (not paginated)."""
 
+    @extend_schema(responses=V4SearchItemSerializer(many=True), parameters=[SEARCH_QUERY])
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The router's format-suffix route (`search.json`) passes `format`; DRF already
         # chose the renderer from it.
         items = search_items(query=request.query_params.get("q", ""))
         return Response([SearchItemSerializer(item).data for item in items])
+
+
+@csrf_exempt  # a POST gets the same JSON 404, not a CSRF failure page
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under `/api/v4/` or `/api/v5/` that ends in a slash (a lookup value
+    the routes refuse, such as `packages/a.b/`): a 404 in DRF's shape, not an HTML page.
+
+    Paths without the slash are left to `APPEND_SLASH`, which redirects them (301).
+    """
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 @csrf_exempt  # a POST gets the same 410, not a CSRF failure page
