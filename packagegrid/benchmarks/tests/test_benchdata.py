@@ -23,8 +23,8 @@ from packagegrid.catalog.models import (
     Snapshot,
     Usage,
 )
+from packagegrid.catalog.trend_selectors import trending_packages
 from packagegrid.grids.models import Element, Grid, GridPackage
-from packagegrid.web.trends import trending_packages
 
 SMALL = {"packages": 300, "grids": 12, "users": 10}
 

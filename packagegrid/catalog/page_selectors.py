@@ -1,5 +1,5 @@
-"""Reads shaped for the web pages; each returns everything a page needs in a fixed number
-of queries, whatever the number of rows."""
+"""Reads shaped for the catalog's pages (home, package lists, package page); each returns
+everything a page needs in a fixed number of queries, whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
 from packagegrid.catalog.models import (
@@ -29,6 +26,7 @@ from packagegrid.catalog.models import (
     Usage,
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
+from packagegrid.catalog.trend_selectors import PackageTrends, package_trends
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.models import PackageHealth
@@ -37,7 +35,6 @@ from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
-from packagegrid.web.trends import PackageTrends, package_trends
 
 HOME_LIST_SIZE = 10
 HOME_GRID_COUNT = 8
@@ -104,7 +101,7 @@ class PackagePage:
     similar: list[SimilarPackage]
     # Compatibility, advisories, latest release (packagegrid.health.selectors).
     facts: PackageFacts
-    trends: PackageTrends  # the charts (packagegrid.web.trends)
+    trends: PackageTrends  # the charts (packagegrid.catalog.trend_selectors)
     health: PackageHealth | None  # the stored score, None when never scored
 
     @property
@@ -371,19 +368,3 @@ def _participants(package: Package, logins: list[str]) -> list[Participant]:
         )
         for login in logins
     ]
-
-
-def health_status() -> dict[str, bool]:
-    """Whether the database and the cache answer: {"database": bool, "cache": bool}."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            database = cursor.fetchone() == (1,)
-    except DatabaseError:
-        database = False
-    try:
-        cache.set("health-check", "ok", timeout=10)
-        cache_ok = cache.get("health-check") == "ok"
-    except (RedisError, OSError):
-        cache_ok = False
-    return {"database": database, "cache": cache_ok}
