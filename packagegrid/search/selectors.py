@@ -276,7 +276,8 @@ def _item(document: SearchDocument) -> SearchItem:
         category=document.category,
         repo_watchers=document.stars,
         repo_forks=document.forks,
-        # Until the health model lands, the score is the star count, as upstream's was.
+        # API v4's `score` keeps its old meaning, the star count; the health score is
+        # `health_score` (API v5 carries it in full).
         score=document.stars,
         usage=document.usage,
         participants=document.participants.split(",") if document.participants else [],
