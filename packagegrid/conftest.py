@@ -16,6 +16,7 @@ from django.core.cache import cache, caches
 
 from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.health.models import PackageHealth
 from packagegrid.search.selectors import (
     SYNONYMS_CACHE_KEY,
     SYNONYMS_CACHE_SECONDS,
@@ -153,3 +154,16 @@ def make_grid(*, packages: Sequence[Package] = (), features: int = 0, **fields: 
             Element(grid_package=link, feature=feature, text="+") for link in links
         )
     return grid
+
+
+def make_health(package: Package, score: int, lifecycle: str = "active") -> PackageHealth:
+    """A stored health score for `package`, set by hand (the real one comes from
+    `package_health_recompute`, whose result depends on the whole directory)."""
+    return PackageHealth.objects.create(
+        package=package,
+        score=score,
+        model="1",
+        lifecycle=lifecycle,
+        lifecycle_reason=f"Set to {lifecycle} by the test.",
+        computed_at=FIXED_TIME,
+    )

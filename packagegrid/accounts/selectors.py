@@ -69,8 +69,15 @@ def packages_with_participant(*, login: str) -> QuerySet[Package]:
 
 def _shelf(packages: QuerySet[Package]) -> PackageShelf:
     rows = list(
-        packages.select_related("category", "repo_data", "pypi_data")
-        .defer("repo_data__participants", "pypi_data__classifiers", "pypi_data__project_urls")
+        packages.select_related("category", "repo_data", "pypi_data", "health")
+        .defer(
+            "repo_data__participants",
+            "pypi_data__classifiers",
+            "pypi_data__project_urls",
+            "health__axes",
+            "health__factors",
+            "health__lifecycle_reason",
+        )
         .annotate(usage=usage_count_subquery())
         .order_by("title", "id")[: PROFILE_LIST_SIZE + 1]
     )

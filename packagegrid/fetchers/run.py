@@ -33,7 +33,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from packagegrid.catalog.models import Package
-from packagegrid.fetchers import bitbucket, codeberg, github, gitlab, pypi, services
+from packagegrid.fetchers import bitbucket, codeberg, github, gitlab, pypi, services, state_services
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.models import REPOSITORY, FetchState, Source
 from packagegrid.fetchers.ratelimit import RateBudget
@@ -345,11 +345,11 @@ class FetchRun:
         answered = [r for r in asked if r.data is not None]
         for result in failures:
             assert result.error is not None
-            services.package_record_failure(
+            state_services.package_record_failure(
                 package=package, source=result.source, error=result.error, now=now
             )
         if job.clear_repo_error and any(r.source in CODE_HOSTS for r in answered):
-            services.package_record_success(package=package, source=REPOSITORY, now=now)
+            state_services.package_record_success(package=package, source=REPOSITORY, now=now)
         if changed:
             try:
                 services.package_finish_fetch(package=package, now=now)

@@ -15,31 +15,13 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
-from packagegrid.fetchers.models import FetchState
-from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
+from packagegrid.fetchers.state_services import package_record_success
+from packagegrid.fetchers.types import PyPIFetch, ReleaseInfo, RepoFetch
 from packagegrid.health.scores import package_health_recompute
 from packagegrid.health.services import package_apply_advisories, package_apply_compatibility
 from packagegrid.lib.repo_urls import repo_key_for_url
 from packagegrid.search.services import search_index_deferred, search_index_package
-
-# After the n-th consecutive failure a package waits BACKOFF_BASE * 2**(n-1), at most
-# BACKOFF_MAX, before it is tried again; it is never dropped.
-BACKOFF_BASE = timedelta(hours=1)
-BACKOFF_MAX = timedelta(days=7)
-
-
-def failure_backoff(consecutive_failures: int) -> timedelta:
-    """How long to wait after `consecutive_failures` failures in a row (>= 1)."""
-    exponent = min(consecutive_failures - 1, 16)
-    backoff: timedelta = BACKOFF_BASE * 2**exponent
-    return min(backoff, BACKOFF_MAX)
-
-
-def _state(package: Package, source: str) -> FetchState:
-    state, _ = FetchState.objects.get_or_create(package=package, source=source)
-    return state
 
 
 def _update_fields(instance: RepoData | PyPIData, values: dict[str, object]) -> list[str]:
@@ -180,68 +162,6 @@ def _apply_releases(package: Package, releases: list[ReleaseInfo]) -> list[str]:
     if updated:
         Release.objects.bulk_update(updated, list(_RELEASE_FIELDS))
     return ["releases"] if new or updated else []
-
-
-def package_record_success(
-    *,
-    package: Package,
-    source: str,
-    etags: dict[str, str] | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Record that `source` answered (clearing any failure), in one UPDATE.
-
-    `etags` replaces the stored ETags when given. The content version changes only when
-    a failure shown on the package page is cleared.
-    """
-    now = now or timezone.now()
-    state = _state(package, source)
-    values: dict[str, object] = {
-        "last_success_at": now,
-        "checked_at": now,
-        "error_count": 0,
-        "next_attempt_at": None,
-        "needs_review": False,
-    }
-    if etags is not None:
-        values["etags"] = etags
-    # update(), not save(): saving would signal a content change on every check, and only
-    # a cleared failure changes what a page shows.
-    FetchState.objects.filter(pk=state.pk).update(**values)
-    if state.error_count or state.needs_review:
-        content_changed()
-
-
-@transaction.atomic
-def package_record_failure(
-    *, package: Package, source: str, error: FetchFailed, now: datetime | None = None
-) -> FetchState:
-    """Record a failed fetch; stored data is left exactly as it was.
-
-    Counts consecutive failures and schedules the next attempt with exponential backoff
-    (or at the rate limit's reset). "not_found" marks the package for staff review; it
-    does not deprecate it.
-    """
-    now = now or timezone.now()
-    state = _state(package, source)
-    state.error_count += 1
-    state.checked_at = now
-    state.last_error_at = now
-    state.last_error = f"{error.reason}: {error}"[:2000]
-    state.next_attempt_at = error.retry_at or now + failure_backoff(state.error_count)
-    if error.reason == "not_found":
-        state.needs_review = True
-    state.save(
-        update_fields=[
-            "error_count",
-            "checked_at",
-            "last_error_at",
-            "last_error",
-            "next_attempt_at",
-            "needs_review",
-        ]
-    )
-    return state
 
 
 @transaction.atomic

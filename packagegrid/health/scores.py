@@ -5,7 +5,8 @@
 any number of packages (the packages, their releases, compatibility rows, advisories,
 the directory's distributions, the stored scores, then at most one bulk insert and one
 bulk update, and one bulk insert of lifecycle changes), and writes only rows whose stored
-value changed.
+value changed. It then sends `health_recomputed` with the packages whose score or
+lifecycle changed.
 
 Django support passed to the model is positive claims only: a version named by a
 classifier or the CI matrix, or by `requires_dist` when the Django requirement has an
@@ -31,6 +32,7 @@ from packagegrid.health import model
 from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
 from packagegrid.health.models import Advisory, Compatibility, LifecycleChange, PackageHealth
 from packagegrid.health.releases import known_releases
+from packagegrid.health.signals import health_recomputed
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.pypi_names import normalize_pypi_name
 
@@ -194,7 +196,8 @@ def package_health_recompute(
     A constant number of queries whatever the number of packages. A row whose score,
     model, lifecycle, reason, axes and factors are unchanged is not written (its
     `computed_at` stays the time it last changed). A stored lifecycle that changes is
-    recorded as a `LifecycleChange` (one more bulk insert).
+    recorded as a `LifecycleChange` (one more bulk insert). Sends `health_recomputed`
+    with the packages whose score or lifecycle is new or changed (receivers may query more).
     """
     today = today or timezone.localdate()
     context = directory_context(today=today)
@@ -204,23 +207,28 @@ def package_health_recompute(
     new: list[PackageHealth] = []
     changed: list[PackageHealth] = []
     moves: list[LifecycleChange] = []
+    shown: list[int] = []  # packages whose score or lifecycle is new or changed
     for package_id, package_facts in facts.items():
         health = model.assess(package_facts, context).as_dict()
         values = {name: health[name] for name in _FIELDS}
         row = stored.get(package_id)
         if row is None:
             new.append(PackageHealth(package_id=package_id, computed_at=now, **values))
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            if row.lifecycle != values["lifecycle"]:
-                moves.append(
-                    LifecycleChange(
-                        package_id=package_id,
-                        previous=row.lifecycle,
-                        lifecycle=str(values["lifecycle"]),
-                        reason=str(values["lifecycle_reason"]),
-                        changed_at=now,
-                    )
+            shown.append(package_id)
+            continue
+        if row.score != values["score"] or row.lifecycle != values["lifecycle"]:
+            shown.append(package_id)
+        if row.lifecycle != values["lifecycle"]:
+            moves.append(
+                LifecycleChange(
+                    package_id=package_id,
+                    previous=row.lifecycle,
+                    lifecycle=str(values["lifecycle"]),
+                    reason=str(values["lifecycle_reason"]),
+                    changed_at=now,
                 )
+            )
+        if any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
             row.computed_at = now
@@ -231,6 +239,8 @@ def package_health_recompute(
         PackageHealth.objects.bulk_update(changed, [*_FIELDS, "computed_at"])
     if moves:
         LifecycleChange.objects.bulk_create(moves)
+    if shown:
+        health_recomputed.send(sender=PackageHealth, package_ids=shown)
     return len(new) + len(changed)
 
 

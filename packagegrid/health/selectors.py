@@ -134,11 +134,17 @@ def readiness_packages(*, product: str, version: str) -> QuerySet[Package]:
 
     `status`: "ready" when some source names the version; "not declared" when the package
     declares other versions of the product but not this one; "unknown" when it declares
-    none. Sorted by status, then usage, then stars, then title.
+    none. Sorted by status, then health score (packages not scored yet last), then usage,
+    then stars, then title. The score comes before usage because it already weighs usage,
+    stars and favorites against the directory, with maintenance and quality: of two ready
+    packages, the maintained one is the better pick. The stored health is joined (without
+    its factors).
     """
-    # The health score will join this ordering once it exists: it goes after usage.
+    packages = Package.objects.select_related("category", "health").defer(
+        "health__axes", "health__factors", "health__lifecycle_reason"
+    )
     return (
-        _with_status(Package.objects.select_related("category"), product, version)
+        _with_status(packages, product, version)
         .annotate(
             status=Case(
                 When(ready=True, then=Value(READY)),
@@ -154,7 +160,9 @@ def readiness_packages(*, product: str, version: str) -> QuerySet[Package]:
             usage=usage_count_subquery(),
             stars=Coalesce("repo_data__stars", Value(0)),
         )
-        .order_by("status_rank", "-usage", "-stars", "title")
+        .order_by(
+            "status_rank", F("health__score").desc(nulls_last=True), "-usage", "-stars", "title"
+        )
     )
 
 

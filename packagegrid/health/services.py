@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from packagegrid.catalog.models import Package, PyPIData
+from packagegrid.fetchers.state_services import package_record_success
 from packagegrid.fetchers.types import AdvisoryInfo
 from packagegrid.health.ci import merge
 from packagegrid.health.ci_client import CIFetch
@@ -108,8 +109,6 @@ def package_apply_ci(*, package: Package, fetch: CIFetch, now: datetime | None =
     A file answered 304 keeps its stored versions; a file no longer found is dropped.
     Records success (and the ETags) on the package's "github_ci" FetchState.
     """
-    from packagegrid.fetchers.services import package_record_success
-
     now = now or timezone.now()
     matrix, _ = CIMatrix.objects.get_or_create(package=package)
     stored: dict[str, dict[str, list[str]]] = matrix.files if isinstance(matrix.files, dict) else {}

@@ -4,6 +4,10 @@ A package's document carries its names (weight A), title words (B), description,
 summary and PyPI keywords (C), and its category, grid titles and first participants
 (D); a grid's carries its names, title words and description. Each also carries the facet values and
 figures the results show, and the stored part of the quality signal.
+
+A package's quality signal is its health score (`packagegrid.health`), and its lifecycle
+state is a facet; both are copied from the stored `PackageHealth`, so the document is
+rewritten whenever a recompute changes them (`packagegrid.search.receivers`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import datetime
 
 from packagegrid.catalog.models import Package, PyPIData, RepoData
 from packagegrid.grids.models import Grid
+from packagegrid.health.models import Lifecycle, PackageHealth
 from packagegrid.lib.licenses import package_license
 from packagegrid.search.models import SearchDocument
 from packagegrid.search.text import compact, index_text, name_keys
@@ -25,14 +30,13 @@ from packagegrid.search.text import compact, index_text, name_keys
 INDEXED_PARTICIPANTS = 10
 MAX_BODY_CHARS = 4000
 
-# Stored quality, 0-79 in all: stars on a log scale (100,000 stars = 45) and people who use
-# the package (1,000 = 25); grids get up to 45 for their size. Recent activity adds up to
-# 20 at query time (packagegrid.search.backends), so the whole signal stays below 100.
-STARS_POINTS, STARS_SCALE = 45, 5.0
-USAGE_POINTS, USAGE_SCALE = 25, 3.0
+# Stored quality, below 100 so that it only orders results of equal relevance: a
+# package's health score (0-100, shown as is but stored as at most MAX_QUALITY; 0 until
+# scored), a grid's size on a log scale (up to 45).
+MAX_QUALITY = 99
 GRID_POINTS, GRID_SCALE = 45, 2.0
 
-FACET_KEYS = ("type", "category", "grid", "license", "django", "python", "status", "pypi")
+FACET_KEYS = ("type", "category", "grid", "license", "django", "python", "lifecycle", "pypi")
 
 _DJANGO_CLASSIFIER = re.compile(r"^Framework :: Django :: (\d+\.\d+)$")
 _PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+\.\d+)$")
@@ -47,6 +51,7 @@ class PackageFacts:
     pypi: PyPIData | None
     usage: int
     last_release_at: datetime | None
+    health: PackageHealth | None  # None until the package is scored
     grids: Sequence[tuple[str, str]]  # (slug, title) of each grid holding the package
 
 
@@ -72,13 +77,19 @@ def _versions(classifiers: Iterable[object], pattern: re.Pattern[str]) -> list[s
     return sorted(found, key=lambda v: tuple(int(part) for part in v.split(".")))
 
 
-def package_status(package: Package, repo: RepoData | None) -> str:
-    """ "deprecated" (replaced by another), "archived" (read-only repository) or "active"."""
+def package_lifecycle(package: Package, repo: RepoData | None, health: PackageHealth | None) -> str:
+    """The package's lifecycle state (`Lifecycle`), "" when it was never scored.
+
+    The stored health's state, except that a curated replacement ("deprecated") or an
+    archived repository ("archived") shows at once: the health model ranks both above
+    every other state, so the next recompute stores the same, and an edit is not left
+    showing "active" until then.
+    """
     if package.replaced_by_id is not None:
-        return "deprecated"
-    if repo is not None and repo.archived:
-        return "archived"
-    return "active"
+        return Lifecycle.DEPRECATED
+    if repo is not None and repo.archived and (health is None or health.lifecycle != "deprecated"):
+        return Lifecycle.ARCHIVED
+    return health.lifecycle if health is not None else ""
 
 
 def _log_points(value: int, points: int, scale: float) -> int:
@@ -88,7 +99,8 @@ def _log_points(value: int, points: int, scale: float) -> int:
 def package_document(facts: PackageFacts) -> SearchDocument:
     """The unsaved search document of one package."""
     package, repo, pypi = facts.package, facts.repo, facts.pypi
-    status = package_status(package, repo)
+    health = facts.health
+    lifecycle = package_lifecycle(package, repo, health)
     classifiers = pypi.classifiers if pypi else []
     description = repo.description if repo else ""
     summary = pypi.summary if pypi else ""
@@ -102,15 +114,10 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         *([facet_line("license", license)] if license else []),
         *(facet_line("django", v) for v in _versions(classifiers, _DJANGO_CLASSIFIER)),
         *(facet_line("python", v) for v in _versions(classifiers, _PYTHON_CLASSIFIER)),
-        facet_line("status", status),
+        *([facet_line("lifecycle", lifecycle)] if lifecycle else []),
         facet_line("pypi", "yes" if has_release else "no"),
     ]
-    stars = repo.stars if repo else 0
-    quality = _log_points(stars, STARS_POINTS, STARS_SCALE) + _log_points(
-        facts.usage, USAGE_POINTS, USAGE_SCALE
-    )
-    if status != "active":
-        quality //= 2
+    score = health.score if health is not None else None
     key = compact(package.slug) or compact(package.title)
     return SearchDocument(
         kind=SearchDocument.Kind.PACKAGE,
@@ -121,12 +128,14 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         category=package.category.title,
         created=package.created,
         modified=package.modified,
-        stars=stars,
+        stars=repo.stars if repo else 0,
         forks=repo.forks if repo else 0,
         usage=facts.usage,
         participants=",".join(participants),
         last_commit_at=repo.last_commit_at if repo else None,
         last_release_at=facts.last_release_at,
+        health_score=score,
+        lifecycle=lifecycle,
         key=key,
         name_text=index_text(*name_keys(package.slug, package.title)),
         title_text=index_text(package.title, package.slug),
@@ -136,8 +145,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
             *(title for _, title in facts.grids),
             *participants[:INDEXED_PARTICIPANTS],
         )[:MAX_BODY_CHARS],
-        quality=quality,
-        active_at=(repo.last_commit_at if repo else None) if status == "active" else None,
+        quality=min(score or 0, MAX_QUALITY),
         facets="\n".join(facets),
     )
 

@@ -48,6 +48,10 @@ class SearchDocument(models.Model):
     participants = models.TextField(blank=True)  # comma-separated, as API v4 shows them
     last_commit_at = models.DateTimeField(null=True, blank=True)
     last_release_at = models.DateTimeField(null=True, blank=True)
+    # The package's stored health (`health.PackageHealth`): its score (None until scored)
+    # and lifecycle state ("" until scored).
+    health_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    lifecycle = models.CharField(max_length=10, blank=True)
 
     # Matching and ranking; every *_text field holds `text.index_text()` output.
     key = models.CharField(max_length=100)  # compact slug, for ordering: "djangofilter"
@@ -57,10 +61,9 @@ class SearchDocument(models.Model):
     title_text = models.TextField(blank=True)  # weight B: words of the title and slug
     body_text = models.TextField(blank=True)  # weight C: description, PyPI summary, keywords
     other_text = models.TextField(blank=True)  # weight D: category, grids, participants
-    # The stored part of the quality signal (0-79: stars, usage); recent activity is added
-    # at query time from `active_at` (the last commit of a package that is active).
+    # What orders results of equal relevance, 0-99 (`documents.MAX_QUALITY`): a package's
+    # health score, a grid's size.
     quality = models.PositiveSmallIntegerField(default=0)
-    active_at = models.DateTimeField(null=True, blank=True)
     # "key=value" or "key=value<TAB>label" lines, one per facet value the record has.
     facets = models.TextField(blank=True)
 

@@ -6,7 +6,8 @@ of the records in the same sense, and receivers are the one place that sees ever
 They run synchronously, so the document is rewritten in the writer's transaction and
 rolls back with it. Saves that touch only fields no document reads (fetch timestamps,
 ETags, lock flags) skip the work; writes that send no signals (bulk_create, update())
-call `search_reindex()` or `search_index_package()` themselves.
+call `search_reindex()` or `search_index_package()` themselves, except the health
+scores, written in bulk, whose recompute sends `health_recomputed`.
 
 A change to the synonym table drops its cached copy once the change is committed, and
 invalidates cached responses (search results depend on it).
@@ -25,6 +26,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from packagegrid.caching.services import content_changed
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
 from packagegrid.grids.models import Grid, GridPackage
+from packagegrid.health.models import PackageHealth
+from packagegrid.health.signals import health_recomputed
 from packagegrid.search.models import Synonym
 from packagegrid.search.selectors import SYNONYMS_CACHE_KEY
 from packagegrid.search.services import (
@@ -44,6 +47,7 @@ _UNINDEXED: dict[type[Model], frozenset[str]] = {
     ),
     PyPIData: frozenset({"fetched_at", "project_urls", "development_status"}),
     Grid: frozenset({"is_locked", "header", "is_featured", "created_by"}),
+    PackageHealth: frozenset({"model", "lifecycle_reason", "axes", "factors", "computed_at"}),
 }
 
 
@@ -80,16 +84,15 @@ def _package_deleted(sender: type[Model], instance: Package, **kwargs: Any) -> N
         search_index_packages(package_ids=replaced)
 
 
-def _package_part_saved(
-    sender: type[Model], instance: RepoData | PyPIData | Release | Usage, **kwargs: Any
-) -> None:
+type _PackagePart = RepoData | PyPIData | Release | Usage | PackageHealth
+
+
+def _package_part_saved(sender: type[Model], instance: _PackagePart, **kwargs: Any) -> None:
     if not kwargs.get("raw") and _indexed(sender, kwargs.get("update_fields")):
         search_index_package(package_id=instance.package_id)
 
 
-def _package_part_deleted(
-    sender: type[Model], instance: RepoData | PyPIData | Release | Usage, **kwargs: Any
-) -> None:
+def _package_part_deleted(sender: type[Model], instance: _PackagePart, **kwargs: Any) -> None:
     if not _deleted_with(kwargs.get("origin"), Package, instance.package_id):
         search_index_package(package_id=instance.package_id)
 
@@ -132,6 +135,10 @@ def _category_saved(sender: type[Model], instance: Category, **kwargs: Any) -> N
         )
 
 
+def _health_recomputed(sender: type[Model], package_ids: list[int], **kwargs: Any) -> None:
+    search_index_packages(package_ids=package_ids)
+
+
 def _synonyms_changed(sender: type[Model], **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
@@ -144,7 +151,7 @@ def connect() -> None:
     post_save.connect(_package_saved, sender=Package, dispatch_uid=f"{uid}:package:save")
     pre_delete.connect(_package_deleting, sender=Package, dispatch_uid=f"{uid}:package:pre")
     post_delete.connect(_package_deleted, sender=Package, dispatch_uid=f"{uid}:package:delete")
-    for model in (RepoData, PyPIData, Release, Usage):
+    for model in (RepoData, PyPIData, Release, Usage, PackageHealth):
         name = model._meta.model_name
         post_save.connect(_package_part_saved, sender=model, dispatch_uid=f"{uid}:{name}:save")
         post_delete.connect(
@@ -154,5 +161,6 @@ def connect() -> None:
     post_delete.connect(_grid_link_deleted, sender=GridPackage, dispatch_uid=f"{uid}:link:delete")
     post_save.connect(_grid_saved, sender=Grid, dispatch_uid=f"{uid}:grid:save")
     post_save.connect(_category_saved, sender=Category, dispatch_uid=f"{uid}:category:save")
+    health_recomputed.connect(_health_recomputed, dispatch_uid=f"{uid}:health")
     post_save.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{uid}:synonym:save")
     post_delete.connect(_synonyms_changed, sender=Synonym, dispatch_uid=f"{uid}:synonym:delete")

@@ -9,7 +9,8 @@ Ranking, identical on both databases because it is plain SQL over the indexed te
   description and PyPI summary and keywords (4 word or stem, 3 prefix), of the other
   fields (1); a term with synonyms scores its best alternative, a synonym 3/4 of what
   the typed word would; a name within 1-2 typos scores 230/210;
-- quality, 0-99: stars and usage on log scales (stored), plus recent commits (query time).
+- quality, 0-99 (stored): a package's health score (`packagegrid.health`: maintenance,
+  popularity, quality and compatibility), a grid's size on a log scale.
 `weight = relevance * 100 + quality`, so quality only orders results of equal relevance:
 it never lifts a weaker match over a stronger one. Equal weights are ordered by compact
 name, then type and id, the same on both databases.
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -35,11 +36,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from packagegrid.catalog.models import Package
 from packagegrid.grids.models import Grid
+from packagegrid.health.models import Lifecycle
 from packagegrid.search.backends import SQL, SearchBackend, search_backend
 from packagegrid.search.documents import FACET_KEYS
 from packagegrid.search.models import SearchDocument, Synonym
@@ -73,8 +74,6 @@ BODY_WORD, BODY_STEM, BODY_PREFIX = 4, 4, 3
 # A match through a synonym counts this much of a match of the words typed.
 SYNONYM_SHARE = Fraction(3, 4)
 OTHER_PREFIX = 1
-RECENT, RECENT_POINTS = timedelta(days=365), 20
-LATELY, LATELY_POINTS = timedelta(days=3 * 365), 10
 # Typo correction is skipped for names longer than this (no name is; it bounds the work).
 MAX_TYPO_CHARS = 40
 
@@ -107,6 +106,13 @@ class SearchItem:
     participants: list[str] = field(default_factory=list)
     last_committed: datetime | None = None
     last_released: datetime | None = None
+    health_score: int | None = None  # None until the package is scored, and for grids
+    lifecycle: str = ""  # a `Lifecycle` value; "" until scored, and for grids
+
+    @property
+    def lifecycle_label(self) -> str:
+        """The lifecycle state as the pages name it ("Abandoned"), "" without one."""
+        return str(LIFECYCLE_LABELS.get(self.lifecycle, ""))
 
 
 # --- ranking ----------------------------------------------------------------------------
@@ -141,7 +147,7 @@ _SQL_ORDER = {
 }
 
 
-def _weight_sql(parsed: ParsedQuery, *, backend: SearchBackend, now: datetime) -> SQL:
+def _weight_sql(parsed: ParsedQuery, *, backend: SearchBackend) -> SQL:
     """`relevance * 100 + quality` of a document for `parsed` (see the module)."""
     params: list[Any] = []
 
@@ -183,13 +189,7 @@ def _weight_sql(parsed: ParsedQuery, *, backend: SearchBackend, now: datetime) -
     prefix = " OR ".join(has("name_text", f" {form}") for form in parsed.name_forms)
     parts = [f"CASE WHEN {exact} THEN {EXACT_NAME} WHEN {prefix} THEN {NAME_PREFIX} ELSE 0 END"]
     parts += [group_points(group) for group in parsed.groups]
-    adapt = connection.ops.adapt_datetimefield_value
-    params += [adapt(now - RECENT), adapt(now - LATELY)]
-    recency = (
-        f"CASE WHEN active_at >= %s THEN {RECENT_POINTS}"
-        f" WHEN active_at >= %s THEN {LATELY_POINTS} ELSE 0 END"
-    )
-    return f"({' + '.join(parts)}) * 100 + quality + {recency}", params
+    return f"({' + '.join(parts)}) * 100 + quality", params
 
 
 def _ranked_sql(
@@ -202,7 +202,7 @@ def _ranked_sql(
     limit: int | None = None,
 ) -> SQL:
     backend = search_backend()
-    weight, params = _weight_sql(parsed, backend=backend, now=timezone.now())
+    weight, params = _weight_sql(parsed, backend=backend)
     match, match_params = backend.match_sql(parsed, any_term=any_term, names=names)
     sql = (
         f"SELECT {columns}, {weight} AS weight FROM {_TABLE} WHERE {match}"
@@ -215,15 +215,6 @@ def _ranked_sql(
     return sql, params
 
 
-def _recency(active_at: datetime | None, now: datetime) -> int:
-    """The query-time quality points of `_weight_sql`, for documents ranked in Python."""
-    if active_at is None:
-        return 0
-    if active_at >= now - RECENT:
-        return RECENT_POINTS
-    return LATELY_POINTS if active_at >= now - LATELY else 0
-
-
 def _typo_matches(parsed: ParsedQuery) -> list[SearchDocument]:
     """Documents with a compact name within 1-2 edits of the query (one query), their
     `weight` set; [] when the query is too short or too long for typos."""
@@ -231,7 +222,6 @@ def _typo_matches(parsed: ParsedQuery) -> list[SearchDocument]:
     if not forms:
         return []
     candidates_sql, params = search_backend().typo_candidates_sql(forms)
-    now = timezone.now()
     found = []
     for document in SearchDocument.objects.filter(id__in=RawSQL(candidates_sql, params)):
         distances = [
@@ -244,7 +234,7 @@ def _typo_matches(parsed: ParsedQuery) -> list[SearchDocument]:
         if distances:
             relevance = TYPO_NAME - TYPO_STEP * min(distances)
             document.weight = (  # type: ignore[attr-defined]  # ranking weight set on the row
-                relevance * 100 + document.quality + _recency(document.active_at, now)
+                relevance * 100 + document.quality
             )
             found.append(document)
     return found
@@ -286,12 +276,15 @@ def _item(document: SearchDocument) -> SearchItem:
         category=document.category,
         repo_watchers=document.stars,
         repo_forks=document.forks,
-        # Until the health model lands, the score is the star count, as upstream's was.
+        # API v4's `score` keeps its old meaning, the star count; the health score is
+        # `health_score` (API v5 carries it in full).
         score=document.stars,
         usage=document.usage,
         participants=document.participants.split(",") if document.participants else [],
         last_committed=document.last_commit_at,
         last_released=document.last_release_at,
+        health_score=document.health_score,
+        lifecycle=document.lifecycle,
     )
 
 
@@ -423,7 +416,7 @@ class SearchFilters:
     license: str = ""
     django: str = ""
     python: str = ""
-    status: str = ""
+    lifecycle: str = ""
     pypi: str = ""
 
     def active(self) -> dict[str, str]:
@@ -451,7 +444,6 @@ class SearchHit:
     item: SearchItem
     title_html: SafeString
     description_html: SafeString
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,15 +464,18 @@ FACET_LABELS = {
     "license": "License",
     "django": "Django",
     "python": "Python",
-    "status": "Status",
+    "lifecycle": "Lifecycle",
     "pypi": "PyPI",
 }
+LIFECYCLE_LABELS = dict(Lifecycle.choices)
+# The old "status" facet's values, each the lifecycle state it now is (`search_filters`).
+# Its "active" meant only "neither archived nor deprecated", dead packages included; the
+# nearest honest reading is the lifecycle state "active".
+STATUS_LIFECYCLES = {"active": "active", "archived": "archived", "deprecated": "deprecated"}
 _VALUE_LABELS = {
     ("type", "package"): "Packages",
     ("type", "grid"): "Grids",
-    ("status", "active"): "Active",
-    ("status", "archived"): "Archived",
-    ("status", "deprecated"): "Deprecated",
+    **{("lifecycle", value): str(label) for value, label in Lifecycle.choices},
     ("pypi", "yes"): "Has a PyPI release",
     ("pypi", "no"): "No PyPI release",
 }
@@ -568,6 +563,8 @@ def _facets(counts: Counter[str], active: dict[str, str]) -> list[Facet]:
     for key in FACET_KEYS:
         if key in ("django", "python"):
             options = sorted(values[key], key=lambda v: _version_key(v.value), reverse=True)
+        elif key == "lifecycle":  # from alive to gone, as the states are defined
+            options = sorted(values[key], key=lambda v: _LIFECYCLE_ORDER.get(v.value, 99))
         else:
             options = sorted(values[key], key=lambda v: (-v.count, v.label.casefold()))
         selected = next((v for v in options if v.selected), None)
@@ -579,19 +576,18 @@ def _facets(counts: Counter[str], active: dict[str, str]) -> list[Facet]:
     return facets
 
 
+_LIFECYCLE_ORDER = {value: i for i, value in enumerate(Lifecycle.values)}
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
 def _hit(document: SearchDocument, parsed: ParsedQuery) -> SearchHit:
-    status = next(
-        (line[7:] for line in document.facets.split("\n") if line.startswith("status=")), ""
-    )
     return SearchHit(
         item=_item(document),
         title_html=highlight(document.title, parsed.words),
         description_html=highlight(clip(document.description, DESCRIPTION_CHARS), parsed.words),
-        status=status,
     )
 
 

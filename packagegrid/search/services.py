@@ -45,13 +45,14 @@ _DOCUMENT_FIELDS = [
     "participants",
     "last_commit_at",
     "last_release_at",
+    "health_score",
+    "lifecycle",
     "key",
     "name_text",
     "title_text",
     "body_text",
     "other_text",
     "quality",
-    "active_at",
     "facets",
 ]
 
@@ -167,7 +168,7 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
     """Index one batch: 3 queries (4 when some packages are gone)."""
     packages = (
         Package.objects.filter(pk__in=ids)
-        .select_related("category", "repo_data", "pypi_data")
+        .select_related("category", "repo_data", "pypi_data", "health")
         .annotate(search_usage=usage_count_subquery(), search_released=last_release_subquery())
     )
     grids: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -187,6 +188,7 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
                 usage=package.search_usage,  # type: ignore[attr-defined]  # annotation
                 last_release_at=package.search_released,  # type: ignore[attr-defined]  # annotation
                 grids=grids[package.pk],
+                health=getattr(package, "health", None),
             )
         )
         for package in packages

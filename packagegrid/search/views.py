@@ -6,7 +6,7 @@ Each parses the query string, calls one selector and renders.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -14,6 +14,7 @@ from packagegrid.search.documents import FACET_KEYS
 from packagegrid.search.selectors import (
     DEFAULT_SORT,
     SORTS,
+    STATUS_LIFECYCLES,
     SearchFilters,
     search_page,
     search_suggestions,
@@ -26,8 +27,20 @@ def _param(request: HttpRequest, name: str) -> str:
     return request.GET.get(name, "")[:MAX_PARAM_CHARS].strip()
 
 
+def _without_status(request: HttpRequest) -> str:
+    """This page's URL with the retired `status` filter replaced by its `lifecycle`
+    (`STATUS_LIFECYCLES`; an unknown value is dropped; a `lifecycle` given wins)."""
+    params = request.GET.copy()
+    status = params.pop("status", [""])[-1].strip()
+    if not params.get("lifecycle") and status in STATUS_LIFECYCLES:
+        params["lifecycle"] = STATUS_LIFECYCLES[status]
+    return f"{request.path}?{params.urlencode()}" if params else request.path
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
+    if "status" in request.GET:  # the facet became "lifecycle": old links keep working
+        return HttpResponsePermanentRedirect(_without_status(request))
     query = _param(request, "q")
     sort = _param(request, "sort")
     sort = sort if sort in SORTS else DEFAULT_SORT

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from packagegrid.catalog import page_selectors, trend_selectors
 from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import category_list
-from packagegrid.web import selectors, trends
+from packagegrid.lib.status import service_status
 
 PACKAGES_PER_PAGE = 50
 
@@ -31,7 +32,7 @@ def _param(request: HttpRequest, name: str) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"page": selectors.home_page()})
+    return render(request, "web/home.html", {"page": page_selectors.home_page()})
 
 
 @require_safe
@@ -52,10 +53,10 @@ def _render_package_list(
 ) -> HttpResponse:
     """The packages list and a category page share one template and one selector."""
     sort = _param(request, "sort")
-    if sort not in selectors.PACKAGE_SORTS:
-        sort = selectors.DEFAULT_PACKAGE_SORT
+    if sort not in page_selectors.PACKAGE_SORTS:
+        sort = page_selectors.DEFAULT_PACKAGE_SORT
     query = _param(request, "q")
-    listing = selectors.package_list_page(
+    listing = page_selectors.package_list_page(
         category=category,
         query=query,
         sort=sort,
@@ -69,8 +70,8 @@ def _render_package_list(
         "category": category,
         "query": query,
         "sort": sort,
-        "sort_label": selectors.PACKAGE_SORTS[sort][0],
-        "sorts": selectors.PACKAGE_SORTS,
+        "sort_label": page_selectors.PACKAGE_SORTS[sort][0],
+        "sorts": page_selectors.PACKAGE_SORTS,
     }
     return render(request, "web/package_list.html", context)
 
@@ -78,7 +79,7 @@ def _render_package_list(
 @require_safe
 def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        page = selectors.package_page(slug=slug, viewer=request.user)
+        page = page_selectors.package_page(slug=slug, viewer=request.user)
     except Package.DoesNotExist:
         raise Http404("No such package.") from None
     return render(request, "web/package_detail.html", {"page": page})
@@ -87,10 +88,10 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def trending(request: HttpRequest) -> HttpResponse:
     context = {
-        "packages": trends.trending_packages(),
-        "weeks": trends.TRENDING_WEEKS,
-        "min_gain": trends.TRENDING_MIN_GAIN,
-        "size_floor": trends.TRENDING_SIZE_FLOOR,
+        "packages": trend_selectors.trending_packages(),
+        "weeks": trend_selectors.TRENDING_WEEKS,
+        "min_gain": trend_selectors.TRENDING_MIN_GAIN,
+        "size_floor": trend_selectors.TRENDING_SIZE_FLOOR,
     }
     return render(request, "web/trending.html", context)
 
@@ -98,7 +99,7 @@ def trending(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    status = selectors.health_status()
+    status = service_status()
     body = {name: "ok" if ok else "error" for name, ok in status.items()}
     return JsonResponse(body, status=200 if all(status.values()) else 503)
 

@@ -24,11 +24,11 @@ from packagegrid.catalog.models import (
     Snapshot,
     Usage,
 )
+from packagegrid.catalog.trend_selectors import trending_packages
 from packagegrid.grids.models import Element, Grid, GridPackage
 from packagegrid.health.compatibility import compatibility
 from packagegrid.health.model import MODEL_VERSION
 from packagegrid.health.models import Advisory, Compatibility, PackageHealth
-from packagegrid.web.trends import trending_packages
 
 SMALL = {"packages": 300, "grids": 12, "users": 10}
 

@@ -12,14 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from packagegrid.caching.services import content_version
 from packagegrid.catalog.models import Package, Release, RepoData, Snapshot
 from packagegrid.conftest import make_package
-from packagegrid.fetchers import services
+from packagegrid.fetchers import services, state_services
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.tests.support import table_writes as _writes
 from packagegrid.fetchers.types import (
     FetchFailed,
     PyPIFetch,
     PyPIProject,
-    RateLimitExhausted,
     ReleaseInfo,
     RepoFetch,
     RepoInfo,
@@ -124,42 +123,10 @@ def test_it_writes_pypi_data_and_releases_without_deleting_old_ones() -> None:
     assert versions == {"0.1": False, "1.1.0": False, "1.2.0": False, "1.3.0": True}
 
 
-def test_a_failure_keeps_the_data_and_counts_with_growing_backoff() -> None:
-    package = make_package(repo={"stars": 50})
-    error = FetchFailed("GET ... timed out", reason="timeout")
-    first = services.package_record_failure(package=package, source="github", error=error, now=NOW)
-    second = services.package_record_failure(package=package, source="github", error=error, now=NOW)
-    package.repo_data.refresh_from_db()
-    assert package.repo_data.stars == 50
-    assert second.error_count == 2
-    assert second.last_error.startswith("timeout: ")
-    assert first.next_attempt_at is not None
-    assert second.next_attempt_at == NOW + services.failure_backoff(2)
-    assert services.failure_backoff(2) == 2 * services.failure_backoff(1)
-    assert services.failure_backoff(100) == services.BACKOFF_MAX
-
-
-def test_a_missing_repository_is_flagged_for_review_not_deprecated() -> None:
-    package = make_package()
-    error = FetchFailed("404", reason="not_found", permanent=True)
-    state = services.package_record_failure(package=package, source="github", error=error, now=NOW)
-    package.refresh_from_db()
-    assert state.needs_review is True
-    assert package.replaced_by is None
-
-
-def test_a_rate_limit_waits_until_its_reset() -> None:
-    package = make_package()
-    reset = NOW + timedelta(minutes=17)
-    error = RateLimitExhausted("budget spent", retry_at=reset)
-    state = services.package_record_failure(package=package, source="github", error=error, now=NOW)
-    assert state.next_attempt_at == reset
-
-
 def test_a_success_clears_the_failure_count() -> None:
     package = make_package()
     error = FetchFailed("boom", reason="server_error")
-    services.package_record_failure(package=package, source="github", error=error, now=NOW)
+    state_services.package_record_failure(package=package, source="github", error=error, now=NOW)
     services.package_apply_repo(
         package=package, source="github", fetch=RepoFetch(info=INFO), now=NOW
     )
@@ -220,16 +187,6 @@ def test_an_unchanged_refresh_writes_only_the_fetch_states() -> None:
     assert state.checked_at == NOW + timedelta(hours=1)
     package.refresh_from_db()
     assert package.last_fetched == NOW  # when the data last changed
-
-
-def test_clearing_a_failure_changes_the_content_version() -> None:
-    package = make_package()
-    failure = FetchFailed("down", reason="server_error")
-    services.package_record_failure(package=package, source="github", error=failure, now=NOW)
-    version = content_version()
-    services.package_record_success(package=package, source="github", now=NOW)
-    assert content_version() != version
-    assert FetchState.objects.get(package=package, source="github").error_count == 0
 
 
 def test_a_snapshot_is_recorded_only_when_a_number_changed_at_most_one_a_day() -> None:

@@ -123,8 +123,9 @@ def _packages(count: int) -> list[Package]:
     return packages
 
 
-# The context, four reads of facts, the stored rows, one insert, in a savepoint (2).
-RECOMPUTE_QUERIES = 9
+# The context, four reads of facts, the stored rows, one insert, in a savepoint (2), then
+# the search documents of the packages whose score changed (three: packages, grids, upsert).
+RECOMPUTE_QUERIES = 12
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from packagegrid.conftest import make_health
 from packagegrid.health.selectors import requirement_lines
 from packagegrid.health.tests.support import advisory, apply_pypi
 from packagegrid.web.tests.factories import make_package, make_usage
@@ -52,10 +53,31 @@ def test_it_sorts_packages_by_status_then_usage_then_stars(
     assert page.counts == {"ready": 2, "not_declared": 1, "unknown": 1}
 
 
+def test_it_sorts_each_status_by_health_score_before_usage(
+    client, packages, django_assert_num_queries
+) -> None:
+    make_health(packages["ready"], 71, "active")
+    make_health(packages["popular"], 35, "stale")
+    also_ready = make_package(title="Ready Unscored", slug="ready-unscored", stars=900)
+    apply_pypi(also_ready, classifiers=["Framework :: Django :: 5.2"])
+    make_usage(also_ready, 5)
+    with django_assert_num_queries(READINESS_QUERIES):
+        response = client.get("/readiness/django/5.2/")
+    html = response.content.decode()
+    titles = [p.title for p in response.context["page"].packages]
+    assert titles == ["Ready One", "Ready Popular", "Ready Unscored", "Old One", "Silent"]
+    assert '<span class="health-chip">71</span>' in html
+    assert 'data-lifecycle="stale">Stale</span>' in html
+    assert html.count("Not scored") == 3
+    assert "then <a" in html and "health score</a>, then users" in html
+
+
 @pytest.mark.parametrize("count", [3, 12])
 def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count) -> None:
-    for _ in range(count):
-        apply_pypi(make_package(), classifiers=["Programming Language :: Python :: 3.13"])
+    for index in range(count):
+        package = make_package()
+        apply_pypi(package, classifiers=["Programming Language :: Python :: 3.13"])
+        make_health(package, index)
     with django_assert_num_queries(READINESS_QUERIES):
         assert client.get("/readiness/python/3.13/").status_code == 200
 

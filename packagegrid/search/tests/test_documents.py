@@ -1,9 +1,17 @@
 """Search documents built from packages and grids."""
 
-import pytest
+from datetime import date
 
-from packagegrid.conftest import make_grid, make_package
-from packagegrid.search.documents import license_label
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from packagegrid.catalog.models import Package
+from packagegrid.conftest import make_grid, make_health, make_package
+from packagegrid.health.models import PackageHealth
+from packagegrid.health.scores import package_health_recompute
+from packagegrid.search.documents import MAX_QUALITY, license_label
 from packagegrid.search.models import SearchDocument
 from packagegrid.web.tests.factories import add_to_grid, make_usage
 
@@ -47,6 +55,7 @@ def test_it_reads_facets_from_the_records() -> None:
         },
     )
     grid = make_grid(title="Tools", slug="tools", packages=[package])
+    make_health(package, 40, "stale")
     facets = _document(package.pk).facets.split("\n")
     assert facets == [
         "type=package",
@@ -57,39 +66,84 @@ def test_it_reads_facets_from_the_records() -> None:
         "django=5.2",
         "python=3.10",
         "python=3.12",
-        "status=active",
+        "lifecycle=stale",
         "pypi=yes",
     ]
 
 
 @pytest.mark.parametrize(
-    ("repo", "pypi", "status"),
+    ("repo", "pypi", "line"),
     [
-        ({"archived": True}, {}, "status=archived"),
+        ({"archived": True}, {}, "lifecycle=archived"),
         ({}, {"latest_version": None}, "pypi=no"),
     ],
 )
-def test_it_records_status_and_release_facets(repo: dict, pypi: dict, status: str) -> None:
+def test_it_records_lifecycle_and_release_facets(repo: dict, pypi: dict, line: str) -> None:
     package = make_package(repo=repo, pypi=pypi)
-    assert status in _document(package.pk).facets.split("\n")
+    assert line in _document(package.pk).facets.split("\n")
 
 
-def test_it_marks_a_replaced_package_deprecated_and_halves_its_quality() -> None:
-    successor = make_package(repo={"stars": 5000})
+def test_it_leaves_an_unscored_package_without_score_or_lifecycle() -> None:
     package = make_package(repo={"stars": 5000})
-    before = _document(package.pk).quality
+    make_usage(package, count=3)
+    document = _document(package.pk)
+    assert (document.health_score, document.lifecycle, document.quality) == (None, "", 0)
+    assert not any(line.startswith("lifecycle=") for line in document.facets.split("\n"))
+
+
+def test_it_ranks_ties_by_the_health_score_not_the_stars() -> None:
+    popular = make_package(repo={"stars": 90_000})
+    healthy = make_package(repo={"stars": 3})
+    make_health(popular, 12, "abandoned")
+    make_health(healthy, 81)
+    assert _document(popular.pk).quality == 12
+    document = _document(healthy.pk)
+    assert (document.quality, document.health_score, document.lifecycle) == (81, 81, "active")
+    assert "lifecycle=active" in document.facets.split("\n")
+
+
+def test_it_marks_a_replaced_package_deprecated_before_its_score_is_recomputed() -> None:
+    successor = make_package()
+    package = make_package()
+    make_health(package, 70, "active")
     package.replaced_by = successor
     package.save()
     document = _document(package.pk)
-    assert "status=deprecated" in document.facets.split("\n")
-    assert document.quality == before // 2
-    assert document.active_at is None
+    assert "lifecycle=deprecated" in document.facets.split("\n")
+    assert "lifecycle=active" not in document.facets.split("\n")
+    assert document.lifecycle == "deprecated"
+
+
+def test_it_keeps_a_deprecated_archived_package_deprecated() -> None:
+    package = make_package(repo={"archived": True})
+    make_health(package, 10, "deprecated")
+    assert _document(package.pk).lifecycle == "deprecated"
 
 
 def test_it_bounds_the_stored_quality() -> None:
-    package = make_package(repo={"stars": 10**9})
-    make_usage(package, count=3)
-    assert _document(package.pk).quality < 80
+    package = make_package()
+    make_health(package, 100)
+    document = _document(package.pk)
+    assert (document.quality, document.health_score) == (MAX_QUALITY, 100)
+
+
+def test_it_rewrites_the_documents_whose_health_a_recompute_changed() -> None:
+    package = make_package(repo={"last_commit_at": timezone.now()})
+    package_health_recompute(today=date(2026, 12, 6))
+    stored = PackageHealth.objects.get(package=package)
+    document = _document(package.pk)
+    assert (document.health_score, document.lifecycle) == (stored.score, stored.lifecycle)
+    assert document.quality == min(stored.score, MAX_QUALITY)
+    with CaptureQueriesContext(connection) as captured:
+        assert package_health_recompute(today=date(2026, 12, 6)) == 0
+    assert not [q for q in captured.captured_queries if "search_searchdocument" in q["sql"]]
+    Package.objects.filter(pk=package.pk).update(replaced_by=make_package())  # no signal
+    package_health_recompute([package.pk], today=date(2026, 12, 6))
+    stored.refresh_from_db()
+    assert stored.lifecycle == "deprecated"
+    document = _document(package.pk)
+    assert (document.health_score, document.lifecycle) == (stored.score, "deprecated")
+    assert "lifecycle=deprecated" in document.facets.split("\n")
 
 
 def test_it_indexes_grids_with_their_size_as_quality() -> None:

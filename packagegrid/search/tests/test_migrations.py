@@ -1,11 +1,12 @@
 """Upgrading a database that already has documents: `migrate` alone makes them searchable
-by stem, without a reindex."""
+by stem and brings their health in, without a reindex."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_health, make_package
+from packagegrid.search.models import SearchDocument
 from packagegrid.search.selectors import search_items
 
 
@@ -17,3 +18,41 @@ def test_migrating_builds_the_stemmed_index_from_the_stored_documents() -> None:
     executor = MigrationExecutor(connection)  # a fresh one, as a new `migrate` would be
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert [item.slug for item in search_items(query="tasks")] == ["django-carrot"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_turns_the_status_facet_into_the_stored_lifecycle() -> None:
+    scored = make_package(slug="django-scored", repo={"description": "Ponies"})
+    make_health(scored, 64, "abandoned")
+    archived = make_package(slug="django-archived", repo={"archived": True})
+    make_health(archived, 30, "active")
+    replaced = make_package(slug="django-replaced", replaced_by=scored)
+    unscored = make_package(slug="django-unscored")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("search", "0005_stemmed_index")])
+    old = executor.loader.project_state([("search", "0005_stemmed_index")]).apps
+    documents = old.get_model("search", "SearchDocument").objects
+    statuses = {scored.pk: "active", archived.pk: "archived", replaced.pk: "deprecated"}
+    for package_id, status in {**statuses, unscored.pk: "active"}.items():
+        documents.filter(package_id=package_id).update(
+            facets=f"type=package\nstatus={status}\npypi=yes", quality=77
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    found = {
+        d.package_id: (d.facets, d.health_score, d.lifecycle, d.quality)
+        for d in SearchDocument.objects.filter(kind="package")
+    }
+    assert found == {
+        scored.pk: ("type=package\nlifecycle=abandoned\npypi=yes", 64, "abandoned", 64),
+        archived.pk: ("type=package\nlifecycle=archived\npypi=yes", 30, "archived", 30),
+        replaced.pk: ("type=package\nlifecycle=deprecated\npypi=yes", None, "deprecated", 0),
+        unscored.pk: ("type=package\npypi=yes", None, "", 0),
+    }
+    # The full-text tables still follow every write (SQLite rebuilt the table).
+    assert [item.slug for item in search_items(query="ponies")] == ["django-scored"]
+    make_package(slug="django-later", repo={"description": "Ponies later"})
+    assert sorted(item.slug for item in search_items(query="ponies")) == [
+        "django-later",
+        "django-scored",
+    ]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from packagegrid.catalog.models import Package, PyPIData, RepoData, Usage
-from packagegrid.conftest import make_category, make_grid, make_package
+from packagegrid.conftest import make_category, make_grid, make_health, make_package
 from packagegrid.grids.models import GridPackage
 from packagegrid.search.models import SearchDocument
 from packagegrid.search.selectors import search_items
@@ -111,12 +111,31 @@ def test_it_forgets_a_deleted_package_in_few_queries() -> None:
     assert _index_writes(captured) <= 3
 
 
-def test_it_restores_the_status_of_packages_a_deleted_package_replaced() -> None:
+def test_it_restores_the_lifecycle_of_packages_a_deleted_package_replaced() -> None:
     successor = make_package()
     old = make_package(replaced_by=successor)
-    assert "status=deprecated" in _document(old).facets
+    make_health(old, 20, "stale")
+    assert "lifecycle=deprecated" in _document(old).facets
     successor.delete()
-    assert "status=active" in _document(old).facets
+    assert "lifecycle=stale" in _document(old).facets
+
+
+def test_it_follows_a_health_score_saved_or_deleted_one_by_one() -> None:
+    package = make_package()
+    health = make_health(package, 30, "stale")
+    document = _document(package)
+    assert (document.health_score, document.lifecycle) == (30, "stale")
+    health.score, health.lifecycle = 80, "active"
+    health.save(update_fields=["score", "lifecycle"])
+    document = _document(package)
+    assert (document.health_score, document.quality, document.lifecycle) == (80, 80, "active")
+    health.lifecycle_reason = "Reworded."
+    with CaptureQueriesContext(connection) as captured:
+        health.save(update_fields=["lifecycle_reason"])
+    assert _index_writes(captured) == 0
+    health.delete()
+    document = _document(package)
+    assert (document.health_score, document.quality, document.lifecycle) == (None, 0, "")
 
 
 def test_it_follows_a_category_rename() -> None:

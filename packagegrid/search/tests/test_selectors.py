@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.conftest import make_grid, make_package
+from packagegrid.conftest import make_grid, make_health, make_package
 from packagegrid.search.selectors import (
     NAME_PREFIX,
     SearchFilters,
@@ -25,13 +25,16 @@ def _slugs(query: str, limit: int = 20) -> list[str]:
 
 @pytest.fixture
 def rest_packages() -> None:
-    make_package(
+    drf = make_package(
         title="Django REST framework",
         slug="djangorestframework",
         repo={"description": "Web APIs for Django.", "stars": 28000},
     )
-    make_package(slug="django-rest-knox", repo={"description": "Token auth", "stars": 1100})
-    make_package(slug="django-rest-auth", repo={"description": "Auth endpoints", "stars": 2400})
+    make_health(drf, 92)
+    knox = make_package(slug="django-rest-knox", repo={"description": "Token auth", "stars": 1100})
+    make_health(knox, 61)
+    auth = make_package(slug="django-rest-auth", repo={"description": "Auth endpoints"})
+    make_health(auth, 75)
     make_package(slug="drf-yasg", repo={"description": "Swagger for Django REST framework"})
     for slug in ("django-filter", "django-crispy-forms", "django-debug-toolbar"):
         make_package(slug=slug, repo={"description": "Some Django app", "stars": 9000})
@@ -70,28 +73,30 @@ def test_it_ranks_title_over_description_over_other_fields() -> None:
 
 
 def test_it_lets_quality_break_ties_only() -> None:
-    now = timezone.now()
-    make_package(slug="popular", repo={"description": "Calendar app", "stars": 5000})
-    make_package(slug="quiet", repo={"description": "Calendar app", "stars": 5})
-    make_package(
-        slug="busy",
-        repo={"description": "Calendar app", "stars": 5000, "last_commit_at": now},
-    )
-    make_package(slug="calendar-thing", repo={"stars": 0, "last_commit_at": None})
+    make_health(make_package(slug="popular", repo={"description": "Calendar app"}), 60)
+    make_health(make_package(slug="quiet", repo={"description": "Calendar app"}), 8)
+    make_health(make_package(slug="busy", repo={"description": "Calendar app"}), 85)
+    make_package(slug="calendar-thing")  # never scored
     assert _slugs("calendar") == ["calendar-thing", "busy", "popular", "quiet"]
 
 
-def test_it_counts_usage_in_quality() -> None:
-    used = make_package(slug="used-one", repo={"description": "Widget", "stars": 10})
-    make_package(slug="unused-one", repo={"description": "Widget", "stars": 10})
-    make_usage(used, count=5)
-    assert _slugs("widget") == ["used-one", "unused-one"]
+def test_it_breaks_ties_by_the_health_score_not_the_stars_or_users() -> None:
+    famous = make_package(slug="famous-one", repo={"description": "Widget", "stars": 90_000})
+    make_usage(famous, count=5)
+    make_health(famous, 14, "abandoned")
+    healthy = make_package(slug="healthy-one", repo={"description": "Widget", "stars": 10})
+    make_health(healthy, 77)
+    assert _slugs("widget") == ["healthy-one", "famous-one"]
+    items = search_items(query="widget")
+    assert [(i.health_score, i.lifecycle) for i in items] == [(77, "active"), (14, "abandoned")]
+    assert [i.lifecycle_label for i in items] == ["Active", "Abandoned"]
+    assert items[1].repo_watchers == items[1].score == 90_000  # v4's score stays the stars
 
 
 def test_it_keeps_quality_below_one_step_of_relevance() -> None:
     items = search_items(query="x")
     assert items == []
-    make_package(slug="star", repo={"stars": 10**9, "last_commit_at": timezone.now()})
+    make_health(make_package(slug="star", repo={"stars": 10**9}), 100)
     (item,) = search_items(query="star")
     assert item.weight % 100 < 100
     assert item.weight // 100 >= NAME_PREFIX
@@ -136,7 +141,7 @@ def test_it_ranks_a_name_with_a_typo_above_any_word_match() -> None:
 
 def test_it_requires_every_word_then_falls_back_to_any() -> None:
     make_package(slug="a", repo={"description": "Payment gateway for shops"})
-    make_package(slug="b", repo={"description": "Payment forms"})
+    make_health(make_package(slug="b", repo={"description": "Payment forms"}), 50)
     make_package(slug="c", repo={"description": "Gateway to nothing"})
     assert _slugs("payment gateway") == ["a"]
     assert _slugs("payment zebra") == ["b", "a"]
@@ -182,18 +187,24 @@ def test_it_suggests_at_most_eight(django_assert_num_queries: DjangoAssertNumQue
 
 
 def test_it_builds_a_page_with_facets_and_filters() -> None:
-    for index in range(3):
-        make_package(title=f"widget {index}", repo={"archived": index == 0})
+    make_health(make_package(title="widget 0", repo={"archived": True}), 20)  # "archived"
+    for title, lifecycle in [("1", "active"), ("2", "active"), ("3", "abandoned")]:
+        make_health(make_package(title=f"widget {title}"), 50, lifecycle)
+    make_health(make_package(title="widget 4"), 50, "active")
     make_grid(title="Widget grid", slug="widget-grid")
-    page = search_page(query="widget", filters=SearchFilters(status="archived"))
+    page = search_page(query="widget", filters=SearchFilters(lifecycle="archived"))
     assert page.total == 1
     assert [hit.item.slug for hit in page.hits] == ["django-thing-1"]
-    assert page.hits[0].status == "archived"
-    status = next(f for f in page.facets if f.key == "status")
-    assert {(v.value, v.count, v.selected) for v in status.values} == {
-        ("active", 2, False),
-        ("archived", 1, True),
-    }
+    assert page.hits[0].item.lifecycle == "archived"
+    lifecycle = next(f for f in page.facets if f.key == "lifecycle")
+    assert lifecycle.label == "Lifecycle"
+    # In the order the states are defined, from alive to gone, whatever their counts.
+    assert [(v.label, v.count, v.selected) for v in lifecycle.values] == [
+        ("Active", 3, False),
+        ("Abandoned", 1, False),
+        ("Archived", 1, True),
+    ]
+    assert not any(f.key == "status" for f in page.facets)
     kinds = next(f for f in page.facets if f.key == "type")
     assert {(v.value, v.count) for v in kinds.values} == {("package", 1)}
 
@@ -211,9 +222,12 @@ def test_it_pages_and_sorts_every_match() -> None:
 
 def test_it_reads_an_old_commit_as_less_recent() -> None:
     now = timezone.now()
-    make_package(slug="old", repo={"description": "Tags", "last_commit_at": now - timedelta(800)})
+    old = make_package(
+        slug="old", repo={"description": "Tags", "last_commit_at": now - timedelta(800)}
+    )
+    make_health(old, 90)
     make_package(slug="new", repo={"description": "Tags", "last_commit_at": now})
     make_package(slug="gone", repo={"description": "Tags", "last_commit_at": None})
     page = search_page(query="tags", filters=SearchFilters(), sort="last-commit")
     assert [hit.item.slug for hit in page.hits] == ["new", "old", "gone"]
-    assert _slugs("tags") == ["new", "old", "gone"]
+    assert _slugs("tags") == ["old", "gone", "new"]  # relevance, then health, then name

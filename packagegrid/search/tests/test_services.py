@@ -140,7 +140,7 @@ def test_it_indexes_what_the_code_host_says_when_it_is_applied() -> None:
     package_apply_repo(package=package, source="github", fetch=fetch)
     document = SearchDocument.objects.get(package=package)
     assert (document.stars, document.last_commit_at) == (4321, WHEN)
-    assert {"status=archived", "license=MIT"} <= set(document.facets.split("\n"))
+    assert {"lifecycle=archived", "license=MIT"} <= set(document.facets.split("\n"))
     assert _slugs("ponies") == ["django-widgets"]
 
 

@@ -18,18 +18,14 @@ def test_it_reports_ok_when_database_and_cache_work(client, django_assert_num_qu
 
 
 def test_it_is_503_when_the_database_fails(client):
-    with mock.patch(
-        "packagegrid.web.selectors.connection.cursor", side_effect=DatabaseError("down")
-    ):
+    with mock.patch("packagegrid.lib.status.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json() == {"database": "error", "cache": "ok"}
 
 
 def test_it_is_503_when_the_cache_fails(client):
-    with mock.patch(
-        "packagegrid.web.selectors.cache.set", side_effect=RedisConnectionError("down")
-    ):
+    with mock.patch("packagegrid.lib.status.cache.set", side_effect=RedisConnectionError("down")):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "cache": "error"}

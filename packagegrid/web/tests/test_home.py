@@ -1,7 +1,11 @@
 """The home page."""
 
+import re
+
 import pytest
 
+from packagegrid.catalog.page_selectors import HOME_LIST_SIZE
+from packagegrid.conftest import make_health
 from packagegrid.web.tests.factories import (
     add_to_grid,
     make_category,
@@ -21,6 +25,7 @@ def _populate(count: int) -> None:
     packages = [make_package(category=category) for _ in range(count)]
     for index, package in enumerate(packages):
         make_release(package, f"1.{index}")
+        make_health(package, index)
         if index % 2:
             make_usage(package)
     grid = make_grid()
@@ -72,6 +77,19 @@ def test_it_lists_latest_packages_and_most_used(client):
     html = client.get("/").content.decode()
     assert "Popular thing" in html
     assert "3 users" in html
+
+
+def test_it_breaks_equal_usage_by_health_score(client):
+    make_usage(make_package(title="Most used"), 3)
+    for index in range(HOME_LIST_SIZE + 2):
+        package = make_package(title=f"Thing {index:02}")
+        make_usage(package)
+        make_health(package, 10 + index)
+    html = client.get("/").content.decode()
+    section = html.split('id="used-title"', 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r">(Most used|Thing \d\d)</a>", section)
+    # The most used first; then the nine healthiest of the twelve used once, best first.
+    assert shown == ["Most used", *(f"Thing {index:02}" for index in range(11, 2, -1))]
 
 
 def test_it_says_when_there_are_no_releases(client):

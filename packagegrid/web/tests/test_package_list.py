@@ -1,10 +1,13 @@
 """The packages list and the category pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from packagegrid.catalog.models import Package
+from packagegrid.conftest import make_health
 from packagegrid.web.tests.factories import make_category, make_package, make_usage
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +63,14 @@ def test_it_notes_missing_commit_data(client):
         ("newest", ["Charlie", "Bravo", "Alpha"]),
         ("last_commit", ["Alpha", "Charlie", "Bravo"]),
         ("usage", ["Charlie", "Bravo", "Alpha"]),
-        ("nonsense", ["Bravo", "Alpha", "Charlie"]),
+        ("health", ["Charlie", "Alpha", "Bravo"]),
+        ("", ["Charlie", "Alpha", "Bravo"]),  # the default: health, then stars
+        ("nonsense", ["Charlie", "Alpha", "Bravo"]),
     ],
 )
 def test_it_sorts(client, sort, expected):
     now = timezone.now()
-    make_package(
+    alpha = make_package(
         title="Alpha", stars=5, forks=2, created=now - timedelta(days=3), last_commit_at=now
     )
     bravo = make_package(
@@ -84,8 +89,35 @@ def test_it_sorts(client, sort, expected):
     )
     make_usage(charlie, 2)
     make_usage(bravo, 1)
+    make_health(alpha, 50)
+    make_health(charlie, 80)  # Bravo, the most starred, is not scored yet: last
     html = client.get("/packages/", {"sort": sort}).content.decode()
     assert _titles_in_order(html, *expected)
+
+
+def test_it_breaks_equal_health_scores_by_stars_then_title(client):
+    for title, stars in [("Delta", 5), ("Bravo", 50), ("Alpha", 5)]:
+        make_health(make_package(title=title, stars=stars), 60)
+    html = client.get("/packages/").content.decode()
+    assert _titles_in_order(html, "Bravo", "Alpha", "Delta")
+    assert '<option value="health" selected>Health</option>' in html
+
+
+def test_it_shows_each_health_score_and_lifecycle(client):
+    make_health(make_package(title="Alive"), 88, "active")
+    make_health(make_package(title="Dead", archived=True), 7, "archived")
+    make_package(title="New")
+    html = client.get("/packages/").content.decode()
+    # Each body row, by the package title it links to.
+    rows = {
+        re.search(r'class="package-title"[^>]*>([^<]+)<', row)[1]: row
+        for row in html.split("<tr>")[2:]
+    }
+    assert '<span class="health-chip">88</span>' in rows["Alive"]
+    assert 'data-lifecycle="active">Active</span>' in rows["Alive"]
+    assert 'data-lifecycle="archived">Archived</span>' in rows["Dead"]
+    assert 'badge-warn">archived</span>' not in rows["Dead"]  # said once
+    assert "Not scored" in rows["New"]
 
 
 def test_it_filters_by_text_in_title_or_slug(client):
@@ -142,10 +174,14 @@ def test_it_survives_odd_filters(client, query):
 @pytest.mark.parametrize("count", [2, 30])
 def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
     category = make_category(slug="apps")
-    for _ in range(count):
-        make_usage(make_package(category=category))
+    for index in range(count):
+        package = make_package(category=category)
+        make_usage(package)
+        make_health(package, index, "stale")
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/packages/", {"sort": "usage", "category": "apps"}).status_code == 200
+    with django_assert_num_queries(LIST_QUERIES):  # the default order: by health
+        assert client.get("/packages/").status_code == 200
 
 
 def test_category_page_lists_only_its_packages(client):
@@ -170,7 +206,10 @@ def test_category_page_sorts_and_filters(client):
     html = client.get("/categories/apps/", {"sort": "title"}).content.decode()
     assert _titles_in_order(html, "Alpha", "Bravo")
     html = client.get("/categories/apps/").content.decode()
-    assert _titles_in_order(html, "Bravo", "Alpha")
+    assert _titles_in_order(html, "Bravo", "Alpha")  # neither scored: by stars
+    make_health(Package.objects.get(title="Alpha"), 40)
+    html = client.get("/categories/apps/").content.decode()
+    assert _titles_in_order(html, "Alpha", "Bravo")
     html = client.get("/categories/apps/", {"q": "brav"}).content.decode()
     assert "Alpha" not in html
 
@@ -183,8 +222,8 @@ def test_category_page_is_404_for_an_unknown_slug(client):
 @pytest.mark.parametrize("count", [2, 30])
 def test_category_page_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
     category = make_category(slug="apps")
-    for _ in range(count):
-        make_package(category=category)
+    for index in range(count):
+        make_health(make_package(category=category), index)
     with django_assert_num_queries(CATEGORY_QUERIES):
         assert client.get("/categories/apps/").status_code == 200
 

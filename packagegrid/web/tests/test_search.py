@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from packagegrid.conftest import make_health
 from packagegrid.search.selectors import PER_PAGE
 from packagegrid.web.tests.factories import (
     add_to_grid,
@@ -88,9 +89,12 @@ def test_it_counts_matches_by_facet(client):
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     grid = make_grid(title="Widget grid", slug="widget-grid")
-    add_to_grid(grid, make_package(title="widget one", category=apps, license="MIT"))
+    one = make_package(title="widget one", category=apps, license="MIT")
+    add_to_grid(grid, one)
+    make_health(one, 81, "active")
     make_package(title="widget two", category=apps, archived=True)
-    make_package(title="widget three", category=tools, latest_version=None)
+    three = make_package(title="widget three", category=tools, latest_version=None)
+    make_health(three, 12, "abandoned")
     html = client.get("/search/", {"q": "widget"}).content.decode()
     assert "4 results" in html
     facets = dict(
@@ -102,8 +106,11 @@ def test_it_counts_matches_by_facet(client):
     assert facets["Tool"] == "1"
     assert facets["Widget grid"] == "1"
     assert facets["MIT"] == "1"
-    assert facets["Active"] == "2"
+    assert facets["Active"] == "1"
+    assert facets["Abandoned"] == "1"
     assert facets["Archived"] == "1"
+    assert ">Lifecycle</h3>" in html
+    assert ">Status</h3>" not in html
     assert facets["Has a PyPI release"] == "2"
     assert facets["No PyPI release"] == "1"
 
@@ -121,10 +128,69 @@ def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client):
     assert 'href="?q=widget&amp;category=tools"' in html
     assert 'href="?q=widget"' in html  # the chosen value removes the filter
     html = client.get(
-        "/search/", {"q": "widget", "category": "apps", "status": "archived"}
+        "/search/", {"q": "widget", "category": "apps", "lifecycle": "archived"}
     ).content.decode()
     assert _titles(html) == ["widget two"]
     assert "Clear all filters" in html
+
+
+def test_it_shows_the_health_score_and_lifecycle_of_each_package(client):
+    dead = make_package(title="widget dead", stars=90_000)
+    make_health(dead, 9, "abandoned")
+    alive = make_package(title="widget alive", stars=3)
+    make_health(alive, 84, "active")
+    make_package(title="widget new")  # not scored yet
+    make_grid(title="widget grid")
+    html = client.get("/search/", {"q": "widget"}).content.decode()
+    # Equal relevance: the healthier first, whatever the stars; then grid and unscored.
+    assert _titles(html)[:2] == ["widget alive", "widget dead"]
+    results = html.split('<li class="result">')[1:]
+    assert 'data-lifecycle="active">Active</span>' in results[0]
+    assert 'title="Health score, out of 100">Health 84</span>' in results[0]
+    assert 'badge-warn lifecycle-badge" data-lifecycle="abandoned">Abandoned</span>' in results[1]
+    assert "Health 9</span>" in results[1]
+    unscored = next(
+        r for r in results if "widget new" in r.replace("<mark>", "").replace("</mark>", "")
+    )
+    assert "lifecycle-badge" not in unscored and "Health " not in unscored
+
+
+@pytest.mark.parametrize(
+    ("params", "location"),
+    [
+        ({"q": "widget", "status": "archived"}, "/search/?q=widget&lifecycle=archived"),
+        (
+            {"q": "widget", "status": "deprecated", "page": "2"},
+            "/search/?q=widget&page=2&lifecycle=deprecated",
+        ),
+        ({"q": "widget", "status": "active"}, "/search/?q=widget&lifecycle=active"),
+        ({"q": "widget", "status": "nope"}, "/search/?q=widget"),
+        (
+            {"q": "widget", "status": "archived", "lifecycle": "stale"},
+            "/search/?q=widget&lifecycle=stale",
+        ),
+        ({"status": "active"}, "/search/?lifecycle=active"),
+        ({"status": ""}, "/search/"),
+    ],
+)
+def test_it_sends_the_retired_status_filter_to_the_lifecycle_filter(
+    client, django_assert_num_queries, params, location
+):
+    with django_assert_num_queries(0):
+        response = client.get("/search/", params)
+    assert response.status_code == 301
+    assert response["Location"] == location
+
+
+def test_it_never_calls_a_dead_package_active(client):
+    dead = make_package(title="widget dead", last_commit_at=None)
+    make_health(dead, 5, "abandoned")
+    response = client.get("/search/", {"q": "widget", "status": "active"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [("/search/?q=widget&lifecycle=active", 301)]
+    assert _titles(html) == []
+    assert "No results match these filters." in html
+    assert ">Active</span>" not in html
 
 
 def test_it_says_so_when_filters_leave_nothing(client):
@@ -197,7 +263,7 @@ def test_it_never_fails_on_odd_input(client, query):
 @pytest.mark.parametrize("count", [2, 30])
 def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
     for index in range(count):
-        make_package(title=f"widget {index}")
+        make_health(make_package(title=f"widget {index}"), index, "stale")
         make_grid(title=f"widget grid {index}")
     with django_assert_num_queries(SEARCH_QUERIES):
         assert client.get("/search/", {"q": "widget"}).status_code == 200

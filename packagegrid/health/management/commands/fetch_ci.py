@@ -11,7 +11,7 @@ from packagegrid.catalog.models import Package
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.ratelimit import RateBudget
-from packagegrid.fetchers.services import package_record_failure
+from packagegrid.fetchers.state_services import package_record_failure
 from packagegrid.fetchers.types import FetchFailed, RateLimitExhausted
 from packagegrid.health.ci_client import github_ci_fetch
 from packagegrid.health.services import package_apply_ci

@@ -51,7 +51,7 @@ def test_the_package_list_filters_in_place_with_a_shareable_url(
     page.evaluate("window.__notReloaded = true")
     page.get_by_label("Name contains").fill("axes")
     page.get_by_role("button", name="Apply").click()
-    expect(page).to_have_url(f"{live_server}/packages/?q=axes&category=&sort=stars")
+    expect(page).to_have_url(f"{live_server}/packages/?q=axes&category=&sort=health")
     expect(page.locator("#package-results")).to_contain_text("django-axes")
     expect(page.locator("#package-results")).not_to_contain_text("django-filter")
     assert page.evaluate("window.__notReloaded") is True

@@ -1,5 +1,5 @@
-"""Reads shaped for the web pages; each returns everything a page needs in a fixed number
-of queries, whatever the number of rows."""
+"""Reads shaped for the catalog's pages (home, package lists, package page); each returns
+everything a page needs in a fixed number of queries, whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
 from packagegrid.catalog.models import (
@@ -29,6 +26,7 @@ from packagegrid.catalog.models import (
     Usage,
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
+from packagegrid.catalog.trend_selectors import PackageTrends, package_trends
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.models import PackageHealth
@@ -37,22 +35,25 @@ from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
-from packagegrid.web.trends import PackageTrends, package_trends
 
 HOME_LIST_SIZE = 10
 HOME_GRID_COUNT = 8
 PACKAGE_RELEASES_SHOWN = 30
 
 # Sort key (the `sort` query parameter) -> ORDER BY; ties always break on title, then id.
+# The default is the health score (packages not scored yet last), then stars.
+_BY_STARS = F("repo_data__stars").desc(nulls_last=True)
+_BY_HEALTH = F("health__score").desc(nulls_last=True)
 PACKAGE_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
-    "stars": ("Stars", [F("repo_data__stars").desc(nulls_last=True)]),
+    "health": ("Health", [_BY_HEALTH, _BY_STARS]),
+    "stars": ("Stars", [_BY_STARS]),
     "forks": ("Forks", [F("repo_data__forks").desc(nulls_last=True)]),
     "last_commit": ("Last commit", [F("repo_data__last_commit_at").desc(nulls_last=True)]),
     "usage": ("Usage", [F("usage").desc()]),
     "title": ("Title", []),
     "newest": ("Newest", [F("created").desc()]),
 }
-DEFAULT_PACKAGE_SORT = "stars"
+DEFAULT_PACKAGE_SORT = "health"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class HomePage:
     grids_are_featured: bool
     categories: Sequence[Category]  # annotated with `package_count`
     latest_packages: Sequence[Package]
-    most_used: Sequence[Package]  # annotated with `usage`
+    most_used: Sequence[Package]  # annotated with `usage`; ties by health score
     latest_releases: Sequence[Release]  # with `package` joined
 
 
@@ -104,7 +105,7 @@ class PackagePage:
     similar: list[SimilarPackage]
     # Compatibility, advisories, latest release (packagegrid.health.selectors).
     facts: PackageFacts
-    trends: PackageTrends  # the charts (packagegrid.web.trends)
+    trends: PackageTrends  # the charts (packagegrid.catalog.trend_selectors)
     health: PackageHealth | None  # the stored score, None when never scored
 
     @property
@@ -153,18 +154,18 @@ def home_page() -> HomePage:
     latest = list(
         _package_rows().order_by("-created", "-id")[:HOME_LIST_SIZE],
     )
-    # Rank in the usage table alone, then join only the winners.
+    # Rank in the usage table (with the health score for ties), then join only the winners.
     most_used_ids = (
         Usage.objects.values("package_id")
         .annotate(n=Count("id"))
-        .order_by("-n", "package_id")
+        .order_by("-n", F("package__health__score").desc(nulls_last=True), "package_id")
         .values("package_id")[:HOME_LIST_SIZE]
     )
     most_used = list(
         _package_rows()
         .filter(pk__in=Subquery(most_used_ids))
         .annotate(usage=usage_count_subquery())
-        .order_by("-usage", "title")
+        .order_by("-usage", _BY_HEALTH, "title")
     )
     releases = list(
         Release.objects.filter(uploaded_at__isnull=False)
@@ -183,11 +184,15 @@ def home_page() -> HomePage:
 
 
 def _package_rows() -> QuerySet[Package]:
-    """Packages with what a list row shows joined, minus the bulky JSON it does not."""
-    return Package.objects.select_related("category", "repo_data", "pypi_data").defer(
+    """Packages with what a list row shows joined (its health score and lifecycle too),
+    minus the bulky JSON and text it does not."""
+    return Package.objects.select_related("category", "repo_data", "pypi_data", "health").defer(
         "repo_data__participants",
         "pypi_data__classifiers",
         "pypi_data__project_urls",
+        "health__axes",
+        "health__factors",
+        "health__lifecycle_reason",
     )
 
 
@@ -198,9 +203,10 @@ def package_list_page(
 
     Packages are optionally in `category`, with `query` (case-insensitive, cut to
     MAX_FILTER_LENGTH) in their title or slug, ordered by `sort` (an unknown key means
-    DEFAULT_PACKAGE_SORT; ties break on title). Each has `usage` annotated and its
-    category and fetched data joined. `page_number` is read as Paginator.get_page does:
-    anything invalid gives the first page, anything too large the last.
+    DEFAULT_PACKAGE_SORT, the health score; ties break on title). Each has `usage`
+    annotated and its category, fetched data and stored health joined. `page_number` is
+    read as Paginator.get_page does: anything invalid gives the first page, anything too
+    large the last.
     """
     # Sort narrow rows (ids and sort keys) and fetch the wide ones for one page only:
     # sorting 5,000 joined rows with their descriptions and 52-week lists made the
@@ -297,9 +303,9 @@ def similar_packages(
     limit: int = SIMILAR_PACKAGES_SHOWN,
 ) -> list[SimilarPackage]:
     """Up to `limit` packages like `package`: first those sharing the most of its `grids`
-    (people put them side by side), then the best search matches for its description or,
-    without one, its title. One query for the grids (none outside grids), plus the search's
-    own (one to three) when the grids leave room."""
+    (people put them side by side; ties by health score, then stars), then the best search
+    matches for its description or, without one, its title. One query for the grids (none
+    outside grids), plus the search's own (one to three) when the grids leave room."""
     found: list[SimilarPackage] = []
     if grids:
         grid_ids = [grid.pk for grid in grids]
@@ -307,7 +313,7 @@ def similar_packages(
             Package.objects.filter(grid_packages__grid_id__in=grid_ids)
             .exclude(pk=package.pk)
             .annotate(shared=Count("grid_packages", filter=Q(grid_packages__grid_id__in=grid_ids)))
-            .order_by("-shared", F("repo_data__stars").desc(nulls_last=True), "title", "id")
+            .order_by("-shared", _BY_HEALTH, _BY_STARS, "title", "id")
             .values_list("title", "slug", "shared")[:limit]
         )
         found = [
@@ -371,19 +377,3 @@ def _participants(package: Package, logins: list[str]) -> list[Participant]:
         )
         for login in logins
     ]
-
-
-def health_status() -> dict[str, bool]:
-    """Whether the database and the cache answer: {"database": bool, "cache": bool}."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            database = cursor.fetchone() == (1,)
-    except DatabaseError:
-        database = False
-    try:
-        cache.set("health-check", "ok", timeout=10)
-        cache_ok = cache.get("health-check") == "ok"
-    except (RedisError, OSError):
-        cache_ok = False
-    return {"database": database, "cache": cache_ok}

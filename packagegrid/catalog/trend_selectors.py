@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from packagegrid.catalog.models import Package, Release, RepoData, Snapshot
-from packagegrid.web.charts import Bar, bar_chart, change_summary, line_chart
+from packagegrid.lib.charts import Bar, bar_chart, change_summary, line_chart
 
 # The package page charts snapshots of the last two years (weekly after 90 days, by the
 # pruning policy: at most ~170 rows) and releases of the last twelve quarters.

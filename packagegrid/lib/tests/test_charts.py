@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from packagegrid.web.charts import NOT_ENOUGH_HISTORY, Bar, bar_chart, change_summary, line_chart
+from packagegrid.lib.charts import NOT_ENOUGH_HISTORY, Bar, bar_chart, change_summary, line_chart
 
 
 def test_a_line_needs_two_points():

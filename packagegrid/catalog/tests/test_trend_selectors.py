@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from packagegrid.catalog.models import Release, RepoData, Snapshot
+from packagegrid.catalog.trend_selectors import package_trends, trending_packages
 from packagegrid.web.tests.factories import make_package, make_release
-from packagegrid.web.trends import package_trends, trending_packages
 
 pytestmark = pytest.mark.django_db
 
