@@ -3,7 +3,10 @@ site with its `/mcp/` endpoint over HTTP."""
 
 from typing import Any
 
+import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
+
+from packagegrid.mcp.server import build_server
 
 
 class Command(BaseCommand):
@@ -23,10 +26,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["http"]:
-            import uvicorn
-
             uvicorn.run("packagegrid.asgi:application", host=options["host"], port=options["port"])
             return
-        from packagegrid.mcp.server import build_server
-
         build_server().run("stdio")
