@@ -7,17 +7,11 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client, override_settings
 
-from packagegrid.web.tests.factories import make_user
+from packagegrid.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-Unusual-passphrase"
 GITHUB_APP = {"github": {"APPS": [{"client_id": "id", "secret": "secret"}], "SCOPE": ["read:user"]}}
-
-
-@pytest.fixture
-def alice():
-    return User.objects.create_user("alice", "alice@example.com", PASSWORD)
 
 
 @pytest.mark.parametrize(

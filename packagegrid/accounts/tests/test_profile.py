@@ -1,11 +1,10 @@
 """The profile page: /profiles/<github account or username>/."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.models import Favorite, Usage
-from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package, make_user
+from packagegrid.conftest import add_to_grid, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,8 @@ def _person(username, **profile):
 
 def test_it_shows_contributed_used_and_shared_favorite_packages(client):
     alice = _person("alice", github_account="alice-gh", share_favorites=True)
-    make_package(title="Built by Alice", participants=["bob", "alice-gh"])
-    make_package(title="Not hers", participants=["alice"])
+    make_package(title="Built by Alice", repo={"participants": ["bob", "alice-gh"]})
+    make_package(title="Not hers", repo={"participants": ["alice"]})
     used, liked = make_package(title="Used by Alice"), make_package(title="Liked by Alice")
     Usage.objects.create(package=used, user=alice)
     Favorite.objects.create(package=liked, user=alice)
@@ -40,7 +39,9 @@ def test_it_shows_contributed_used_and_shared_favorite_packages(client):
 
 def test_it_hides_favorites_unless_shared(client):
     alice = _person("alice", github_account="alice", share_favorites=False)
-    Favorite.objects.create(package=make_package(title="Secret favorite"), user=alice)
+    Favorite.objects.create(
+        package=make_package(title="Secret favorite", repo={"participants": []}), user=alice
+    )
     html = client.get("/profiles/alice/").content.decode()
     assert "Secret favorite" not in html
     assert "Favorites" not in html
@@ -48,7 +49,9 @@ def test_it_hides_favorites_unless_shared(client):
 
 def test_it_shows_unshared_favorites_to_their_owner_only(client):
     alice = _person("alice", github_account="alice")
-    Favorite.objects.create(package=make_package(title="Secret favorite"), user=alice)
+    Favorite.objects.create(
+        package=make_package(title="Secret favorite", repo={"participants": []}), user=alice
+    )
     client.force_login(make_user("bob"))
     assert "Secret favorite" not in client.get("/profiles/alice/").content.decode()
     client.force_login(alice)
@@ -107,7 +110,7 @@ def test_it_is_404_for_an_unknown_account(client, path):
 
 
 def test_it_is_404_for_an_inactive_person(client):
-    User.objects.create_user("gone", is_active=False)
+    make_user("gone", is_active=False)
     assert client.get("/profiles/gone/").status_code == 404
 
 
@@ -119,11 +122,11 @@ def test_it_refuses_post(client):
 def _fill(person, count):
     Profile.objects.filter(user=person).update(share_favorites=True)
     for index in range(count):
-        package = make_package(participants=["alice", f"other{index}"])
+        package = make_package(repo={"participants": ["alice", f"other{index}"]})
         Usage.objects.create(package=package, user=person)
         Favorite.objects.create(package=package, user=person)
         Usage.objects.create(package=package, user=make_user())
-        make_package(created_by=person)
+        make_package(created_by=person, repo={"participants": []})
         add_to_grid(make_grid(created_by=person), package)
 
 

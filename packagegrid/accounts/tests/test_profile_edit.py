@@ -4,9 +4,18 @@ import pytest
 from django.test import Client
 
 from packagegrid.accounts.models import Profile
-from packagegrid.web.tests.factories import make_user
+from packagegrid.conftest import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _alice_has_a_profile(request: pytest.FixtureRequest) -> None:
+    """In the tests where alice acts, she starts with a profile naming her old GitHub
+    account."""
+    if "alice" in request.fixturenames:
+        Profile.objects.create(user=request.getfixturevalue("alice"), github_account="old-name")
+
 
 VALID = {
     "github_account": "alice-gh",
@@ -14,13 +23,6 @@ VALID = {
     "gitlab_url": "http://gitlab.example.com/alice",
     "share_favorites": "on",
 }
-
-
-@pytest.fixture
-def alice():
-    user = make_user("alice")
-    Profile.objects.create(user=user, github_account="old-name")
-    return user
 
 
 def test_it_asks_anonymous_people_to_log_in(client):

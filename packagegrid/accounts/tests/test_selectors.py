@@ -3,7 +3,7 @@
 import pytest
 
 from packagegrid.accounts.selectors import packages_with_participant
-from packagegrid.web.tests.factories import make_package
+from packagegrid.conftest import make_package
 
 pytestmark = pytest.mark.django_db
 
@@ -13,27 +13,27 @@ def _titles(login):
 
 
 def test_it_finds_packages_listing_the_login_anywhere_in_their_participants():
-    make_package(title="first", participants=["alice", "bob"])
-    make_package(title="last", participants=["carol", "alice"])
-    make_package(title="none", participants=["bob"])
+    make_package(title="first", repo={"participants": ["alice", "bob"]})
+    make_package(title="last", repo={"participants": ["carol", "alice"]})
+    make_package(title="none", repo={"participants": ["bob"]})
     assert _titles("alice") == ["first", "last"]
 
 
 def test_it_matches_whole_logins_only():
-    make_package(title="longer", participants=["alice-smith", "malice", "alice2"])
-    make_package(title="exact", participants=["alice"])
+    make_package(title="longer", repo={"participants": ["alice-smith", "malice", "alice2"]})
+    make_package(title="exact", repo={"participants": ["alice"]})
     assert _titles("alice") == ["exact"]
     assert _titles("lic") == []
 
 
 def test_it_matches_case_sensitively_on_every_database():
-    make_package(title="upper", participants=["Alice"])
+    make_package(title="upper", repo={"participants": ["Alice"]})
     assert _titles("alice") == []
     assert _titles("Alice") == ["upper"]
 
 
 def test_it_treats_like_wildcards_and_quotes_as_text():
-    make_package(title="plain", participants=["a_b", "x%y"])
+    make_package(title="plain", repo={"participants": ["a_b", "x%y"]})
     assert _titles("a_b") == ["plain"]
     assert _titles("a%b") == []
     assert _titles('a"b') == []

@@ -4,7 +4,7 @@ import pytest
 
 from packagegrid.accounts.models import Profile
 from packagegrid.accounts.services import profile_create, profile_update
-from packagegrid.web.tests.factories import make_user
+from packagegrid.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 

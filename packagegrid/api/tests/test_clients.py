@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
 from packagegrid.catalog.djangopackages import import_lines
 from packagegrid.catalog.models import Category, Package, Usage
-from packagegrid.conftest import make_category, make_grid, make_package
+from packagegrid.conftest import make_category, make_grid, make_package, make_user
 from packagegrid.grids.models import Grid
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +78,7 @@ def build_catalog() -> Catalog:
     themes = make_grid(
         id=2, title="Wagtail themes", slug="wagtail-themes", description="", packages=real[7:8]
     )
-    people = [User.objects.create_user(f"user-{i}") for i in range(3)]
+    people = [make_user(f"user-{i}") for i in range(3)]
     for person in people:
         Usage.objects.create(package=real[3], user=person)
     Usage.objects.create(package=real[4], user=people[0])

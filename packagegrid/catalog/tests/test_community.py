@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from packagegrid.catalog.community_selectors import favorite_count, usage_count
 from packagegrid.catalog.community_services import favorite_toggle, usage_toggle
 from packagegrid.catalog.models import Favorite, Usage
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.conftest import make_package, make_user
 
 pytestmark = pytest.mark.django_db
 

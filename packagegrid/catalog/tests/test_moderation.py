@@ -12,8 +12,8 @@ from packagegrid.catalog.moderation_services import (
     flag_resolve,
     package_delete,
 )
+from packagegrid.conftest import add_to_grid, make_grid, make_package, make_user
 from packagegrid.grids.models import GridPackage
-from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 

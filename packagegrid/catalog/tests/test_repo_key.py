@@ -11,11 +11,10 @@ from django.test import Client
 from packagegrid.catalog import services
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import package_for_repo
-from packagegrid.conftest import make_category, make_package
+from packagegrid.conftest import make_category, make_package, make_user
 from packagegrid.fetchers.services import package_apply_repo
 from packagegrid.fetchers.types import RepoFetch
 from packagegrid.lib.repo_urls import DuplicateKey, KeyClaim, assign_repo_keys, parse_repo_url
-from packagegrid.web.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from packagegrid.catalog.selectors import (
     package_for_repo,
     package_slug_suggestion,
 )
+from packagegrid.conftest import make_package
 from packagegrid.lib.repo_urls import parse_repo_url
-from packagegrid.web.tests.factories import make_package
 
 pytestmark = pytest.mark.django_db
 

@@ -17,16 +17,11 @@ from packagegrid.catalog.services import (
     package_edit_revert,
     package_update,
 )
+from packagegrid.conftest import make_category, make_grid, make_package, make_user
 from packagegrid.fetchers.tasks import fetch_package
 from packagegrid.grids.models import GridPackage
-from packagegrid.web.tests.factories import make_category, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return make_user("alice")
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_package, make_user
 from packagegrid.fetchers.models import WebhookDelivery
 from packagegrid.fetchers.refresh import REFRESH_PER_USER_PER_HOUR
 from packagegrid.fetchers.tasks import fetch_package
@@ -205,14 +204,14 @@ def test_refresh_requires_login_and_post(client: Client) -> None:
     package = make_package()
     assert client.post(f"/packages/{package.slug}/refresh/").status_code == 302
     assert _queued() == []
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     assert client.get(f"/packages/{package.slug}/refresh/").status_code == 405
     assert _queued() == []
 
 
 def test_refresh_enqueues_once_per_package_interval(client: Client) -> None:
     package = make_package()
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     first = client.post(f"/packages/{package.slug}/refresh/", follow=True)
     assert "is on its way" in first.content.decode()
     second = client.post(f"/packages/{package.slug}/refresh/", follow=True)
@@ -222,7 +221,7 @@ def test_refresh_enqueues_once_per_package_interval(client: Client) -> None:
 
 def test_refresh_is_limited_per_person(client: Client) -> None:
     packages = [make_package() for _ in range(REFRESH_PER_USER_PER_HOUR + 1)]
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     for package in packages:
         client.post(f"/packages/{package.slug}/refresh/")
     assert len(_queued()) == REFRESH_PER_USER_PER_HOUR

@@ -2,15 +2,15 @@
 
 import pytest
 
-from packagegrid.grids.models import Feature, GridPackage
-from packagegrid.grids.selectors import grid_cell, grid_package_candidates
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_feature,
     make_grid,
     make_package,
     set_cell,
 )
+from packagegrid.grids.models import Feature, GridPackage
+from packagegrid.grids.selectors import grid_cell, grid_package_candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,10 @@ def test_it_finds_candidates_in_one_query(django_assert_num_queries):
     grid = make_grid()
     member = make_package(title="Auth member")
     add_to_grid(grid, member)
-    starts = make_package(title="Authlib", stars=1)
-    popular = make_package(title="Django auth kit", stars=900)
-    quiet = make_package(title="Another auth", stars=3)
-    by_slug = make_package(title="Something", slug="oauth-thing", stars=0)
+    starts = make_package(title="Authlib", repo={"stars": 1})
+    popular = make_package(title="Django auth kit", repo={"stars": 900})
+    quiet = make_package(title="Another auth", repo={"stars": 3})
+    by_slug = make_package(title="Something", slug="oauth-thing", repo={"stars": 0})
     never_fetched = make_package(title="Auth unfetched", fetched=False)
     with django_assert_num_queries(1):
         found = grid_package_candidates(grid=grid, query="auth")

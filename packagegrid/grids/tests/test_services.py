@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from packagegrid.catalog.history_services import edit_revert
 from packagegrid.catalog.models import EditRecord
 from packagegrid.catalog.selectors import history_for
+from packagegrid.conftest import add_to_grid, make_feature, make_grid, make_package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.services import (
     GridPackageExists,
@@ -24,16 +24,10 @@ from packagegrid.grids.services import (
     grid_set_locked,
     grid_update,
 )
-from packagegrid.web.tests.factories import add_to_grid, make_feature, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = timezone.now() - timedelta(days=30)
-
-
-@pytest.fixture
-def alice() -> User:
-    return User.objects.create_user(username="alice")
 
 
 def _only_record(instance: object) -> EditRecord:

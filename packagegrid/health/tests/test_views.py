@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from packagegrid.conftest import make_package, make_usage
 from packagegrid.health.selectors import requirement_lines
 from packagegrid.health.tests.support import advisory, apply_pypi
-from packagegrid.web.tests.factories import make_package, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +16,28 @@ READINESS_QUERIES = 2
 
 @pytest.fixture
 def packages():
-    ready = make_package(title="Ready One", slug="ready-one", stars=5)
+    ready = make_package(
+        title="Ready One",
+        slug="ready-one",
+        pypi_url="https://pypi.org/project/ready-one/",
+        repo={"stars": 5},
+    )
     apply_pypi(ready, classifiers=["Framework :: Django :: 5.2"])
-    popular = make_package(title="Ready Popular", slug="ready-popular", stars=1)
+    popular = make_package(
+        title="Ready Popular",
+        slug="ready-popular",
+        pypi_url="https://pypi.org/project/ready-popular/",
+        repo={"stars": 1},
+    )
     apply_pypi(popular, requires_dist=["Django>=5.2"])
     make_usage(popular, 2)
-    old = make_package(title="Old One", slug="old-one")
+    old = make_package(
+        title="Old One", slug="old-one", pypi_url="https://pypi.org/project/old-one/"
+    )
     apply_pypi(old, classifiers=["Framework :: Django :: 4.2"])
-    silent = make_package(title="Silent", slug="silent")
+    silent = make_package(
+        title="Silent", slug="silent", pypi_url="https://pypi.org/project/silent/"
+    )
     return {"ready": ready, "popular": popular, "old": old, "silent": silent}
 
 
@@ -136,7 +150,9 @@ def test_the_checker_refuses_empty_input_and_needs_csrf(client) -> None:
 
 
 def test_the_package_page_shows_compatibility_install_and_advisories(client) -> None:
-    package = make_package(slug="django-widgets")
+    package = make_package(
+        slug="django-widgets", pypi_url="https://pypi.org/project/django-widgets/"
+    )
     apply_pypi(
         package,
         classifiers=["Framework :: Django :: 5.2", "Programming Language :: Python :: 3.13"],

@@ -9,8 +9,8 @@ import pytest
 from django.http.response import HttpResponseBase
 from django.test import Client
 
+from packagegrid.conftest import make_user
 from packagegrid.lib.nul import NUL_REFUSED
-from packagegrid.web.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,39 +6,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
+from packagegrid.conftest import PASSWORD
 from packagegrid.limits.login import ACCOUNT_ATTEMPTS, ADDRESS_ATTEMPTS, REFUSED_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-Unusual-passphrase"
 ATTACKER = "198.51.100.66"
 OWNER = "203.0.113.10"
 
 
 @pytest.fixture(autouse=True)
-def _shared_store(db_limits, settings):
-    """The counters in the database cache, as deployed without Redis; a fast password
-    hash, since these tests check many passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice():
-    return User.objects.create_user("alice", "alice@example.com", PASSWORD)
-
-
-@pytest.fixture
-def bob():
-    return User.objects.create_user("bob", "bob@example.com", PASSWORD)
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user("root", "root@example.com", PASSWORD, is_staff=True)
+def _shared_store(db_limits):
+    """The counters in the database cache, as deployed without Redis (the password hash is
+    the fast one of every test, see packagegrid/conftest.py)."""
 
 
 def _site_login(login: str, password: str, address: str) -> tuple[int, str]:
@@ -116,10 +99,10 @@ def test_a_password_reset_lets_the_owner_in_at_once(alice):
 
 def test_the_admin_login_is_throttled_like_the_sites(staff):
     for _ in range(ACCOUNT_ATTEMPTS):
-        status, html = _admin_login("root", "wrong", ATTACKER)
+        status, html = _admin_login("staff", "wrong", ATTACKER)
         assert status == 200
         assert "Please enter the correct username and password" in html
-    status, html = _admin_login("root", PASSWORD, ATTACKER)
+    status, html = _admin_login("staff", PASSWORD, ATTACKER)
     assert status == 200
     assert REFUSED_MESSAGE in html
 
@@ -127,17 +110,17 @@ def test_the_admin_login_is_throttled_like_the_sites(staff):
 def test_site_and_admin_count_against_the_same_allowance(staff):
     for n in range(ACCOUNT_ATTEMPTS):
         if n % 2:
-            _admin_login("root", "wrong", ATTACKER)
+            _admin_login("staff", "wrong", ATTACKER)
         else:
-            _site_login("root", "wrong", ATTACKER)
-    assert REFUSED_MESSAGE in _admin_login("root", PASSWORD, OWNER)[1]
-    assert "Too many failed login attempts" in _site_login("root", PASSWORD, OWNER)[1]
+            _site_login("staff", "wrong", ATTACKER)
+    assert REFUSED_MESSAGE in _admin_login("staff", PASSWORD, OWNER)[1]
+    assert "Too many failed login attempts" in _site_login("staff", PASSWORD, OWNER)[1]
 
 
 def test_the_admin_still_logs_in_staff_with_the_right_password(staff):
-    status, _ = _admin_login("root", "wrong", ATTACKER)
+    status, _ = _admin_login("staff", "wrong", ATTACKER)
     assert status == 200
-    status, _ = _admin_login("root", PASSWORD, OWNER)
+    status, _ = _admin_login("staff", PASSWORD, OWNER)
     assert status == 302
 
 

@@ -7,10 +7,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _shared_store(db_limits, settings):
-    """The counters in the database cache, as deployed without Redis; a fast password
-    hash, since these tests check many passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _shared_store(db_limits):
+    """The counters in the database cache, as deployed without Redis (the password hash is
+    the fast one of every test, see packagegrid/conftest.py)."""
 
 
 def _signup(client: Client, n: int) -> int:

@@ -2,10 +2,9 @@
 
 import pytest
 
-from packagegrid.conftest import make_grid, make_package
+from packagegrid.conftest import add_to_grid, make_grid, make_package, make_usage
 from packagegrid.search.documents import license_label
 from packagegrid.search.models import SearchDocument
-from packagegrid.web.tests.factories import add_to_grid, make_usage
 
 pytestmark = pytest.mark.django_db
 

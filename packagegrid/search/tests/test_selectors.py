@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.conftest import make_grid, make_package
+from packagegrid.conftest import make_grid, make_package, make_usage
 from packagegrid.search.selectors import (
     NAME_PREFIX,
     SearchFilters,
@@ -14,7 +14,6 @@ from packagegrid.search.selectors import (
     search_page,
     search_suggestions,
 )
-from packagegrid.web.tests.factories import make_usage
 
 pytestmark = pytest.mark.django_db
 

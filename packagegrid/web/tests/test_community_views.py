@@ -7,9 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from packagegrid.catalog.models import Favorite, Usage
+from packagegrid.conftest import make_package, make_usage, make_user
 from packagegrid.search.selectors import search_synonyms
 from packagegrid.web.community_views import TOGGLES_PER_HOUR
-from packagegrid.web.tests.factories import make_package, make_usage, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ PAGE_QUERIES_LOGGED_IN = 12
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()
-
-
-@pytest.fixture
-def alice():
-    return make_user("alice")
 
 
 @pytest.fixture

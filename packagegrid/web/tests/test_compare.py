@@ -2,8 +2,7 @@
 
 import pytest
 
-from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_feature,
     make_grid,
@@ -12,6 +11,7 @@ from packagegrid.web.tests.factories import (
     make_usage,
     set_cell,
 )
+from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,10 @@ COMPARE_QUERIES = 2  # the packages with everything the rows show, and their gri
 
 
 def test_it_shows_the_packages_side_by_side_in_the_order_given(client):
-    alpha = make_package(title="Alpha", slug="alpha", stars=1234, license="MIT")
-    bravo = make_package(title="Bravo", slug="bravo", archived=True, latest_version="2.0")
+    alpha = make_package(title="Alpha", slug="alpha", repo={"stars": 1234, "license": "MIT"})
+    bravo = make_package(
+        title="Bravo", slug="bravo", repo={"archived": True}, pypi={"latest_version": "2.0"}
+    )
     make_release(bravo, "2.0", days_ago=3)
     make_usage(alpha, 2)
     response = client.get("/compare/bravo,alpha/")
@@ -82,7 +84,7 @@ def test_it_refuses_an_address_naming_no_package(client):
 
 
 def test_it_escapes_titles_and_descriptions(client):
-    make_package(title="<i>T</i>", slug="t", description="<script>alert(1)</script>")
+    make_package(title="<i>T</i>", slug="t", repo={"description": "<script>alert(1)</script>"})
     html = client.get("/compare/t,%3Cb%3E/").content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

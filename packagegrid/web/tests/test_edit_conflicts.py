@@ -3,28 +3,21 @@ test_package_edit.py): shown as a conflict with
 both values, nothing overwritten, and saved when the person submits again."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from packagegrid.catalog.models import Package
+from packagegrid.conftest import log_in, set_cell
 from packagegrid.grids.models import Element, Feature, Grid
 from packagegrid.grids.services import element_set, feature_update, grid_update
 from packagegrid.web.conflicts import CONFLICT_MESSAGE
-from packagegrid.web.tests.factories import set_cell
 from packagegrid.web.tests.grid_actors import (
     HTMX,
     conflict_cells,
     fresh_cache,
     hidden_version,
-    log_in,
     small_grid,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
-
-
-@pytest.fixture
-def bob() -> User:
-    return User.objects.create_user(username="bob")
 
 
 # The grid edit form.

@@ -7,15 +7,16 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from packagegrid.grids.models import GridPackage
-from packagegrid.web.feeds import FEED_SIZE
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
+    FIXED_TIME,
     add_to_grid,
     make_grid,
     make_package,
     make_release,
     make_user,
 )
+from packagegrid.grids.models import GridPackage
+from packagegrid.web.feeds import FEED_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,9 @@ def test_it_lists_the_newest_packages_first_with_absolute_links(client):
     make_package(
         title="<b>Newest</b>",
         slug="newest",
-        description="Has <script>alert(1)</script>",
+        created=timezone.now(),
         created_by=author,
+        repo={"description": "Has <script>alert(1)</script>"},
     )
     items = _rss_items(client.get("/feeds/packages/latest/rss/"))
     assert [item.findtext("title") for item in items] == [
@@ -121,7 +123,7 @@ def test_it_lists_the_packages_most_recently_added_to_a_grid(client):
     grid = make_grid(title="Auth", slug="auth")
     older, newer = make_package(title="Older"), make_package(title="Newer")
     links = add_to_grid(grid, older, newer)
-    GridPackage.objects.filter(pk=links[0].pk).update(created=timezone.now() - timedelta(3))
+    GridPackage.objects.filter(pk=links[0].pk).update(created=FIXED_TIME - timedelta(3))
     add_to_grid(make_grid(), make_package(title="Elsewhere"))
     response = client.get("/feeds/grids/auth/rss/")
     channel = ET.fromstring(response.content).find("channel")

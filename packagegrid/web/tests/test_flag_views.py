@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from packagegrid.catalog.models import Flag
+from packagegrid.conftest import make_package, make_user
 from packagegrid.web.community_views import FLAGS_PER_HOUR
-from packagegrid.web.tests.factories import make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,6 @@ VALID = {"reason": "deprecated", "message": "Replaced by django-newer."}
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()
-
-
-@pytest.fixture
-def alice():
-    return make_user("alice")
 
 
 @pytest.fixture

@@ -3,11 +3,18 @@
 import pytest
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import (
+    csrf_client,
+    log_in,
+    make_feature,
+    make_grid,
+    make_package,
+    set_cell,
+)
 from packagegrid.grids.models import Element
 from packagegrid.limits.services import limit_hit
 from packagegrid.web.grid_views import GRID_EDITS_PER_HOUR
-from packagegrid.web.tests.factories import make_feature, make_grid, make_package, set_cell
-from packagegrid.web.tests.grid_actors import HTMX, csrf_client, fresh_cache, log_in, small_grid
+from packagegrid.web.tests.grid_actors import HTMX, fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 

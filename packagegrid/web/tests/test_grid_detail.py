@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from packagegrid.grids.selectors import grid_comparison
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_feature,
     make_full_grid,
@@ -15,6 +14,7 @@ from packagegrid.web.tests.factories import (
     make_usage,
     set_cell,
 )
+from packagegrid.grids.selectors import grid_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _grid_with(*packages):
 
 
 def test_it_shows_all_packages_as_columns_with_standard_rows(client):
-    packages = [make_package(title=f"Pkg {i:02d}", stars=i) for i in range(12)]
+    packages = [make_package(title=f"Pkg {i:02d}", repo={"stars": i}) for i in range(12)]
     grid = _grid_with(*packages)
     response = client.get(grid.get_absolute_url())
     assert response.status_code == 200
@@ -43,8 +43,8 @@ def test_it_shows_all_packages_as_columns_with_standard_rows(client):
 
 
 def test_it_renders_features_and_cells_with_shorthand(client):
-    alpha = make_package(title="Alpha", stars=2)
-    bravo = make_package(title="Bravo", stars=1)
+    alpha = make_package(title="Alpha", repo={"stars": 2})
+    bravo = make_package(title="Bravo", repo={"stars": 1})
     grid = _grid_with(alpha, bravo)
     feature = make_feature(grid, "Async", description="Supports async views")
     set_cell(grid, alpha, feature, "yes")
@@ -62,7 +62,7 @@ def test_it_renders_features_and_cells_with_shorthand(client):
 
 
 def test_it_escapes_a_script_in_a_cell_and_a_description(client):
-    package = make_package(description="<script>alert('d')</script>")
+    package = make_package(repo={"description": "<script>alert('d')</script>"})
     grid = _grid_with(package)
     set_cell(grid, package, make_feature(grid, "<b>Bold</b>"), "<script>alert('c')</script>")
     html = client.get(grid.get_absolute_url()).content.decode()
@@ -85,10 +85,12 @@ def test_it_escapes_a_script_in_a_cell_and_a_description(client):
 )
 def test_it_sorts_packages(client, sort, expected):
     now = timezone.now()
-    alpha = make_package(title="Alpha", stars=5, forks=2, last_commit_at=now)
-    bravo = make_package(title="Bravo", stars=9, forks=1, last_commit_at=now - timedelta(days=100))
+    alpha = make_package(title="Alpha", repo={"stars": 5, "forks": 2, "last_commit_at": now})
+    bravo = make_package(
+        title="Bravo", repo={"stars": 9, "forks": 1, "last_commit_at": now - timedelta(days=100)}
+    )
     charlie = make_package(
-        title="Charlie", stars=1, forks=7, last_commit_at=now - timedelta(days=10)
+        title="Charlie", repo={"stars": 1, "forks": 7, "last_commit_at": now - timedelta(days=10)}
     )
     make_usage(charlie, 2)
     make_usage(bravo, 1)
@@ -100,8 +102,8 @@ def test_it_sorts_packages(client, sort, expected):
 
 
 def test_selector_builds_cells_in_column_order(django_assert_num_queries):
-    alpha = make_package(title="Alpha", stars=1)
-    bravo = make_package(title="Bravo", stars=2, fetched=False)
+    alpha = make_package(title="Alpha", repo={"stars": 1})
+    bravo = make_package(title="Bravo", fetched=False, repo={"stars": 2})
     grid = _grid_with(alpha, bravo)
     first = make_feature(grid, "First")
     second = make_feature(grid, "Second")
@@ -118,7 +120,9 @@ def test_selector_builds_cells_in_column_order(django_assert_num_queries):
 
 
 def test_selector_falls_back_to_the_default_sort():
-    grid = _grid_with(make_package(title="Low", stars=1), make_package(title="High", stars=5))
+    grid = _grid_with(
+        make_package(title="Low", repo={"stars": 1}), make_package(title="High", repo={"stars": 5})
+    )
     comparison = grid_comparison(grid=grid, sort="'; DROP TABLE grids_grid; --")
     assert comparison.sort == "stars"
     assert [column.package.title for column in comparison.columns] == ["High", "Low"]

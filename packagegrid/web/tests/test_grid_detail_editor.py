@@ -1,11 +1,11 @@
 """The grid page's edit controls: who sees them, what they cost, what they render."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 
+from packagegrid.conftest import log_in, make_full_grid, make_grid, make_user, set_cell
 from packagegrid.web.permissions import can_edit_grid
-from packagegrid.web.tests.factories import make_full_grid, make_grid, set_cell
-from packagegrid.web.tests.grid_actors import fresh_cache, log_in, small_grid
+from packagegrid.web.tests.grid_actors import fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
@@ -105,9 +105,9 @@ def test_it_renders_cell_markdown_and_shorthand_for_editors_too(client):
 def test_it_decides_who_may_edit_without_queries(django_assert_num_queries):
     grid = make_grid()
     locked = make_grid(is_locked=True)
-    alice = User.objects.create_user(username="alice")
-    sam = User.objects.create_user(username="sam", is_staff=True)
-    retired = User.objects.create_user(username="retired", is_active=False)
+    alice = make_user("alice")
+    sam = make_user("sam", staff=True)
+    retired = make_user("retired", is_active=False)
     with django_assert_num_queries(0):
         assert not can_edit_grid(AnonymousUser(), grid)
         assert can_edit_grid(alice, grid)

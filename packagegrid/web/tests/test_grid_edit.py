@@ -3,9 +3,9 @@
 import pytest
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_grid
 from packagegrid.grids.models import Grid
-from packagegrid.web.tests.factories import make_grid
-from packagegrid.web.tests.grid_actors import csrf_client, fresh_cache, log_in, records
+from packagegrid.web.tests.grid_actors import fresh_cache, records
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 

@@ -3,16 +3,9 @@
 import pytest
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_feature, make_grid, set_cell
 from packagegrid.grids.models import Element, Feature
-from packagegrid.web.tests.factories import make_feature, make_grid, set_cell
-from packagegrid.web.tests.grid_actors import (
-    HTMX,
-    csrf_client,
-    fresh_cache,
-    log_in,
-    records,
-    small_grid,
-)
+from packagegrid.web.tests.grid_actors import HTMX, fresh_cache, records, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.selectors import grid_history, grid_history_records
 from packagegrid.grids.services import (
@@ -16,17 +17,11 @@ from packagegrid.grids.services import (
     grid_remove_package,
     grid_update,
 )
-from packagegrid.web.tests.factories import make_package
-from packagegrid.web.tests.grid_actors import csrf_client, fresh_cache, log_in
+from packagegrid.web.tests.grid_actors import fresh_cache
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 HISTORY_QUERIES = 5  # count, records (with users), features, cells, packages
-
-
-@pytest.fixture
-def alice() -> User:
-    return User.objects.create_user(username="alice")
 
 
 def _build(user: User) -> Grid:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package
+from packagegrid.conftest import add_to_grid, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_package, set_cell
 from packagegrid.grids.models import Element, GridPackage
-from packagegrid.web.tests.factories import make_package, set_cell
-from packagegrid.web.tests.grid_actors import HTMX, csrf_client, fresh_cache, log_in, small_grid
+from packagegrid.web.tests.grid_actors import HTMX, fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
@@ -15,8 +15,8 @@ SEARCH_QUERIES = 4  # session, user, grid, the search itself
 
 def test_it_finds_packages_not_yet_in_the_grid_by_title_or_slug(client, django_assert_num_queries):
     small_grid()  # holds Alpha and Bravo
-    make_package(title="django-allauth", slug="django-allauth", stars=5)
-    make_package(title="Auth Kit", slug="authkit", stars=50)
+    make_package(title="django-allauth", slug="django-allauth", repo={"stars": 5})
+    make_package(title="Auth Kit", slug="authkit", repo={"stars": 50})
     make_package(title="Something", slug="alpha-tools")
     make_package(title="Unrelated", slug="unrelated")
     log_in(client)

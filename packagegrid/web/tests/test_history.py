@@ -7,7 +7,7 @@ from django.test import Client
 from packagegrid.catalog.models import EditRecord
 from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import package_create, package_update
-from packagegrid.web.tests.factories import make_category, make_package, make_user
+from packagegrid.conftest import make_category, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +19,6 @@ HISTORY_QUERIES = 5
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()
-
-
-@pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
-def staff():
-    user = make_user("sam")
-    user.is_staff = True
-    user.save()
-    return user
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_category,
     make_grid,
@@ -57,7 +57,7 @@ def test_it_shows_the_largest_grids_when_none_is_featured(client):
 
 
 def test_it_shows_categories_with_package_counts(client):
-    category = make_category(title="Widgets")
+    category = make_category(title="Widgets", title_plural="Widgets")
     make_package(category=category)
     make_package(category=category)
     html = client.get("/").content.decode()

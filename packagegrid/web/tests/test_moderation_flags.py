@@ -1,25 +1,14 @@
 """The staff's queue of open flags, and approving or rejecting a flag."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from packagegrid.catalog.models import Flag
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.conftest import make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
 QUEUE_QUERIES = 4  # session, user, count, the page of flags
-
-
-@pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user("staff", is_staff=True)
 
 
 @pytest.fixture

@@ -1,23 +1,12 @@
 """Staff deleting a package at /packages/<slug>/delete/ (with a confirmation page)."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from packagegrid.catalog.models import EditRecord, Package
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.conftest import make_package
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user("staff", is_staff=True)
 
 
 @pytest.fixture

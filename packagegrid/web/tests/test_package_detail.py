@@ -6,16 +6,17 @@ import pytest
 from django.utils import timezone
 
 from packagegrid.catalog.models import PyPIData, RepoData
-from packagegrid.fetchers.models import FetchState
-from packagegrid.search.models import SearchDocument
-from packagegrid.search.services import search_index_package
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_grid,
     make_package,
     make_release,
     make_usage,
+    make_user,
 )
+from packagegrid.fetchers.models import FetchState
+from packagegrid.search.models import SearchDocument
+from packagegrid.search.services import search_index_package
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,15 @@ PACKAGE_QUERIES = 10
 def test_it_shows_the_package(client):
     package = make_package(
         title="Django Widgets",
-        description="Widgets for Django",
-        stars=4321,
-        forks=12,
-        license="MIT",
-        latest_version="2.5.1",
-        last_commit_at=timezone.now() - timedelta(days=2),
-        commits=[1] * 52,
+        repo={
+            "description": "Widgets for Django",
+            "stars": 4321,
+            "forks": 12,
+            "license": "MIT",
+            "last_commit_at": timezone.now() - timedelta(days=2),
+            "commits_over_52": [1] * 52,
+        },
+        pypi={"latest_version": "2.5.1"},
     )
     make_usage(package, 2)
     response = client.get(package.get_absolute_url())
@@ -51,7 +54,7 @@ def test_it_shows_the_package(client):
 
 
 def test_it_escapes_a_script_in_the_description(client):
-    package = make_package(description="<script>alert(1)</script>")
+    package = make_package(repo={"description": "<script>alert(1)</script>"})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -75,13 +78,13 @@ def test_it_reads_the_pypi_name_out_of_old_url_forms(client):
 
 
 def test_it_links_participants_to_github_only_for_github_repos(client):
-    on_github = make_package(participants=["alice", "bob[bot]"])
+    on_github = make_package(repo={"participants": ["alice", "bob[bot]"]})
     html = client.get(on_github.get_absolute_url()).content.decode()
     assert 'href="https://github.com/alice"' in html
     assert 'href="https://github.com/bob%5Bbot%5D"' in html
 
     on_gitlab = make_package(
-        repo_url="https://gitlab.com/group/project", participants=["Carol Smith"]
+        repo_url="https://gitlab.com/group/project", repo={"participants": ["Carol Smith"]}
     )
     html = client.get(on_gitlab.get_absolute_url()).content.decode()
     assert "Carol Smith" in html
@@ -100,7 +103,7 @@ def test_it_lists_releases_newest_first_and_marks_yanked(client):
 
 
 def test_it_says_so_when_there_are_no_releases(client):
-    package = make_package(latest_version=None)
+    package = make_package(pypi={"latest_version": None})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "No releases recorded." in html
 
@@ -108,7 +111,7 @@ def test_it_says_so_when_there_are_no_releases(client):
 def test_it_does_not_contradict_itself_when_only_the_latest_version_is_known(client):
     """An imported record knows PyPI's latest version but no release history: the page
     says so instead of "Latest version 3.2.3" beside "No releases recorded"."""
-    package = make_package(latest_version="3.2.3")
+    package = make_package(pypi={"latest_version": "3.2.3"})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "No releases recorded." not in html
     assert "Only the latest version" in html
@@ -116,7 +119,7 @@ def test_it_does_not_contradict_itself_when_only_the_latest_version_is_known(cli
 
 
 def test_the_latest_version_fact_agrees_with_the_release_list(client):
-    package = make_package(latest_version="0.9")
+    package = make_package(pypi={"latest_version": "0.9"})
     make_release(package, "1.0", days_ago=30)
     make_release(package, "1.1", days_ago=1, yanked=True)
     html = client.get(package.get_absolute_url()).content.decode()
@@ -124,7 +127,7 @@ def test_the_latest_version_fact_agrees_with_the_release_list(client):
 
 
 def test_it_falls_back_to_the_pypi_license(client):
-    package = make_package(license="")
+    package = make_package(repo={"license": ""})
     PyPIData.objects.filter(package=package).update(license="BSD-3-Clause")
     html = client.get(package.get_absolute_url()).content.decode()
     assert "BSD-3-Clause" in html
@@ -140,7 +143,7 @@ def test_it_lists_its_grids(client):
 
 
 def test_it_warns_about_an_archived_repository(client):
-    package = make_package(archived=True)
+    package = make_package(repo={"archived": True})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "Archived." in html
 
@@ -168,7 +171,7 @@ def test_it_shows_a_package_that_was_never_fetched(client):
 
 
 def test_a_new_package_polls_until_its_first_fetch_lands(client):
-    package = make_package(fetched=False)
+    package = make_package(fetched=False, created=timezone.now())
     html = client.get(package.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 5s"' in html
     assert f'hx-get="{package.get_absolute_url()}"' in html
@@ -197,7 +200,7 @@ def test_it_is_404_for_an_unknown_slug(client):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
-    package = make_package(participants=[f"user{i}" for i in range(count)])
+    package = make_package(repo={"participants": [f"user{i}" for i in range(count)]})
     make_usage(package, count)
     neighbours = [make_package() for _ in range(6)]
     for index in range(count):
@@ -245,18 +248,20 @@ def test_it_shows_fetch_failures_and_review_flags(client):
 def test_it_offers_a_refresh_button_to_people_who_are_logged_in(client, django_user_model):
     package = make_package()
     assert "Refresh data" not in client.get(package.get_absolute_url()).content.decode()
-    client.force_login(django_user_model.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     page = client.get(package.get_absolute_url()).content.decode()
     assert f'action="/packages/{package.slug}/refresh/"' in page
     assert "csrfmiddlewaretoken" in page
 
 
 def test_similar_packages_come_from_shared_grids_first_then_search(client):
-    package = make_package(title="django-login-helper", description="Login forms and views")
+    package = make_package(
+        title="django-login-helper", repo={"description": "Login forms and views"}
+    )
     close = make_package(title="Close neighbour")
-    far = make_package(title="Far neighbour", stars=500)
-    described = make_package(title="django-other-login", description="Views for login")
-    make_package(title="Unrelated", description="Image thumbnails")
+    far = make_package(title="Far neighbour", repo={"stars": 500})
+    described = make_package(title="django-other-login", repo={"description": "Views for login"})
+    make_package(title="Unrelated", repo={"description": "Image thumbnails"})
     first, second = make_grid(), make_grid()
     add_to_grid(first, package, close, far)
     add_to_grid(second, package, close)
@@ -278,8 +283,10 @@ def test_similar_packages_come_from_shared_grids_first_then_search(client):
 
 
 def test_a_package_outside_grids_still_gets_similar_packages_from_search(client):
-    package = make_package(title="django-money-fields", description="Money fields for models")
-    other = make_package(title="django-prices", description="Money and currency fields")
+    package = make_package(
+        title="django-money-fields", repo={"description": "Money fields for models"}
+    )
+    other = make_package(title="django-prices", repo={"description": "Money and currency fields"})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "Similar packages" in html
     assert other.get_absolute_url() in html
@@ -288,7 +295,7 @@ def test_a_package_outside_grids_still_gets_similar_packages_from_search(client)
 def test_it_shows_the_license_the_search_facet_shows(client):
     # The code host says one thing, PyPI (stored normalised) another: PyPI's is shown
     # on the page and in the search facet alike.
-    package = make_package(license="gpl-3.0")
+    package = make_package(repo={"license": "gpl-3.0"})
     PyPIData.objects.filter(package=package).update(license="MIT")
     search_index_package(package_id=package.pk)
 
@@ -299,7 +306,7 @@ def test_it_shows_the_license_the_search_facet_shows(client):
 
 
 def test_it_reads_the_code_hosts_license_by_the_same_rules(client):
-    package = make_package(license="bsd-3-clause")  # GitLab's licence key
+    package = make_package(repo={"license": "bsd-3-clause"})  # GitLab's licence key
     PyPIData.objects.filter(package=package).update(license="")
     html = client.get(package.get_absolute_url()).content.decode()
     assert "<dd>BSD-3-Clause</dd>" in html

@@ -7,9 +7,9 @@ from django.test import Client
 from packagegrid.catalog.models import EditRecord, Package
 from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import package_update
+from packagegrid.conftest import make_category, make_package, make_user
 from packagegrid.web.conflicts import CONFLICT_MESSAGE
 from packagegrid.web.package_views import EDITS_PER_HOUR
-from packagegrid.web.tests.factories import make_category, make_package, make_user
 from packagegrid.web.tests.grid_actors import conflict_cells, hidden_version
 
 pytestmark = pytest.mark.django_db
@@ -30,21 +30,13 @@ def _edits_take_effect(settings):
 
 
 @pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
 def package():
     return make_package(
-        title="Widgets", slug="widgets", repo_url="https://github.com/example/widgets"
+        title="Widgets",
+        slug="widgets",
+        repo_url="https://github.com/example/widgets",
+        pypi_url="https://pypi.org/project/widgets/",
     )
-
-
-@pytest.fixture
-def logged_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def _url(package):
@@ -73,9 +65,9 @@ def test_it_sends_anonymous_people_to_log_in(client, package):
     assert package.title == "Widgets"
 
 
-def test_it_shows_the_form_filled_in(logged_in, package, django_assert_num_queries):
+def test_it_shows_the_form_filled_in(alice_client, package, django_assert_num_queries):
     with django_assert_num_queries(PAGE_QUERIES):
-        response = logged_in.get(_url(package))
+        response = alice_client.get(_url(package))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Edit Widgets</h1>" in html
@@ -86,15 +78,15 @@ def test_it_shows_the_form_filled_in(logged_in, package, django_assert_num_queri
     assert 'name="slug"' not in html  # the address stays
 
 
-def test_it_answers_404_for_an_unknown_package(logged_in):
-    assert logged_in.get("/packages/nothing/edit/").status_code == 404
-    assert logged_in.post("/packages/nothing/edit/", {"title": "x"}).status_code == 404
+def test_it_answers_404_for_an_unknown_package(alice_client):
+    assert alice_client.get("/packages/nothing/edit/").status_code == 404
+    assert alice_client.post("/packages/nothing/edit/", {"title": "x"}).status_code == 404
 
 
-def test_it_saves_changes_and_records_them(logged_in, alice, package):
+def test_it_saves_changes_and_records_them(alice_client, alice, package):
     category = make_category(title="Forms")
     replacement = make_package(title="Widgets 2", slug="widgets-2")
-    response = logged_in.post(
+    response = alice_client.post(
         _url(package),
         _form(
             package,
@@ -119,11 +111,11 @@ def test_it_saves_changes_and_records_them(logged_in, alice, package):
     assert record.changes["replaced_by"] == [None, replacement.pk]
     assert (
         "Saved your changes to Widgets (old)."
-        in logged_in.get(response["Location"]).content.decode()
+        in alice_client.get(response["Location"]).content.decode()
     )
 
 
-def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
+def test_it_records_nothing_when_an_old_record_is_saved_unchanged(alice_client):
     legacy = make_package(
         slug="legacy",
         repo_url="http://github.com/example/legacy/",
@@ -131,7 +123,7 @@ def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
     )
     legacy.pypi_url = "http://pypi.python.org/pypi/legacy"
     legacy.save()
-    response = logged_in.post(_url(legacy), _form(legacy))
+    response = alice_client.post(_url(legacy), _form(legacy))
     assert response.status_code == 302
     legacy.refresh_from_db()
     assert legacy.repo_url == "http://github.com/example/legacy/"
@@ -153,9 +145,9 @@ def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
         ({"documentation_url": "ftp://example.com/docs"}, "Enter an http or https URL."),
     ],
 )
-def test_it_shows_form_errors_and_changes_nothing(logged_in, package, overrides, message):
+def test_it_shows_form_errors_and_changes_nothing(alice_client, package, overrides, message):
     make_package(title="Taken", repo_url="https://github.com/example/taken")
-    response = logged_in.post(_url(package), _form(package, **overrides))
+    response = alice_client.post(_url(package), _form(package, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     package.refresh_from_db()
@@ -163,19 +155,19 @@ def test_it_shows_form_errors_and_changes_nothing(logged_in, package, overrides,
     assert not EditRecord.objects.exists()
 
 
-def test_it_refuses_a_cycle_of_replacements(logged_in, package):
+def test_it_refuses_a_cycle_of_replacements(alice_client, package):
     newer = make_package(slug="newer", replaced_by=package)
-    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    response = alice_client.post(_url(package), _form(package, replaced_by=newer.slug))
     assert response.status_code == 200
     assert "that would make a cycle" in response.content.decode()
     package.refresh_from_db()
     assert package.replaced_by is None
 
 
-def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(logged_in, package):
+def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(alice_client, package):
     newest = make_package(slug="newest", title="Newest", replaced_by=package)
     newer = make_package(slug="newer", title="Newer", replaced_by=newest)
-    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    response = alice_client.post(_url(package), _form(package, replaced_by=newer.slug))
     assert response.status_code == 200
     html = response.content.decode()
     assert (
@@ -186,8 +178,8 @@ def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(logged_in, packag
     assert package.replaced_by is None
 
 
-def test_it_says_a_package_cannot_replace_itself(logged_in, package):
-    response = logged_in.post(_url(package), _form(package, replaced_by=package.slug))
+def test_it_says_a_package_cannot_replace_itself(alice_client, package):
+    response = alice_client.post(_url(package), _form(package, replaced_by=package.slug))
     assert "A package cannot be replaced by itself." in response.content.decode()
     package.refresh_from_db()
     assert package.replaced_by is None
@@ -201,10 +193,10 @@ def test_it_needs_the_csrf_token(alice, package):
     assert package.title == "Widgets"
 
 
-def test_it_limits_how_many_edits_a_person_makes(logged_in, package):
+def test_it_limits_how_many_edits_a_person_makes(alice_client, package):
     for n in range(EDITS_PER_HOUR):
-        assert logged_in.post(_url(package), _form(package, title=f"T{n}")).status_code == 302
-    response = logged_in.post(_url(package), _form(package, title="One too many"))
+        assert alice_client.post(_url(package), _form(package, title=f"T{n}")).status_code == 302
+    response = alice_client.post(_url(package), _form(package, title="One too many"))
     assert response.status_code == 429
     package.refresh_from_db()
     assert package.title == f"T{EDITS_PER_HOUR - 1}"
@@ -220,15 +212,15 @@ def test_it_lets_staff_edit_too(client, package):
     assert package.title == "By staff"
 
 
-def test_the_form_carries_the_packages_version(logged_in, package):
-    html = logged_in.get(_url(package)).content.decode()
+def test_the_form_carries_the_packages_version(alice_client, package):
+    html = alice_client.get(_url(package)).content.decode()
     assert hidden_version(html, package.version)
 
 
-def test_a_stale_save_shows_both_values_and_changes_nothing(logged_in, package):
+def test_a_stale_save_shows_both_values_and_changes_nothing(alice_client, package):
     form = {**_form(package, title="Mine"), "version": str(package.version)}
     package_update(package=package, user=make_user("bob"), title="Theirs")  # saved meanwhile
-    response = logged_in.post(_url(package), form)
+    response = alice_client.post(_url(package), form)
     assert response.status_code == 200
     html = response.content.decode()
     assert CONFLICT_MESSAGE in html
@@ -239,5 +231,5 @@ def test_a_stale_save_shows_both_values_and_changes_nothing(logged_in, package):
     assert EditRecord.objects.count() == 1
     # Saving the conflict form again is a deliberate choice: it keeps "Mine".
     form["version"] = str(package.version + 1)
-    assert logged_in.post(_url(package), form).status_code == 302
+    assert alice_client.post(_url(package), form).status_code == 302
     assert Package.objects.get(pk=package.pk).title == "Mine"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from packagegrid.web.tests.factories import make_category, make_package, make_usage
+from packagegrid.conftest import make_category, make_package, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,13 @@ def _titles_in_order(html: str, *titles: str) -> bool:
 def test_it_lists_packages_with_their_numbers(client):
     make_package(
         title="Alpha",
-        description="Does alpha things",
-        stars=1234,
-        forks=56,
-        last_commit_at=timezone.now() - timedelta(days=3),
+        repo={
+            "description": "Does alpha things",
+            "stars": 1234,
+            "forks": 56,
+            "last_commit_at": timezone.now() - timedelta(days=3),
+            "commits_over_52": [0] * 51 + [1],
+        },
     )
     response = client.get("/packages/")
     assert response.status_code == 200
@@ -38,14 +41,14 @@ def test_it_lists_packages_with_their_numbers(client):
 
 
 def test_it_escapes_a_script_in_a_description(client):
-    make_package(description="<script>alert('x')</script>")
+    make_package(repo={"description": "<script>alert('x')</script>"})
     html = client.get("/packages/").content.decode()
     assert "<script>alert(" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_it_notes_missing_commit_data(client):
-    make_package(commits=[])
+    make_package(repo={"commits_over_52": []})
     make_package(fetched=False)
     html = client.get("/packages/").content.decode()
     assert html.count("No commit data") == 2
@@ -66,21 +69,19 @@ def test_it_notes_missing_commit_data(client):
 def test_it_sorts(client, sort, expected):
     now = timezone.now()
     make_package(
-        title="Alpha", stars=5, forks=2, created=now - timedelta(days=3), last_commit_at=now
+        title="Alpha",
+        created=now - timedelta(days=3),
+        repo={"stars": 5, "forks": 2, "last_commit_at": now},
     )
     bravo = make_package(
         title="Bravo",
-        stars=9,
-        forks=1,
         created=now - timedelta(days=2),
-        last_commit_at=now - timedelta(days=100),
+        repo={"stars": 9, "forks": 1, "last_commit_at": now - timedelta(days=100)},
     )
     charlie = make_package(
         title="Charlie",
-        stars=1,
-        forks=7,
         created=now - timedelta(days=1),
-        last_commit_at=now - timedelta(days=10),
+        repo={"stars": 1, "forks": 7, "last_commit_at": now - timedelta(days=10)},
     )
     make_usage(charlie, 2)
     make_usage(bravo, 1)
@@ -101,7 +102,7 @@ def test_it_filters_by_text_in_title_or_slug(client):
 
 
 def test_it_filters_by_category(client):
-    apps = make_category(title="Apps", slug="apps")
+    apps = make_category(title="Apps", slug="apps", title_plural="Apps")
     tools = make_category(title="Tools", slug="tools")
     make_package(title="An app", category=apps)
     make_package(title="A tool", category=tools)
@@ -115,7 +116,7 @@ def test_it_filters_by_category(client):
 
 def test_it_paginates_fifty_a_page(client):
     for index in range(51):
-        make_package(title=f"Pkg {index:03d}", stars=100 - index)
+        make_package(title=f"Pkg {index:03d}", repo={"stars": 100 - index})
     first = client.get("/packages/").content.decode()
     assert "Pkg 049" in first
     assert "Pkg 050" not in first
@@ -149,11 +150,11 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
 
 
 def test_category_page_lists_only_its_packages(client):
-    apps = make_category(title="Apps", slug="apps")
+    apps = make_category(title="Apps", slug="apps", title_plural="Apps")
     apps.description = "Small reusable apps."
     apps.save(update_fields=["description"])
     make_package(title="An app", category=apps)
-    make_package(title="A tool")
+    make_package(title="A tool", category=make_category())
     response = client.get("/categories/apps/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -165,8 +166,8 @@ def test_category_page_lists_only_its_packages(client):
 
 def test_category_page_sorts_and_filters(client):
     apps = make_category(slug="apps")
-    make_package(title="Alpha", stars=1, category=apps)
-    make_package(title="Bravo", stars=2, category=apps)
+    make_package(title="Alpha", category=apps, repo={"stars": 1})
+    make_package(title="Bravo", category=apps, repo={"stars": 2})
     html = client.get("/categories/apps/", {"sort": "title"}).content.decode()
     assert _titles_in_order(html, "Alpha", "Bravo")
     html = client.get("/categories/apps/").content.decode()

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from packagegrid.catalog.models import EditRecord, Package, PendingChange
 from packagegrid.catalog.review_services import edits_need_review
 from packagegrid.catalog.selectors import history_for
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.conftest import make_package, make_user
 
 pytestmark = pytest.mark.django_db
 

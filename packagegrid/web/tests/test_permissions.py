@@ -1,20 +1,20 @@
 """The permission helpers: who may act on packages and flags."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
 from packagegrid.catalog.models import Flag
+from packagegrid.conftest import make_package, make_user
 from packagegrid.web.permissions import (
     get_flag_for_moderator,
     get_package_for_deleter,
     get_package_for_member,
     login_first,
 )
-from packagegrid.web.tests.factories import make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_it_lets_members_act_on_packages_and_not_anonymous_people():
 
 def test_it_lets_only_staff_delete_packages_and_resolve_flags():
     package, alice = make_package(slug="p1"), make_user("alice")
-    staff = User.objects.create_user("staff", is_staff=True)
+    staff = make_user("staff", staff=True)
     flag = Flag.objects.create(package=package, user=alice, reason="spam")
     assert get_package_for_deleter(_request(staff), "p1") == (package, staff)
     assert get_flag_for_moderator(_request(staff), flag.pk) == (flag, staff)

@@ -4,14 +4,14 @@ import re
 
 import pytest
 
-from packagegrid.search.selectors import PER_PAGE
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_category,
     make_grid,
     make_package,
     make_usage,
 )
+from packagegrid.search.selectors import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_it_prompts_for_a_query_when_empty(client, django_assert_num_queries):
 
 
 def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(client):
-    package = make_package(title="django-payments", description="Take payments")
+    package = make_package(title="django-payments", repo={"description": "Take payments"})
     grid = make_grid(title="Payments grid", description="Payment providers")
     response = client.get("/search/", {"q": "payment"})
     assert response.status_code == 200
@@ -49,9 +49,9 @@ def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(
 
 
 def test_it_ranks_a_name_above_a_description(client):
-    make_package(title="django-ponies-extra", description="Unrelated", stars=9000)
-    make_package(title="Something", description="Ponies for everyone", stars=9999)
-    make_package(title="ponies", stars=1)
+    make_package(title="django-ponies-extra", repo={"description": "Unrelated", "stars": 9000})
+    make_package(title="Something", repo={"description": "Ponies for everyone", "stars": 9999})
+    make_package(title="ponies", repo={"stars": 1})
     titles = _titles(client.get("/search/", {"q": "ponies"}).content.decode())
     assert titles == ["ponies", "django-ponies-extra", "Something"]
 
@@ -77,7 +77,7 @@ def test_it_finds_a_name_with_a_typo_and_says_so(client):
 
 
 def test_it_escapes_the_query_and_descriptions(client):
-    make_package(title="scripted", description="<script>alert(1)</script>")
+    make_package(title="scripted", repo={"description": "<script>alert(1)</script>"})
     html = client.get("/search/", {"q": "<script>"}).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;<mark>script</mark>&gt;alert(1)" in html
@@ -88,9 +88,9 @@ def test_it_counts_matches_by_facet(client):
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     grid = make_grid(title="Widget grid", slug="widget-grid")
-    add_to_grid(grid, make_package(title="widget one", category=apps, license="MIT"))
-    make_package(title="widget two", category=apps, archived=True)
-    make_package(title="widget three", category=tools, latest_version=None)
+    add_to_grid(grid, make_package(title="widget one", category=apps, repo={"license": "MIT"}))
+    make_package(title="widget two", category=apps, repo={"archived": True})
+    make_package(title="widget three", category=tools, pypi={"latest_version": None})
     html = client.get("/search/", {"q": "widget"}).content.decode()
     assert "4 results" in html
     facets = dict(
@@ -112,7 +112,7 @@ def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client):
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     make_package(title="widget one", category=apps)
-    make_package(title="widget two", category=apps, archived=True)
+    make_package(title="widget two", category=apps, repo={"archived": True})
     make_package(title="widget three", category=tools)
     html = client.get("/search/", {"q": "widget", "category": "apps"}).content.decode()
     assert sorted(_titles(html)) == ["widget one", "widget two"]
@@ -147,9 +147,9 @@ def test_it_sorts_by_stars_usage_and_last_commit(client, sort, expected):
     from django.utils import timezone
 
     now = timezone.now()
-    a = make_package(title="widget a", stars=5, last_commit_at=now - timedelta(days=1))
-    make_package(title="widget b", stars=50, last_commit_at=now - timedelta(days=10))
-    c = make_package(title="widget c", stars=10, last_commit_at=None)
+    a = make_package(title="widget a", repo={"stars": 5, "last_commit_at": now - timedelta(days=1)})
+    make_package(title="widget b", repo={"stars": 50, "last_commit_at": now - timedelta(days=10)})
+    c = make_package(title="widget c", repo={"stars": 10, "last_commit_at": None})
     make_usage(c, count=2)
     make_usage(a)
     html = client.get("/search/", {"q": "widget", "sort": sort}).content.decode()
@@ -160,7 +160,7 @@ def test_it_sorts_by_stars_usage_and_last_commit(client, sort, expected):
 def test_it_pages_results_with_shareable_links(client):
     category = make_category(title="App", slug="apps")
     for index in range(PER_PAGE + 5):
-        make_package(title=f"widget {index:02}", category=category, stars=index)
+        make_package(title=f"widget {index:02}", category=category, repo={"stars": index})
     first = client.get("/search/", {"q": "widget", "category": "apps"}).content.decode()
     assert len(_titles(first)) == PER_PAGE
     assert 'href="?q=widget&amp;category=apps&amp;page=2"' in first
@@ -210,7 +210,7 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
 def test_it_takes_one_more_query_for_typos(client, django_assert_num_queries, count):
     make_package(title="django-gadgets")
     for index in range(count):
-        make_package(title=f"gadget {index}", description="Reusable widgets")
+        make_package(title=f"gadget {index}", repo={"description": "Reusable widgets"})
     with django_assert_num_queries(TYPO_QUERIES):
         response = client.get("/search/", {"q": "django-gadgtes"})
     assert _titles(response.content.decode())[0] == "django-gadgets"

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 
+from packagegrid.conftest import make_category, make_grid, make_package
 from packagegrid.health.releases import PRODUCTS, known_releases
-from packagegrid.web.tests.factories import make_category, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_it_takes_the_same_queries_whatever_the_number_of_rows(
 ):
     for _ in range(count):
         make_grid()
-        make_package()  # each in a category of its own
+        make_package(category=make_category())  # each in a category of its own
     with django_assert_num_queries(SITEMAP_QUERIES):
         entries = _entries(client.get("/sitemap.xml"))
     readiness = 1 + sum(len(known_releases(p)) for p in PRODUCTS)  # no query: shipped data

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from packagegrid.catalog.models import Release, RepoData, Snapshot
-from packagegrid.web.tests.factories import make_package, make_release
+from packagegrid.conftest import make_package, make_release
 from packagegrid.web.trends import package_trends, trending_packages
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def history(package, stars_by_days_ago: dict[float, int]) -> None:
 
 
 def test_the_panel_charts_stars_and_forks_from_snapshots_and_today(client):
-    package = make_package(stars=340, forks=30)
+    package = make_package(repo={"stars": 340, "forks": 30})
     snapshot(package, days_ago=300, stars=120, forks=10)
     snapshot(package, days_ago=100, stars=200, forks=20)
     html = client.get(package.get_absolute_url()).content.decode()
@@ -42,13 +42,13 @@ def test_the_panel_charts_stars_and_forks_from_snapshots_and_today(client):
 
 
 def test_the_panel_says_when_there_is_not_enough_history(client):
-    package = make_package(stars=5)
+    package = make_package(repo={"stars": 5})
     html = client.get(package.get_absolute_url()).content.decode()
     assert html.count("Not enough history yet.") == 2
 
 
 def test_old_snapshots_are_left_out():
-    package = make_package(stars=50)
+    package = make_package(repo={"stars": 50})
     snapshot(package, days_ago=800, stars=1)
     snapshot(package, days_ago=10, stars=40)
     trends = package_trends(package=package, repo=RepoData.objects.get(package=package))
@@ -71,7 +71,7 @@ def test_releases_per_quarter_count_yanked_apart_and_leave_out_prereleases():
 
 
 def test_commits_per_week_are_52_bars_or_unknown():
-    package = make_package(commits=[1] * 52)
+    package = make_package(repo={"commits_over_52": [1] * 52})
     repo = RepoData.objects.get(package=package)
     trends = package_trends(package=package, repo=repo)
     assert trends.commits_chart.count("<rect") == 52
