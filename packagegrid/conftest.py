@@ -14,7 +14,7 @@ import socket
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -30,6 +30,13 @@ from packagegrid.search.selectors import (
     VOCABULARY_CACHE_KEY,
 )
 from packagegrid.search.text import synonym_map
+
+if TYPE_CHECKING:
+    # What the test client returns: a response with `content`, `json()`, `context` and
+    # `url` (django-stubs names this type privately).
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
+    type TestResponse = _MonkeyPatchedWSGIResponse
 
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 # The password of the actors (alice, bob, staff).

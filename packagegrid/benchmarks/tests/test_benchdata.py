@@ -1,6 +1,7 @@
 """Tests for the benchmark data set generator and the `benchdata` command."""
 
 from io import StringIO
+from typing import TypedDict
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -26,7 +27,14 @@ from packagegrid.catalog.models import (
 from packagegrid.grids.models import Element, Grid, GridPackage
 from packagegrid.web.trends import trending_packages
 
-SMALL = {"packages": 300, "grids": 12, "users": 10}
+
+class _Size(TypedDict):
+    packages: int
+    grids: int
+    users: int
+
+
+SMALL: _Size = {"packages": 300, "grids": 12, "users": 10}
 
 
 def test_it_builds_the_shape_of_the_data_set(db: None) -> None:

@@ -60,7 +60,7 @@ def _latest(grid: Grid, model: str, action: str) -> EditRecord:
     return found
 
 
-def test_it_keeps_a_deleted_features_cells_in_the_record(alice):
+def test_it_keeps_a_deleted_features_cells_in_the_record(alice: User) -> None:
     grid, _links, (async_, _typed) = _grid_with_cells(alice)
     feature_delete(feature=async_, user=alice)
     record = _latest(grid, "feature", "delete")
@@ -70,7 +70,7 @@ def test_it_keeps_a_deleted_features_cells_in_the_record(alice):
     ]
 
 
-def test_it_restores_a_deleted_feature_with_its_cells(alice, staff):
+def test_it_restores_a_deleted_feature_with_its_cells(alice: User, staff: User) -> None:
     grid, _links, (async_, _typed) = _grid_with_cells(alice)
     before = _cells(grid)
     feature_id = async_.pk
@@ -86,7 +86,7 @@ def test_it_restores_a_deleted_feature_with_its_cells(alice, staff):
     assert (restore.action, restore.user) == (EditRecord.Action.RESTORE, staff)
 
 
-def test_it_restores_a_removed_package_with_its_cells(alice, staff):
+def test_it_restores_a_removed_package_with_its_cells(alice: User, staff: User) -> None:
     grid, (alpha, _bravo), _features = _grid_with_cells(alice)
     before = _cells(grid)
     grid_remove_package(grid_package=alpha, user=alice)
@@ -99,7 +99,7 @@ def test_it_restores_a_removed_package_with_its_cells(alice, staff):
     assert restore.user == staff
 
 
-def test_it_leaves_out_cells_whose_other_half_is_gone(alice, staff):
+def test_it_leaves_out_cells_whose_other_half_is_gone(alice: User, staff: User) -> None:
     grid, (alpha, _bravo), (async_, _typed) = _grid_with_cells(alice)
     grid_remove_package(grid_package=alpha, user=alice)
     feature_delete(feature=async_, user=alice)
@@ -108,7 +108,7 @@ def test_it_leaves_out_cells_whose_other_half_is_gone(alice, staff):
     assert ("Typed", "Alpha", "Typed Alpha") in _cells(grid)
 
 
-def test_it_refuses_to_restore_twice_and_changes_nothing(alice, staff):
+def test_it_refuses_to_restore_twice_and_changes_nothing(alice: User, staff: User) -> None:
     grid, _links, (async_, _typed) = _grid_with_cells(alice)
     feature_delete(feature=async_, user=alice)
     record = _latest(grid, "feature", "delete")
@@ -120,7 +120,7 @@ def test_it_refuses_to_restore_twice_and_changes_nothing(alice, staff):
     assert Feature.objects.filter(grid=grid, title="Async").count() == 1
 
 
-def test_it_refuses_to_restore_a_package_that_is_back_in_the_grid(alice, staff):
+def test_it_refuses_to_restore_a_package_that_is_back_in_the_grid(alice: User, staff: User) -> None:
     grid, (alpha, _bravo), _features = _grid_with_cells(alice)
     package = alpha.package
     grid_remove_package(grid_package=alpha, user=alice)
@@ -131,7 +131,7 @@ def test_it_refuses_to_restore_a_package_that_is_back_in_the_grid(alice, staff):
     assert not Element.objects.filter(grid_package__package=package).exists()
 
 
-def test_reverting_an_added_feature_deletes_it_restorably(alice, staff):
+def test_reverting_an_added_feature_deletes_it_restorably(alice: User, staff: User) -> None:
     grid, _links, (_async, typed) = _grid_with_cells(alice)
     create = grid_history_records(grid=grid).get(
         content_type__model="feature", object_id=typed.pk, action="create"
@@ -145,7 +145,7 @@ def test_reverting_an_added_feature_deletes_it_restorably(alice, staff):
         grid_edit_revert(grid=grid, record=deletion, user=staff)
 
 
-def test_reverting_an_added_package_removes_it(alice, staff):
+def test_reverting_an_added_package_removes_it(alice: User, staff: User) -> None:
     grid, (alpha, _bravo), _features = _grid_with_cells(alice)
     create = grid_history_records(grid=grid).get(
         content_type__model="gridpackage", object_id=alpha.pk, action="create"
@@ -156,7 +156,7 @@ def test_reverting_an_added_package_removes_it(alice, staff):
         grid_edit_revert(grid=grid, record=create, user=staff)
 
 
-def test_it_saves_an_edit_from_the_current_version_and_raises_it(alice):
+def test_it_saves_an_edit_from_the_current_version_and_raises_it(alice: User) -> None:
     grid = make_grid(title="Auth", slug="auth")
     assert grid.version == 1
     grid_update(
@@ -166,7 +166,7 @@ def test_it_saves_an_edit_from_the_current_version_and_raises_it(alice):
     assert (grid.title, grid.version) == ("Authn", 2)
 
 
-def test_it_refuses_a_stale_grid_edit_and_saves_nothing(alice):
+def test_it_refuses_a_stale_grid_edit_and_saves_nothing(alice: User) -> None:
     grid = make_grid(title="Auth", slug="auth")
     grid_update(grid=grid, title="Theirs", slug="auth", description="", user=alice)
     records = EditRecord.objects.count()
@@ -182,7 +182,7 @@ def test_it_refuses_a_stale_grid_edit_and_saves_nothing(alice):
     assert EditRecord.objects.count() == records
 
 
-def test_of_two_saves_from_one_version_only_the_first_wins(alice):
+def test_of_two_saves_from_one_version_only_the_first_wins(alice: User) -> None:
     _grid, _links, (async_, _typed) = _grid_with_cells(alice)
     first, second = Feature.objects.get(pk=async_.pk), Feature.objects.get(pk=async_.pk)
     version = first.version
@@ -196,7 +196,7 @@ def test_of_two_saves_from_one_version_only_the_first_wins(alice):
     assert Feature.objects.get(pk=async_.pk).title == "First"
 
 
-def test_it_refuses_a_stale_cell_edit(alice):
+def test_it_refuses_a_stale_cell_edit(alice: User) -> None:
     _grid, (alpha, _bravo), (async_, _typed) = _grid_with_cells(alice)
     cell = Element.objects.get(grid_package=alpha, feature=async_)
     version = cell.version
@@ -209,7 +209,7 @@ def test_it_refuses_a_stale_cell_edit(alice):
     assert conflict.value.current.text == "theirs"
 
 
-def test_a_cell_created_meanwhile_is_a_conflict_for_an_editor_who_saw_it_empty(alice):
+def test_a_cell_created_meanwhile_is_a_conflict_for_an_editor_who_saw_it_empty(alice: User) -> None:
     grid = make_grid(title="Auth", slug="auth")
     link = grid_add_package(grid=grid, package=make_package(title="Alpha"), user=alice)
     feature = feature_create(grid=grid, title="Async", description="", user=alice)
@@ -219,7 +219,7 @@ def test_a_cell_created_meanwhile_is_a_conflict_for_an_editor_who_saw_it_empty(a
     assert Element.objects.get().text == "theirs"
 
 
-def test_an_unchanged_save_from_a_stale_version_is_no_conflict(alice):
+def test_an_unchanged_save_from_a_stale_version_is_no_conflict(alice: User) -> None:
     grid = make_grid(title="Auth", slug="auth")
     grid_update(grid=grid, title="Theirs", slug="auth", description="", user=alice)
     grid_update(
@@ -228,7 +228,7 @@ def test_an_unchanged_save_from_a_stale_version_is_no_conflict(alice):
     assert Grid.objects.get().version == 2
 
 
-def test_a_revert_raises_the_version(alice, staff):
+def test_a_revert_raises_the_version(alice: User, staff: User) -> None:
     grid = make_grid(title="Auth", slug="auth")
     grid_update(grid=grid, title="Authn", slug="auth", description="", user=alice)
     grid_edit_revert(grid=grid, record=_latest(grid, "grid", "update"), user=staff)

@@ -1,6 +1,7 @@
 """The grid editor's reads: package candidates and a single cell."""
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import (
     add_to_grid,
@@ -15,7 +16,9 @@ from packagegrid.grids.selectors import grid_cell, grid_package_candidates
 pytestmark = pytest.mark.django_db
 
 
-def test_it_finds_candidates_in_one_query(django_assert_num_queries):
+def test_it_finds_candidates_in_one_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     grid = make_grid()
     member = make_package(title="Auth member")
     add_to_grid(grid, member)
@@ -38,21 +41,25 @@ def test_it_finds_candidates_in_one_query(django_assert_num_queries):
     assert {starts, popular, quiet, by_slug, never_fetched} == set(found)
 
 
-def test_it_finds_no_candidates_without_a_query(django_assert_num_queries):
+def test_it_finds_no_candidates_without_a_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     grid = make_grid()
     make_package()
     with django_assert_num_queries(0):
         assert grid_package_candidates(grid=grid, query="") == []
 
 
-def test_it_limits_the_candidates():
+def test_it_limits_the_candidates() -> None:
     grid = make_grid()
     for n in range(5):
         make_package(title=f"Widget {n}")
     assert len(grid_package_candidates(grid=grid, query="widget", limit=3)) == 3
 
 
-def test_it_reads_one_cell_in_two_queries(django_assert_num_queries):
+def test_it_reads_one_cell_in_two_queries(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     grid = make_grid()
     alpha, bravo = make_package(title="Alpha"), make_package(title="Bravo")
     add_to_grid(grid, alpha, bravo)
@@ -69,7 +76,7 @@ def test_it_reads_one_cell_in_two_queries(django_assert_num_queries):
     assert grid_cell(grid=grid, package_id=bravo.pk, feature_id=feature.pk).text == ""
 
 
-def test_it_refuses_a_cell_of_another_grid():
+def test_it_refuses_a_cell_of_another_grid() -> None:
     grid = make_grid()
     alpha = make_package()
     add_to_grid(grid, alpha)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from packagegrid.catalog.models import Package
 from packagegrid.conftest import make_package
 from packagegrid.fetchers.tests.support import table_writes
 from packagegrid.health.models import Advisory, CIMatrix, Compatibility
@@ -15,7 +16,7 @@ from packagegrid.health.tests.support import advisory, apply_pypi
 pytestmark = pytest.mark.django_db
 
 
-def _compat(package) -> dict[tuple[str, str], list[str]]:
+def _compat(package: Package) -> dict[tuple[str, str], list[str]]:
     return {
         (c.product, c.version): c.sources for c in Compatibility.objects.filter(package=package)
     }

@@ -1,5 +1,7 @@
 """Search documents built from packages and grids."""
 
+from typing import Any
+
 import pytest
 
 from packagegrid.conftest import add_to_grid, make_grid, make_package, make_usage
@@ -68,7 +70,9 @@ def test_it_reads_facets_from_the_records() -> None:
         ({}, {"latest_version": None}, "pypi=no"),
     ],
 )
-def test_it_records_status_and_release_facets(repo: dict, pypi: dict, status: str) -> None:
+def test_it_records_status_and_release_facets(
+    repo: dict[str, Any], pypi: dict[str, Any], status: str
+) -> None:
     package = make_package(repo=repo, pypi=pypi)
     assert status in _document(package.pk).facets.split("\n")
 

@@ -3,8 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
+from packagegrid.catalog.models import Package
 from packagegrid.conftest import (
     add_to_grid,
     make_feature,
@@ -14,6 +17,7 @@ from packagegrid.conftest import (
     make_usage,
     set_cell,
 )
+from packagegrid.grids.models import Grid
 from packagegrid.grids.selectors import grid_comparison
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +25,13 @@ pytestmark = pytest.mark.django_db
 GRID_QUERIES = 4  # the grid, its packages with joins, features, cells
 
 
-def _grid_with(*packages):
+def _grid_with(*packages: Package) -> Grid:
     grid = make_grid(title="Payments", slug="payments", description="Take money")
     add_to_grid(grid, *packages)
     return grid
 
 
-def test_it_shows_all_packages_as_columns_with_standard_rows(client):
+def test_it_shows_all_packages_as_columns_with_standard_rows(client: Client) -> None:
     packages = [make_package(title=f"Pkg {i:02d}", repo={"stars": i}) for i in range(12)]
     grid = _grid_with(*packages)
     response = client.get(grid.get_absolute_url())
@@ -42,7 +46,7 @@ def test_it_shows_all_packages_as_columns_with_standard_rows(client):
     assert '<th scope="row">Users</th>' in html
 
 
-def test_it_renders_features_and_cells_with_shorthand(client):
+def test_it_renders_features_and_cells_with_shorthand(client: Client) -> None:
     alpha = make_package(title="Alpha", repo={"stars": 2})
     bravo = make_package(title="Bravo", repo={"stars": 1})
     grid = _grid_with(alpha, bravo)
@@ -61,7 +65,7 @@ def test_it_renders_features_and_cells_with_shorthand(client):
     assert "Partial &amp; slow" in html
 
 
-def test_it_escapes_a_script_in_a_cell_and_a_description(client):
+def test_it_escapes_a_script_in_a_cell_and_a_description(client: Client) -> None:
     package = make_package(repo={"description": "<script>alert('d')</script>"})
     grid = _grid_with(package)
     set_cell(grid, package, make_feature(grid, "<b>Bold</b>"), "<script>alert('c')</script>")
@@ -83,7 +87,7 @@ def test_it_escapes_a_script_in_a_cell_and_a_description(client):
         ("junk", ["Bravo", "Alpha", "Charlie"]),
     ],
 )
-def test_it_sorts_packages(client, sort, expected):
+def test_it_sorts_packages(client: Client, sort: str, expected: list[str]) -> None:
     now = timezone.now()
     alpha = make_package(title="Alpha", repo={"stars": 5, "forks": 2, "last_commit_at": now})
     bravo = make_package(
@@ -101,7 +105,9 @@ def test_it_sorts_packages(client, sort, expected):
     assert positions == sorted(positions)
 
 
-def test_selector_builds_cells_in_column_order(django_assert_num_queries):
+def test_selector_builds_cells_in_column_order(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     alpha = make_package(title="Alpha", repo={"stars": 1})
     bravo = make_package(title="Bravo", fetched=False, repo={"stars": 2})
     grid = _grid_with(alpha, bravo)
@@ -119,7 +125,7 @@ def test_selector_builds_cells_in_column_order(django_assert_num_queries):
     assert [row.cells for row in comparison.rows] == [["a1", "b1"], ["a2", ""]]
 
 
-def test_selector_falls_back_to_the_default_sort():
+def test_selector_falls_back_to_the_default_sort() -> None:
     grid = _grid_with(
         make_package(title="Low", repo={"stars": 1}), make_package(title="High", repo={"stars": 5})
     )
@@ -128,13 +134,13 @@ def test_selector_falls_back_to_the_default_sort():
     assert [column.package.title for column in comparison.columns] == ["High", "Low"]
 
 
-def test_it_says_so_when_the_grid_is_empty(client):
+def test_it_says_so_when_the_grid_is_empty(client: Client) -> None:
     grid = make_grid()
     html = client.get(grid.get_absolute_url()).content.decode()
     assert "This grid has no packages yet." in html
 
 
-def test_it_is_404_for_an_unknown_slug(client):
+def test_it_is_404_for_an_unknown_slug(client: Client) -> None:
     assert client.get("/grids/g/nope/").status_code == 404
     assert client.get("/grids/g/%00/").status_code == 400
 
@@ -142,8 +148,12 @@ def test_it_is_404_for_an_unknown_slug(client):
 @pytest.mark.parametrize(("packages", "features"), [(3, 2), (25, 20)])
 @pytest.mark.parametrize("sort", ["stars", "usage"])
 def test_it_takes_a_constant_number_of_queries(
-    client, django_assert_num_queries, packages, features, sort
-):
+    client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    packages: int,
+    features: int,
+    sort: str,
+) -> None:
     make_full_grid(packages=packages, features=features, slug="big")
     with django_assert_num_queries(GRID_QUERIES):
         response = client.get("/grids/g/big/", {"sort": sort})
@@ -151,7 +161,7 @@ def test_it_takes_a_constant_number_of_queries(
     assert response.content.decode().count("mark-yes") == packages * features
 
 
-def test_it_shows_a_package_that_was_never_fetched(client):
+def test_it_shows_a_package_that_was_never_fetched(client: Client) -> None:
     grid = _grid_with(make_package(title="Fetched"), make_package(title="Not yet", fetched=False))
     response = client.get(grid.get_absolute_url())
     assert response.status_code == 200

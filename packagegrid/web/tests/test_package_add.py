@@ -1,15 +1,24 @@
 """The add-package page: paste a repository URL, check it, pre-fill, create."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
-from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.models import Category, EditRecord, Package
 from packagegrid.conftest import make_category, make_grid, make_package, make_user
 from packagegrid.fetchers.tasks import fetch_package
 from packagegrid.grids.models import GridPackage
 from packagegrid.web.package_views import ADDS_PER_HOUR
+
+if TYPE_CHECKING:
+    from packagegrid.conftest import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +31,20 @@ CHECK_QUERIES = 7
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits() -> None:
     cache.clear()
 
 
 @pytest.fixture
-def category():
+def category() -> Category:
     return make_category(title="Security", slug="security")
 
 
-def _check(client, repo_url, **extra):
+def _check(client: Client, repo_url: str, **extra: Any) -> TestResponse:
     return client.post(URL, {"step": "check", "repo_url": repo_url}, **extra)
 
 
-def _form(chosen, **overrides):
+def _form(chosen: Category, **overrides: Any) -> dict[str, Any]:
     return {
         "step": "create",
         "repo_url": "https://github.com/jazzband/django-axes/tree/master/",
@@ -49,7 +58,7 @@ def _form(chosen, **overrides):
     }
 
 
-def test_it_sends_anonymous_people_to_log_in(client, category):
+def test_it_sends_anonymous_people_to_log_in(client: Client, category: Category) -> None:
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/packages/add/"
@@ -59,7 +68,9 @@ def test_it_sends_anonymous_people_to_log_in(client, category):
     assert not Package.objects.exists()
 
 
-def test_it_shows_the_url_field_first(alice_client, django_assert_num_queries):
+def test_it_shows_the_url_field_first(
+    alice_client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(PAGE_QUERIES):
         response = alice_client.get(URL)
     assert response.status_code == 200
@@ -84,8 +95,11 @@ def test_it_shows_the_url_field_first(alice_client, django_assert_num_queries):
     ],
 )
 def test_it_normalises_the_url_and_prefills_the_form(
-    alice_client, category, pasted, django_assert_num_queries
-):
+    alice_client: Client,
+    category: Category,
+    pasted: str,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     make_grid(title="Auth")
     with django_assert_num_queries(CHECK_QUERIES):
         response = _check(alice_client, pasted)
@@ -99,7 +113,7 @@ def test_it_normalises_the_url_and_prefills_the_form(
     assert 'name="step" value="create"' in html
 
 
-def test_it_answers_htmx_with_the_details_alone(alice_client, category):
+def test_it_answers_htmx_with_the_details_alone(alice_client: Client, category: Category) -> None:
     response = _check(alice_client, "https://github.com/jazzband/django-axes", **HTMX)
     html = response.content.decode()
     assert "<html" not in html
@@ -107,28 +121,30 @@ def test_it_answers_htmx_with_the_details_alone(alice_client, category):
     assert 'name="title" value="django-axes"' in html
 
 
-def test_it_suggests_a_free_slug(alice_client, category):
+def test_it_suggests_a_free_slug(alice_client: Client, category: Category) -> None:
     make_package(slug="django-axes", repo_url="https://github.com/someone/django-axes")
     html = _check(alice_client, "https://github.com/jazzband/django-axes").content.decode()
     assert 'name="slug" value="django-axes-2"' in html
 
 
 @pytest.mark.parametrize("pasted", ["not a url", "https://github.com/jazzband", "ftp://x/a/b"])
-def test_it_explains_an_invalid_url(alice_client, pasted):
+def test_it_explains_an_invalid_url(alice_client: Client, pasted: str) -> None:
     response = _check(alice_client, pasted, **HTMX)
     html = response.content.decode()
     assert "This is not a repository URL" in html
     assert 'name="title"' not in html
 
 
-def test_it_shows_no_error_while_the_field_is_empty(alice_client):
+def test_it_shows_no_error_while_the_field_is_empty(alice_client: Client) -> None:
     html = _check(alice_client, "  ", **HTMX).content.decode()
     assert "errorlist" not in html
     assert "not a repository URL" not in html
     assert "This field is required" not in html
 
 
-def test_it_shows_the_package_that_already_lists_the_repository(alice_client, category):
+def test_it_shows_the_package_that_already_lists_the_repository(
+    alice_client: Client, category: Category
+) -> None:
     existing = make_package(title="Axes", repo_url="http://github.com/Jazzband/django-axes/")
     html = _check(alice_client, "git@github.com:jazzband/django-axes.git").content.decode()
     assert "<strong>Already listed.</strong>" in html
@@ -138,8 +154,11 @@ def test_it_shows_the_package_that_already_lists_the_repository(alice_client, ca
 
 
 def test_it_creates_the_package_and_enqueues_its_fetch(
-    alice_client, alice, category, django_capture_on_commit_callbacks
-):
+    alice_client: Client,
+    alice: User,
+    category: Category,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_client.post(URL, _form(category))
     package = Package.objects.get()
@@ -155,20 +174,22 @@ def test_it_creates_the_package_and_enqueues_its_fetch(
     assert "Added django-axes." in page
 
 
-def test_it_also_adds_the_package_to_a_grid(alice_client, category):
+def test_it_also_adds_the_package_to_a_grid(alice_client: Client, category: Category) -> None:
     grid = make_grid(title="Auth", slug="auth")
     response = alice_client.post(URL, _form(category, grid=str(grid.pk)))
     assert response.status_code == 302
     assert GridPackage.objects.get().grid == grid
 
 
-def test_it_preselects_a_grid_named_in_the_address(alice_client):
+def test_it_preselects_a_grid_named_in_the_address(alice_client: Client) -> None:
     grid = make_grid(title="Auth", slug="auth")
     html = alice_client.get(f"{URL}?grid=auth").content.decode()
     assert f'<input type="hidden" name="grid" value="{grid.pk}">' in html
 
 
-def test_it_keeps_the_preselected_grid_through_the_check(alice_client, category):
+def test_it_keeps_the_preselected_grid_through_the_check(
+    alice_client: Client, category: Category
+) -> None:
     grid = make_grid(title="Auth", slug="auth")
     response = alice_client.post(
         URL, {"step": "check", "repo_url": "https://github.com/a/b", "grid": str(grid.pk)}
@@ -176,7 +197,9 @@ def test_it_keeps_the_preselected_grid_through_the_check(alice_client, category)
     assert f'<option value="{grid.pk}" selected>Auth</option>' in response.content.decode()
 
 
-def test_it_offers_locked_grids_to_staff_only(client, alice, category):
+def test_it_offers_locked_grids_to_staff_only(
+    client: Client, alice: User, category: Category
+) -> None:
     make_grid(title="Open")
     make_grid(title="Closed", is_locked=True)
     client.force_login(alice)
@@ -204,7 +227,9 @@ def test_it_offers_locked_grids_to_staff_only(client, alice, category):
         ({"documentation_url": "javascript:alert(1)"}, "Enter a valid URL."),
     ],
 )
-def test_it_shows_form_errors_and_changes_nothing(alice_client, category, overrides, message):
+def test_it_shows_form_errors_and_changes_nothing(
+    alice_client: Client, category: Category, overrides: dict[str, str], message: str
+) -> None:
     make_package(slug="taken", repo_url="https://github.com/someone/taken")
     response = alice_client.post(URL, _form(category, **overrides))
     assert response.status_code == 200
@@ -214,14 +239,18 @@ def test_it_shows_form_errors_and_changes_nothing(alice_client, category, overri
     assert not DBTaskResult.objects.exists()
 
 
-def test_it_refuses_a_locked_grid_to_people_who_are_not_staff(alice_client, category):
+def test_it_refuses_a_locked_grid_to_people_who_are_not_staff(
+    alice_client: Client, category: Category
+) -> None:
     grid = make_grid(is_locked=True)
     response = alice_client.post(URL, _form(category, grid=str(grid.pk)))
     assert "Choose a grid from the list" in response.content.decode()
     assert not Package.objects.exists()
 
 
-def test_it_shows_the_existing_package_instead_of_creating_a_duplicate(alice_client, category):
+def test_it_shows_the_existing_package_instead_of_creating_a_duplicate(
+    alice_client: Client, category: Category
+) -> None:
     existing = make_package(title="Axes", repo_url="https://github.com/jazzband/django-axes")
     response = alice_client.post(URL, _form(category, slug="axes-again"))
     html = response.content.decode()
@@ -230,7 +259,7 @@ def test_it_shows_the_existing_package_instead_of_creating_a_duplicate(alice_cli
     assert Package.objects.count() == 1
 
 
-def test_it_escapes_what_people_type(alice_client, category):
+def test_it_escapes_what_people_type(alice_client: Client, category: Category) -> None:
     response = alice_client.post(
         URL, _form(category, title="<script>alert(1)</script>", slug="x y")
     )
@@ -239,19 +268,21 @@ def test_it_escapes_what_people_type(alice_client, category):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_it_needs_the_csrf_token(alice, category):
+def test_it_needs_the_csrf_token(alice: User, category: Category) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     assert client.post(URL, _form(category)).status_code == 403
     assert not Package.objects.exists()
 
 
-def test_it_refuses_other_methods(alice_client):
+def test_it_refuses_other_methods(alice_client: Client) -> None:
     assert alice_client.put(URL).status_code == 405
     assert alice_client.delete(URL).status_code == 405
 
 
-def test_it_limits_how_many_packages_a_person_adds(alice_client, category):
+def test_it_limits_how_many_packages_a_person_adds(
+    alice_client: Client, category: Category
+) -> None:
     for _ in range(ADDS_PER_HOUR):
         assert alice_client.post(URL, _form(category, title="")).status_code == 200
     response = alice_client.post(URL, _form(category))
@@ -259,7 +290,9 @@ def test_it_limits_how_many_packages_a_person_adds(alice_client, category):
     assert not Package.objects.exists()
 
 
-def test_it_does_not_count_checks_against_the_limit(alice_client, category):
+def test_it_does_not_count_checks_against_the_limit(
+    alice_client: Client, category: Category
+) -> None:
     for _ in range(ADDS_PER_HOUR + 5):
         assert _check(alice_client, "https://github.com/a/b", **HTMX).status_code == 200
     assert alice_client.post(URL, _form(category)).status_code == 302

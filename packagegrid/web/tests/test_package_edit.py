@@ -1,8 +1,12 @@
 """The edit-package page."""
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from packagegrid.catalog.models import EditRecord, Package
 from packagegrid.catalog.selectors import history_for
@@ -18,19 +22,19 @@ PAGE_QUERIES = 4  # session, user, the package, the categories
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits() -> None:
     cache.clear()
 
 
 @pytest.fixture(autouse=True)
-def _edits_take_effect(settings):
+def _edits_take_effect(settings: Settings) -> None:
     """These tests are about editing itself: nobody's change waits for review here
     (test_package_review.py covers held changes)."""
     settings.TRUSTED_EDITS = 0
 
 
 @pytest.fixture
-def package():
+def package() -> Package:
     return make_package(
         title="Widgets",
         slug="widgets",
@@ -39,11 +43,11 @@ def package():
     )
 
 
-def _url(package):
+def _url(package: Package) -> str:
     return f"/packages/{package.slug}/edit/"
 
 
-def _form(package, **overrides):
+def _form(package: Package, **overrides: Any) -> dict[str, Any]:
     return {
         "repo_url": package.repo_url,
         "title": package.title,
@@ -55,7 +59,7 @@ def _form(package, **overrides):
     }
 
 
-def test_it_sends_anonymous_people_to_log_in(client, package):
+def test_it_sends_anonymous_people_to_log_in(client: Client, package: Package) -> None:
     response = client.get(_url(package))
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/packages/widgets/edit/"
@@ -65,7 +69,9 @@ def test_it_sends_anonymous_people_to_log_in(client, package):
     assert package.title == "Widgets"
 
 
-def test_it_shows_the_form_filled_in(alice_client, package, django_assert_num_queries):
+def test_it_shows_the_form_filled_in(
+    alice_client: Client, package: Package, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(PAGE_QUERIES):
         response = alice_client.get(_url(package))
     assert response.status_code == 200
@@ -78,12 +84,14 @@ def test_it_shows_the_form_filled_in(alice_client, package, django_assert_num_qu
     assert 'name="slug"' not in html  # the address stays
 
 
-def test_it_answers_404_for_an_unknown_package(alice_client):
+def test_it_answers_404_for_an_unknown_package(alice_client: Client) -> None:
     assert alice_client.get("/packages/nothing/edit/").status_code == 404
     assert alice_client.post("/packages/nothing/edit/", {"title": "x"}).status_code == 404
 
 
-def test_it_saves_changes_and_records_them(alice_client, alice, package):
+def test_it_saves_changes_and_records_them(
+    alice_client: Client, alice: User, package: Package
+) -> None:
     category = make_category(title="Forms")
     replacement = make_package(title="Widgets 2", slug="widgets-2")
     response = alice_client.post(
@@ -115,7 +123,7 @@ def test_it_saves_changes_and_records_them(alice_client, alice, package):
     )
 
 
-def test_it_records_nothing_when_an_old_record_is_saved_unchanged(alice_client):
+def test_it_records_nothing_when_an_old_record_is_saved_unchanged(alice_client: Client) -> None:
     legacy = make_package(
         slug="legacy",
         repo_url="http://github.com/example/legacy/",
@@ -145,7 +153,9 @@ def test_it_records_nothing_when_an_old_record_is_saved_unchanged(alice_client):
         ({"documentation_url": "ftp://example.com/docs"}, "Enter an http or https URL."),
     ],
 )
-def test_it_shows_form_errors_and_changes_nothing(alice_client, package, overrides, message):
+def test_it_shows_form_errors_and_changes_nothing(
+    alice_client: Client, package: Package, overrides: dict[str, str], message: str
+) -> None:
     make_package(title="Taken", repo_url="https://github.com/example/taken")
     response = alice_client.post(_url(package), _form(package, **overrides))
     assert response.status_code == 200
@@ -155,7 +165,7 @@ def test_it_shows_form_errors_and_changes_nothing(alice_client, package, overrid
     assert not EditRecord.objects.exists()
 
 
-def test_it_refuses_a_cycle_of_replacements(alice_client, package):
+def test_it_refuses_a_cycle_of_replacements(alice_client: Client, package: Package) -> None:
     newer = make_package(slug="newer", replaced_by=package)
     response = alice_client.post(_url(package), _form(package, replaced_by=newer.slug))
     assert response.status_code == 200
@@ -164,7 +174,9 @@ def test_it_refuses_a_cycle_of_replacements(alice_client, package):
     assert package.replaced_by is None
 
 
-def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(alice_client, package):
+def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(
+    alice_client: Client, package: Package
+) -> None:
     newest = make_package(slug="newest", title="Newest", replaced_by=package)
     newer = make_package(slug="newer", title="Newer", replaced_by=newest)
     response = alice_client.post(_url(package), _form(package, replaced_by=newer.slug))
@@ -178,14 +190,14 @@ def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(alice_client, pac
     assert package.replaced_by is None
 
 
-def test_it_says_a_package_cannot_replace_itself(alice_client, package):
+def test_it_says_a_package_cannot_replace_itself(alice_client: Client, package: Package) -> None:
     response = alice_client.post(_url(package), _form(package, replaced_by=package.slug))
     assert "A package cannot be replaced by itself." in response.content.decode()
     package.refresh_from_db()
     assert package.replaced_by is None
 
 
-def test_it_needs_the_csrf_token(alice, package):
+def test_it_needs_the_csrf_token(alice: User, package: Package) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     assert client.post(_url(package), _form(package, title="Changed")).status_code == 403
@@ -193,7 +205,7 @@ def test_it_needs_the_csrf_token(alice, package):
     assert package.title == "Widgets"
 
 
-def test_it_limits_how_many_edits_a_person_makes(alice_client, package):
+def test_it_limits_how_many_edits_a_person_makes(alice_client: Client, package: Package) -> None:
     for n in range(EDITS_PER_HOUR):
         assert alice_client.post(_url(package), _form(package, title=f"T{n}")).status_code == 302
     response = alice_client.post(_url(package), _form(package, title="One too many"))
@@ -202,7 +214,7 @@ def test_it_limits_how_many_edits_a_person_makes(alice_client, package):
     assert package.title == f"T{EDITS_PER_HOUR - 1}"
 
 
-def test_it_lets_staff_edit_too(client, package):
+def test_it_lets_staff_edit_too(client: Client, package: Package) -> None:
     staff = make_user("sam")
     staff.is_staff = True
     staff.save()
@@ -212,12 +224,14 @@ def test_it_lets_staff_edit_too(client, package):
     assert package.title == "By staff"
 
 
-def test_the_form_carries_the_packages_version(alice_client, package):
+def test_the_form_carries_the_packages_version(alice_client: Client, package: Package) -> None:
     html = alice_client.get(_url(package)).content.decode()
     assert hidden_version(html, package.version)
 
 
-def test_a_stale_save_shows_both_values_and_changes_nothing(alice_client, package):
+def test_a_stale_save_shows_both_values_and_changes_nothing(
+    alice_client: Client, package: Package
+) -> None:
     form = {**_form(package, title="Mine"), "version": str(package.version)}
     package_update(package=package, user=make_user("bob"), title="Theirs")  # saved meanwhile
     response = alice_client.post(_url(package), form)

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import make_category, make_package, make_usage
 
@@ -18,7 +20,7 @@ def _titles_in_order(html: str, *titles: str) -> bool:
     return positions == sorted(positions)
 
 
-def test_it_lists_packages_with_their_numbers(client):
+def test_it_lists_packages_with_their_numbers(client: Client) -> None:
     make_package(
         title="Alpha",
         repo={
@@ -40,14 +42,14 @@ def test_it_lists_packages_with_their_numbers(client):
     assert 'aria-label="1 commit in the last 52 weeks"' in html
 
 
-def test_it_escapes_a_script_in_a_description(client):
+def test_it_escapes_a_script_in_a_description(client: Client) -> None:
     make_package(repo={"description": "<script>alert('x')</script>"})
     html = client.get("/packages/").content.decode()
     assert "<script>alert(" not in html
     assert "&lt;script&gt;" in html
 
 
-def test_it_notes_missing_commit_data(client):
+def test_it_notes_missing_commit_data(client: Client) -> None:
     make_package(repo={"commits_over_52": []})
     make_package(fetched=False)
     html = client.get("/packages/").content.decode()
@@ -66,7 +68,7 @@ def test_it_notes_missing_commit_data(client):
         ("nonsense", ["Bravo", "Alpha", "Charlie"]),
     ],
 )
-def test_it_sorts(client, sort, expected):
+def test_it_sorts(client: Client, sort: str, expected: list[str]) -> None:
     now = timezone.now()
     make_package(
         title="Alpha",
@@ -89,7 +91,7 @@ def test_it_sorts(client, sort, expected):
     assert _titles_in_order(html, *expected)
 
 
-def test_it_filters_by_text_in_title_or_slug(client):
+def test_it_filters_by_text_in_title_or_slug(client: Client) -> None:
     make_package(title="Django Payments", slug="payments")
     make_package(title="Other", slug="django-stripe-thing")
     make_package(title="Unrelated", slug="unrelated")
@@ -101,7 +103,7 @@ def test_it_filters_by_text_in_title_or_slug(client):
     assert "Django Payments" in html
 
 
-def test_it_filters_by_category(client):
+def test_it_filters_by_category(client: Client) -> None:
     apps = make_category(title="Apps", slug="apps", title_plural="Apps")
     tools = make_category(title="Tools", slug="tools")
     make_package(title="An app", category=apps)
@@ -114,7 +116,7 @@ def test_it_filters_by_category(client):
     assert "An app" in html
 
 
-def test_it_paginates_fifty_a_page(client):
+def test_it_paginates_fifty_a_page(client: Client) -> None:
     for index in range(51):
         make_package(title=f"Pkg {index:03d}", repo={"stars": 100 - index})
     first = client.get("/packages/").content.decode()
@@ -128,20 +130,22 @@ def test_it_paginates_fifty_a_page(client):
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "99999", ""])
-def test_it_survives_odd_page_numbers(client, page):
+def test_it_survives_odd_page_numbers(client: Client, page: str) -> None:
     make_package()
     assert client.get("/packages/", {"page": page}).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["x" * 10_000, "'\"%_\\", "😀 ǅ ﷽ \u202e"])
-def test_it_survives_odd_filters(client, query):
+def test_it_survives_odd_filters(client: Client, query: str) -> None:
     make_package()
     response = client.get("/packages/", {"q": query, "sort": query, "category": query})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     category = make_category(slug="apps")
     for _ in range(count):
         make_usage(make_package(category=category))
@@ -149,7 +153,7 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
         assert client.get("/packages/", {"sort": "usage", "category": "apps"}).status_code == 200
 
 
-def test_category_page_lists_only_its_packages(client):
+def test_category_page_lists_only_its_packages(client: Client) -> None:
     apps = make_category(title="Apps", slug="apps", title_plural="Apps")
     apps.description = "Small reusable apps."
     apps.save(update_fields=["description"])
@@ -164,7 +168,7 @@ def test_category_page_lists_only_its_packages(client):
     assert "A tool" not in html
 
 
-def test_category_page_sorts_and_filters(client):
+def test_category_page_sorts_and_filters(client: Client) -> None:
     apps = make_category(slug="apps")
     make_package(title="Alpha", category=apps, repo={"stars": 1})
     make_package(title="Bravo", category=apps, repo={"stars": 2})
@@ -176,13 +180,15 @@ def test_category_page_sorts_and_filters(client):
     assert "Alpha" not in html
 
 
-def test_category_page_is_404_for_an_unknown_slug(client):
+def test_category_page_is_404_for_an_unknown_slug(client: Client) -> None:
     assert client.get("/categories/nope/").status_code == 404
     assert client.get("/categories/%00/").status_code == 400
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_category_page_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_category_page_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     category = make_category(slug="apps")
     for _ in range(count):
         make_package(category=category)
@@ -190,7 +196,7 @@ def test_category_page_takes_a_constant_number_of_queries(client, django_assert_
         assert client.get("/categories/apps/").status_code == 200
 
 
-def test_it_updates_results_in_place_with_shareable_urls(client):
+def test_it_updates_results_in_place_with_shareable_urls(client: Client) -> None:
     page = client.get("/packages/").content.decode()
     assert 'hx-boost="true"' in page
     assert 'hx-select="#package-results"' in page

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import (
     add_to_grid,
@@ -26,14 +28,18 @@ def _titles(html: str) -> list[str]:
     ]
 
 
-def test_it_prompts_for_a_query_when_empty(client, django_assert_num_queries):
+def test_it_prompts_for_a_query_when_empty(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(0):
         response = client.get("/search/")
     assert response.status_code == 200
     assert "Type a package name" in response.content.decode()
 
 
-def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(client):
+def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(
+    client: Client,
+) -> None:
     package = make_package(title="django-payments", repo={"description": "Take payments"})
     grid = make_grid(title="Payments grid", description="Payment providers")
     response = client.get("/search/", {"q": "payment"})
@@ -48,7 +54,7 @@ def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(
     assert "2 results" in html
 
 
-def test_it_ranks_a_name_above_a_description(client):
+def test_it_ranks_a_name_above_a_description(client: Client) -> None:
     make_package(title="django-ponies-extra", repo={"description": "Unrelated", "stars": 9000})
     make_package(title="Something", repo={"description": "Ponies for everyone", "stars": 9999})
     make_package(title="ponies", repo={"stars": 1})
@@ -56,27 +62,29 @@ def test_it_ranks_a_name_above_a_description(client):
     assert titles == ["ponies", "django-ponies-extra", "Something"]
 
 
-def test_it_says_so_when_nothing_matches(client):
+def test_it_says_so_when_nothing_matches(client: Client) -> None:
     make_package(title="Something")
     html = client.get("/search/", {"q": "zzzz"}).content.decode()
     assert "No packages or grids match." in html
 
 
-def test_it_says_so_when_the_query_has_nothing_to_search_for(client, django_assert_num_queries):
+def test_it_says_so_when_the_query_has_nothing_to_search_for(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     make_package(title="Something")
     with django_assert_num_queries(0):
         html = client.get("/search/", {"q": '"*:-()'}).content.decode()
     assert "has no letters or digits to search for" in html
 
 
-def test_it_finds_a_name_with_a_typo_and_says_so(client):
+def test_it_finds_a_name_with_a_typo_and_says_so(client: Client) -> None:
     make_package(title="django-downloadview")
     html = client.get("/search/", {"q": "django-downlodview"}).content.decode()
     assert _titles(html) == ["django-downloadview"]
     assert "including names close to it" in html
 
 
-def test_it_escapes_the_query_and_descriptions(client):
+def test_it_escapes_the_query_and_descriptions(client: Client) -> None:
     make_package(title="scripted", repo={"description": "<script>alert(1)</script>"})
     html = client.get("/search/", {"q": "<script>"}).content.decode()
     assert "<script>alert(1)" not in html
@@ -84,7 +92,7 @@ def test_it_escapes_the_query_and_descriptions(client):
     assert 'value="&lt;script&gt;"' in html
 
 
-def test_it_counts_matches_by_facet(client):
+def test_it_counts_matches_by_facet(client: Client) -> None:
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     grid = make_grid(title="Widget grid", slug="widget-grid")
@@ -108,7 +116,7 @@ def test_it_counts_matches_by_facet(client):
     assert facets["No PyPI release"] == "1"
 
 
-def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client):
+def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client: Client) -> None:
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     make_package(title="widget one", category=apps)
@@ -127,7 +135,7 @@ def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client):
     assert "Clear all filters" in html
 
 
-def test_it_says_so_when_filters_leave_nothing(client):
+def test_it_says_so_when_filters_leave_nothing(client: Client) -> None:
     make_package(title="widget one")
     html = client.get("/search/", {"q": "widget", "license": "nope"}).content.decode()
     assert "No results match these filters." in html
@@ -141,7 +149,9 @@ def test_it_says_so_when_filters_leave_nothing(client):
         ("last-commit", ["widget a", "widget b", "widget c"]),
     ],
 )
-def test_it_sorts_by_stars_usage_and_last_commit(client, sort, expected):
+def test_it_sorts_by_stars_usage_and_last_commit(
+    client: Client, sort: str, expected: list[str]
+) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -157,7 +167,7 @@ def test_it_sorts_by_stars_usage_and_last_commit(client, sort, expected):
     assert '<span class="sort-current" aria-current="true">' in html
 
 
-def test_it_pages_results_with_shareable_links(client):
+def test_it_pages_results_with_shareable_links(client: Client) -> None:
     category = make_category(title="App", slug="apps")
     for index in range(PER_PAGE + 5):
         make_package(title=f"widget {index:02}", category=category, repo={"stars": index})
@@ -187,7 +197,7 @@ def test_it_pages_results_with_shareable_links(client):
         "\uff24\uff2a\uff21\uff2e\uff27\uff2f",  # DJANGO in full-width letters
     ],
 )
-def test_it_never_fails_on_odd_input(client, query):
+def test_it_never_fails_on_odd_input(client: Client, query: str) -> None:
     make_package(title="django-widgets")
     make_grid(title="Widgets")
     response = client.get("/search/", {"q": query, "category": query, "sort": query})
@@ -195,7 +205,9 @@ def test_it_never_fails_on_odd_input(client, query):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     for index in range(count):
         make_package(title=f"widget {index}")
         make_grid(title=f"widget grid {index}")
@@ -207,7 +219,9 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_one_more_query_for_typos(client, django_assert_num_queries, count):
+def test_it_takes_one_more_query_for_typos(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     make_package(title="django-gadgets")
     for index in range(count):
         make_package(title=f"gadget {index}", repo={"description": "Reusable widgets"})

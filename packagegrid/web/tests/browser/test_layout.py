@@ -7,7 +7,7 @@ page itself must never be wider than the window.
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from packagegrid.conftest import make_grid, make_package, make_user
 from packagegrid.grids.models import Element
@@ -16,8 +16,8 @@ from packagegrid.web.tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _page_width(page: Page) -> int:
@@ -27,7 +27,7 @@ def _page_width(page: Page) -> int:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_no_page_is_wider_than_the_window(
-    page: Page, live_server: object, viewport: dict[str, int]
+    page: Page, live_server: object, viewport: ViewportSize
 ) -> None:
     packages = [
         make_package(title=f"django-wide-package-number-{n}", repo={"commits_over_52": [n] * 52})
