@@ -1,20 +1,28 @@
-"""Test set-up shared by every app: no network, and small builders for test data.
+"""Test set-up shared by every app: no network, the one set of builders for test data, and
+the people who act in the tests.
 
 Builders create rows with explicit, fixed timestamps so that golden files stay stable.
+Actors: `alice` and `bob` are people with an e-mail address and the password `PASSWORD`,
+`staff` is a staff member; `alice_client` is a test client logged in as alice. Build
+others with `make_user`, and log a client in with `log_in` or `csrf_client`.
 """
 
 from __future__ import annotations
 
+import itertools
 import socket
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache, caches
+from django.test import Client
+from django.utils import timezone
 
-from packagegrid.catalog.models import Category, Package, PyPIData, RepoData
+from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.models import PackageHealth
 from packagegrid.search.selectors import (
@@ -24,7 +32,18 @@ from packagegrid.search.selectors import (
 )
 from packagegrid.search.text import synonym_map
 
+if TYPE_CHECKING:
+    # What the test client returns: a response with `content`, `json()`, `context` and
+    # `url` (django-stubs names this type privately).
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
+    type TestResponse = _MonkeyPatchedWSGIResponse
+
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+# The password of the actors (alice, bob, staff).
+PASSWORD = "a-long-Unusual-passphrase"
+
+_numbers = itertools.count(1)
 
 _real_connect = socket.socket.connect
 
@@ -75,6 +94,13 @@ def _limits_in_memory(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hash(settings: Any) -> None:
+    """A fast password hash: the actors have passwords, and hashing them with the
+    deployed hasher would cost most of a second per person. No test checks the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Refuse connections to anything but this machine (databases and test servers are local)."""
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
@@ -99,9 +125,14 @@ def make_package(
     category: Category | None = None,
     repo: dict[str, Any] | None = None,
     pypi: dict[str, Any] | None = None,
+    fetched: bool = True,
     **fields: Any,
 ) -> Package:
-    """A package with repository and PyPI data (pass repo=/pypi= to override their fields)."""
+    """A package with repository and PyPI data (pass repo=/pypi= to override their fields).
+
+    With fetched=False it is one that no fetch has reached yet: no repository or PyPI data,
+    and no `last_fetched`.
+    """
     n = Package.objects.count() + 1
     values: dict[str, Any] = {
         "title": f"django-thing-{n}",
@@ -112,10 +143,12 @@ def make_package(
         "documentation_url": "",
         "created": FIXED_TIME,
         "modified": FIXED_TIME,
-        "last_fetched": FIXED_TIME,
+        "last_fetched": FIXED_TIME if fetched else None,
     }
     values.update(fields)
     package = Package.objects.create(**values)
+    if not fetched:
+        return package
     RepoData.objects.create(
         package=package,
         **{
@@ -132,8 +165,11 @@ def make_package(
     return package
 
 
-def make_grid(*, packages: Sequence[Package] = (), features: int = 0, **fields: Any) -> Grid:
-    """A grid holding `packages`, with `features` features and a cell for every pair."""
+def make_grid(
+    *, packages: Sequence[Package] = (), features: int = 0, cell: str = "+", **fields: Any
+) -> Grid:
+    """A grid holding `packages`, with `features` features and a cell reading `cell` for
+    every pair."""
     n = Grid.objects.count() + 1
     values: dict[str, Any] = {
         "title": f"Grid {n}",
@@ -151,7 +187,7 @@ def make_grid(*, packages: Sequence[Package] = (), features: int = 0, **fields: 
     for i in range(features):
         feature = Feature.objects.create(grid=grid, title=f"Feature {i + 1}")
         Element.objects.bulk_create(
-            Element(grid_package=link, feature=feature, text="+") for link in links
+            Element(grid_package=link, feature=feature, text=cell) for link in links
         )
     return grid
 
@@ -167,3 +203,95 @@ def make_health(package: Package, score: int, lifecycle: str = "active") -> Pack
         lifecycle_reason=f"Set to {lifecycle} by the test.",
         computed_at=FIXED_TIME,
     )
+
+
+def make_full_grid(*, packages: int, features: int, **fields: Any) -> Grid:
+    """A grid of `packages` packages and `features` features, every cell "yes", and the
+    first two packages used by someone."""
+    members = [make_package(repo={"stars": i}) for i in range(packages)]
+    grid = make_grid(packages=members, features=features, cell="yes", **fields)
+    for package in members[:2]:
+        make_usage(package)
+    return grid
+
+
+def add_to_grid(grid: Grid, *packages: Package) -> list[GridPackage]:
+    """Put `packages` in `grid`, with no cells."""
+    return [
+        GridPackage.objects.create(grid=grid, package=p, created=FIXED_TIME, modified=FIXED_TIME)
+        for p in packages
+    ]
+
+
+def make_feature(grid: Grid, title: str = "", description: str = "") -> Feature:
+    return Feature.objects.create(
+        grid=grid, title=title or f"Feature {next(_numbers)}", description=description
+    )
+
+
+def set_cell(grid: Grid, package: Package, feature: Feature, text: str) -> Element:
+    """The cell of `package` (already in `grid`) for `feature`."""
+    grid_package = GridPackage.objects.get(grid=grid, package=package)
+    return Element.objects.create(grid_package=grid_package, feature=feature, text=text)
+
+
+def make_user(
+    username: str = "", *, staff: bool = False, password: str | None = None, **fields: Any
+) -> User:
+    """A person (staff with staff=True); without `password` they have no usable one."""
+    return User.objects.create_user(
+        username=username or f"user{next(_numbers)}", password=password, is_staff=staff, **fields
+    )
+
+
+def make_usage(package: Package, count: int = 1) -> None:
+    """`count` new people who say they use `package`."""
+    for _ in range(count):
+        Usage.objects.create(package=package, user=make_user())
+
+
+def make_release(
+    package: Package, version: str, *, days_ago: int = 0, yanked: bool = False
+) -> Release:
+    """A release of `package`, uploaded `days_ago` days before now."""
+    return Release.objects.create(
+        package=package,
+        version=version,
+        uploaded_at=timezone.now() - timedelta(days=days_ago),
+        yanked=yanked,
+    )
+
+
+def log_in(client: Client, username: str = "alice", *, staff: bool = False) -> User:
+    """A new person, logged in on `client`."""
+    user = make_user(username, staff=staff)
+    client.force_login(user)
+    return user
+
+
+def csrf_client(username: str = "alice", *, staff: bool = False) -> tuple[Client, User]:
+    """A client that enforces CSRF checks, logged in as a new person."""
+    client = Client(enforce_csrf_checks=True)
+    return client, log_in(client, username, staff=staff)
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return make_user("alice", email="alice@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return make_user("bob", email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    return make_user("staff", email="staff@example.com", password=PASSWORD, staff=True)
+
+
+@pytest.fixture
+def alice_client(client: Client, alice: User) -> Client:
+    """The test client, logged in as alice."""
+    client.force_login(alice)
+    return client

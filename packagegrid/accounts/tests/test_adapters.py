@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib.auth.models import User
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from packagegrid.accounts.adapters import SocialAccountAdapter
 from packagegrid.accounts.models import Profile
@@ -13,7 +13,7 @@ from packagegrid.accounts.models import Profile
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_a_profile_on_local_sign_up(client):
+def test_it_creates_a_profile_on_local_sign_up(client: Client) -> None:
     response = client.post(
         "/accounts/signup/",
         {
@@ -28,7 +28,7 @@ def test_it_creates_a_profile_on_local_sign_up(client):
     assert Profile.objects.get(user=alice).github_account == ""
 
 
-def test_it_fills_the_github_account_on_github_sign_up():
+def test_it_fills_the_github_account_on_github_sign_up() -> None:
     user = User(username="octocat", email="octo@example.com")
     account = SocialAccount(provider="github", uid="583231", extra_data={"login": "octocat"})
     sociallogin = SocialLogin(user=user, account=account)
@@ -39,7 +39,7 @@ def test_it_fills_the_github_account_on_github_sign_up():
     assert Profile.objects.get(user__username="octocat").github_account == "octocat"
 
 
-def test_it_leaves_the_github_account_empty_for_other_providers():
+def test_it_leaves_the_github_account_empty_for_other_providers() -> None:
     user = User(username="someone", email="someone@example.com")
     account = SocialAccount(provider="gitlab", uid="1", extra_data={"login": "someone"})
     sociallogin = SocialLogin(user=user, account=account)

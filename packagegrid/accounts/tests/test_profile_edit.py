@@ -1,12 +1,22 @@
 """Editing one's own profile at /profiles/edit/."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from packagegrid.accounts.models import Profile
-from packagegrid.web.tests.factories import make_user
+from packagegrid.conftest import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _alice_has_a_profile(request: pytest.FixtureRequest) -> None:
+    """In the tests where alice acts, she starts with a profile naming her old GitHub
+    account."""
+    if "alice" in request.fixturenames:
+        Profile.objects.create(user=request.getfixturevalue("alice"), github_account="old-name")
+
 
 VALID = {
     "github_account": "alice-gh",
@@ -16,14 +26,7 @@ VALID = {
 }
 
 
-@pytest.fixture
-def alice():
-    user = make_user("alice")
-    Profile.objects.create(user=user, github_account="old-name")
-    return user
-
-
-def test_it_asks_anonymous_people_to_log_in(client):
+def test_it_asks_anonymous_people_to_log_in(client: Client) -> None:
     response = client.get("/profiles/edit/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/profiles/edit/"
@@ -32,7 +35,7 @@ def test_it_asks_anonymous_people_to_log_in(client):
     assert not Profile.objects.exists()
 
 
-def test_it_shows_the_form_with_the_current_values(client, alice):
+def test_it_shows_the_form_with_the_current_values(client: Client, alice: User) -> None:
     client.force_login(alice)
     response = client.get("/profiles/edit/")
     assert response.status_code == 200
@@ -41,7 +44,7 @@ def test_it_shows_the_form_with_the_current_values(client, alice):
     assert '<label for="id_github_account">GitHub account</label>' in html
 
 
-def test_it_saves_the_profile_and_shows_it(client, alice):
+def test_it_saves_the_profile_and_shows_it(client: Client, alice: User) -> None:
     client.force_login(alice)
     response = client.post("/profiles/edit/", VALID)
     assert response.status_code == 302
@@ -53,7 +56,7 @@ def test_it_saves_the_profile_and_shows_it(client, alice):
     assert profile.share_favorites is True
 
 
-def test_it_creates_the_profile_of_someone_who_had_none(client):
+def test_it_creates_the_profile_of_someone_who_had_none(client: Client) -> None:
     bob = make_user("bob")
     client.force_login(bob)
     assert client.get("/profiles/edit/").status_code == 200
@@ -62,7 +65,7 @@ def test_it_creates_the_profile_of_someone_who_had_none(client):
     assert Profile.objects.get(user=bob).github_account == ""
 
 
-def test_it_accepts_an_at_sign_and_blanks(client, alice):
+def test_it_accepts_an_at_sign_and_blanks(client: Client, alice: User) -> None:
     client.force_login(alice)
     client.post("/profiles/edit/", {"github_account": " @Alice-GH ", "gitlab_url": ""})
     profile = Profile.objects.get(user=alice)
@@ -86,7 +89,9 @@ def test_it_accepts_an_at_sign_and_blanks(client, alice):
         ("gitlab_url", "https://gitlab.com/" + "a" * 100, "at most 100 characters"),
     ],
 )
-def test_it_rejects_bad_input_and_changes_nothing(client, alice, field, value, message):
+def test_it_rejects_bad_input_and_changes_nothing(
+    client: Client, alice: User, field: str, value: str, message: str
+) -> None:
     client.force_login(alice)
     response = client.post("/profiles/edit/", {**VALID, field: value})
     assert response.status_code == 400
@@ -97,7 +102,7 @@ def test_it_rejects_bad_input_and_changes_nothing(client, alice, field, value, m
     assert (profile.github_account, profile.share_favorites) == ("old-name", False)
 
 
-def test_it_refuses_a_github_account_someone_else_uses(client, alice):
+def test_it_refuses_a_github_account_someone_else_uses(client: Client, alice: User) -> None:
     carol = make_user("carol")
     Profile.objects.create(user=carol, github_account="Carol-GH")
     client.force_login(alice)
@@ -108,20 +113,20 @@ def test_it_refuses_a_github_account_someone_else_uses(client, alice):
     assert Profile.objects.get(user=alice).github_account == "old-name"
 
 
-def test_it_allows_ones_own_username_and_account(client, alice):
+def test_it_allows_ones_own_username_and_account(client: Client, alice: User) -> None:
     client.force_login(alice)
     assert client.post("/profiles/edit/", {**VALID, "github_account": "alice"}).status_code == 302
     assert client.post("/profiles/edit/", {**VALID, "github_account": "alice"}).status_code == 302
 
 
-def test_it_requires_a_csrf_token(alice):
+def test_it_requires_a_csrf_token(alice: User) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     assert client.post("/profiles/edit/", VALID).status_code == 403
     assert Profile.objects.get(user=alice).github_account == "old-name"
 
 
-def test_it_edits_only_ones_own_profile(client, alice):
+def test_it_edits_only_ones_own_profile(client: Client, alice: User) -> None:
     mallory = make_user("mallory")
     client.force_login(mallory)
     client.post("/profiles/edit/", {**VALID, "github_account": "mallory", "user": alice.pk})

@@ -1,15 +1,17 @@
 """Profile services."""
 
+from typing import Any
+
 import pytest
 
 from packagegrid.accounts.models import Profile
 from packagegrid.accounts.services import profile_create, profile_update
-from packagegrid.web.tests.factories import make_user
+from packagegrid.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_one_profile_per_person_however_often_it_is_called():
+def test_it_creates_one_profile_per_person_however_often_it_is_called() -> None:
     alice = make_user("alice")
     first = profile_create(user=alice)
     second = profile_create(user=alice)
@@ -18,21 +20,21 @@ def test_it_creates_one_profile_per_person_however_often_it_is_called():
     assert first.github_account == ""
 
 
-def test_it_fills_an_empty_github_account_from_a_github_login():
+def test_it_fills_an_empty_github_account_from_a_github_login() -> None:
     alice = make_user("alice")
     profile_create(user=alice)
     assert profile_create(user=alice, github_account="alice-gh").github_account == "alice-gh"
 
 
-def test_it_never_overwrites_a_github_account():
+def test_it_never_overwrites_a_github_account() -> None:
     alice = make_user("alice")
     profile_create(user=alice, github_account="first")
     assert profile_create(user=alice, github_account="second").github_account == "first"
 
 
-def test_it_updates_a_profile_and_creates_a_missing_one():
+def test_it_updates_a_profile_and_creates_a_missing_one() -> None:
     alice = make_user("alice")
-    fields = {
+    fields: dict[str, Any] = {
         "github_account": "alice-gh",
         "bitbucket_url": "https://bitbucket.org/alice/",
         "gitlab_url": "https://gitlab.com/alice",

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from packagegrid.accounts.models import Profile
-from packagegrid.conftest import FIXED_TIME
+from packagegrid.conftest import FIXED_TIME, make_user
 
 JOINED = datetime(2025, 6, 7, 8, 9, 10, 111213, tzinfo=UTC)
 
@@ -22,7 +22,7 @@ def make_person(db: None) -> Callable[..., User]:
     """
 
     def build(username: str, *, profile: bool = True, **fields: Any) -> User:
-        user = User.objects.create_user(username, date_joined=JOINED, last_login=JOINED)
+        user = make_user(username, date_joined=JOINED, last_login=JOINED)
         if profile:
             fields.setdefault("github_account", username)
             Profile.objects.create(user=user, created=FIXED_TIME, modified=FIXED_TIME, **fields)

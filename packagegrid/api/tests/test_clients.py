@@ -12,7 +12,7 @@ Wagtail and some usage.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
 from packagegrid.catalog.djangopackages import import_lines
 from packagegrid.catalog.models import Category, Package, Usage
-from packagegrid.conftest import make_category, make_grid, make_package
+from packagegrid.conftest import make_category, make_grid, make_package, make_user
 from packagegrid.grids.models import Grid
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +78,7 @@ def build_catalog() -> Catalog:
     themes = make_grid(
         id=2, title="Wagtail themes", slug="wagtail-themes", description="", packages=real[7:8]
     )
-    people = [User.objects.create_user(f"user-{i}") for i in range(3)]
+    people = [make_user(f"user-{i}") for i in range(3)]
     for person in people:
         Usage.objects.create(package=real[3], user=person)
     Usage.objects.create(package=real[4], user=people[0])
@@ -121,7 +120,9 @@ def catalog(_module_catalog: Catalog, db: None) -> Catalog:
 # --- Helpers ----------------------------------------------------------------------------
 
 
-def get_json(client: Client, url: str, *, status: int = 200, **headers: str) -> Json:
+def get_json(
+    client: Client, url: str, *, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Json:
     """GET `url` (a path or an absolute testserver URL) and its JSON body."""
     response = client.get(url, headers=headers or None)
     assert response.status_code == status, f"{url}: {response.status_code}"
@@ -159,7 +160,7 @@ def assert_date_or_none(value: Json) -> None:
 def v4_pages(client: Client, url: str, **headers: str) -> Iterator[Json]:
     """Each page of an API v4 list, following the absolute `next` links as they are."""
     while url:
-        page = get_json(client, url, **headers)
+        page = get_json(client, url, headers=headers)
         assert_fields(page, {"count": int, "next": OptStr, "previous": OptStr, "results": list})
         yield page
         url = page["next"]
@@ -234,7 +235,7 @@ def test_c2_mcp_django_hybrid_client(client: Client, catalog: Catalog) -> None:
     hits: list[Json] = []
     for query in ("wagtail", "django"):
         results = get_json(
-            client, f"/api/v4/search/?q={query}", **{"Content-Type": "application/json"}
+            client, f"/api/v4/search/?q={query}", headers={"Content-Type": "application/json"}
         )
         assert isinstance(results, list)
         hits.extend(results)
@@ -364,7 +365,7 @@ def test_c4_djangocms_agent(client: Client, catalog: Catalog) -> None:
     """
     headers = {"Accept": "application/json", "User-Agent": "djangocms-agent/1.0"}
     api = V4  # its DJANGOPACKAGES_API
-    hits = get_json(client, f"{api}search/?q=django", **headers)
+    hits = get_json(client, f"{api}search/?q=django", headers=headers)
     assert isinstance(hits, list) and hits
     for hit in hits:
         assert_fields(
@@ -395,8 +396,8 @@ def test_c4_djangocms_agent(client: Client, catalog: Catalog) -> None:
         "grids": list,
     }
     slug = hits[0]["slug"]
-    by_slug = get_json(client, f"{api}packages/{slug}/", **headers)
-    by_id = get_json(client, f"{api}packages/{by_slug['id']}/", **headers)
+    by_slug = get_json(client, f"{api}packages/{slug}/", headers=headers)
+    by_id = get_json(client, f"{api}packages/{by_slug['id']}/", headers=headers)
     assert by_slug == by_id
     for package in (by_slug, by_id):
         assert_fields(package, package_fields, slug)
@@ -406,23 +407,23 @@ def test_c4_djangocms_agent(client: Client, catalog: Catalog) -> None:
             date.fromisoformat(package["last_updated"][:10])
         assert_int_list(package["commits_over_52"])
 
-    grid = get_json(client, f"{api}grids/wagtail-add-ons/", **headers)
+    grid = get_json(client, f"{api}grids/wagtail-add-ons/", headers=headers)
     ids = [re.search(r"/packages/(\d+)/?$", link) for link in grid["packages"]]
     assert all(ids), grid["packages"]
     for match in ids[:60]:
         assert match is not None
         assert_fields(
-            get_json(client, f"{api}packages/{match.group(1)}/", **headers), package_fields
+            get_json(client, f"{api}packages/{match.group(1)}/", headers=headers), package_fields
         )
 
-    grids = get_json(client, f"{api}grids/?limit=500", **headers)
+    grids = get_json(client, f"{api}grids/?limit=500", headers=headers)
     assert_fields(grids, {"results": list, "count": int})
     assert len(grids["results"]) == grids["count"] == Grid.objects.count()
 
     with_grids = next(p for p in Package.objects.order_by("id") if p.grid_packages.exists())
-    package = get_json(client, f"{api}packages/{with_grids.slug}/", **headers)
+    package = get_json(client, f"{api}packages/{with_grids.slug}/", headers=headers)
     for link in package["grids"]:
-        assert_fields(get_json(client, link, **headers), {"title": str, "packages": list})
+        assert_fields(get_json(client, link, headers=headers), {"title": str, "packages": list})
 
 
 def test_c5_raycast_django_packages_extension(client: Client, catalog: Catalog) -> None:
@@ -434,13 +435,13 @@ def test_c5_raycast_django_packages_extension(client: Client, catalog: Catalog) 
     the grid links that start with `http`.
     """
     accept = {"Accept": "application/json"}
-    categories = get_json(client, "/api/v4/categories/?limit=200", **accept)["results"]
+    categories = get_json(client, "/api/v4/categories/?limit=200", headers=accept)["results"]
     for category in categories:
         assert_fields(category, {"id": int, "title": str, "slug": str})
     titles = {category["title"] for category in categories}
     assert titles == {title for _, title, _, _ in CATEGORIES}
 
-    hits = get_json(client, "/api/v4/search/?q=django", **accept)
+    hits = get_json(client, "/api/v4/search/?q=django", headers=accept)
     packages = [hit for hit in hits if hit["item_type"] == "package"]
     assert packages
     for hit in packages:
@@ -457,7 +458,7 @@ def test_c5_raycast_django_packages_extension(client: Client, catalog: Catalog) 
         )
         assert hit["category"] in titles  # the dropdown filter compares titles
 
-    detail = get_json(client, f"/api/v4/packages/{packages[0]['slug'].lower()}/", **accept)
+    detail = get_json(client, f"/api/v4/packages/{packages[0]['slug'].lower()}/", headers=accept)
     assert_fields(
         detail,
         {
@@ -472,11 +473,11 @@ def test_c5_raycast_django_packages_extension(client: Client, catalog: Catalog) 
     assert_date_or_none(detail["last_updated"])
     assert_date_or_none(detail["last_fetched"])
     assert detail["category"].startswith("http")
-    category = get_json(client, detail["category"], **accept)
+    category = get_json(client, detail["category"], headers=accept)
     assert category["title"] in titles
     for link in detail["grids"]:
         assert link.startswith("http")
-        assert_fields(get_json(client, link, **accept), {"title": str, "slug": str})
+        assert_fields(get_json(client, link, headers=accept), {"title": str, "slug": str})
 
 
 def test_c6_djangopackages_bitbucket_urls(client: Client, catalog: Catalog) -> None:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.conftest import assert_keys_sorted
 from packagegrid.api.tests.golden import assert_matches_golden
@@ -86,7 +87,7 @@ def test_it_answers_an_unknown_category_with_404_json(client: Client) -> None:
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_lists_categories_in_two_queries(
-    client: Client, django_assert_num_queries, count: int
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
     for _ in range(count):
         make_category()
@@ -96,7 +97,9 @@ def test_it_lists_categories_in_two_queries(
     assert len(body["objects"]) == count
 
 
-def test_it_serves_a_category_in_one_query(client: Client, django_assert_num_queries) -> None:
+def test_it_serves_a_category_in_one_query(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     make_two_categories()
     with django_assert_num_queries(1):
         assert client.get("/api/v3/categories/apps/").status_code == 200

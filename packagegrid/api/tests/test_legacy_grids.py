@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.conftest import assert_keys_sorted
 from packagegrid.api.tests.golden import assert_matches_golden
@@ -136,7 +137,7 @@ def test_it_orders_a_grids_packages_by_title(client: Client) -> None:
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_lists_grids_in_three_queries(
-    client: Client, django_assert_num_queries, count: int
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
     packages = [make_package(), make_package()]
     for _ in range(count):
@@ -148,7 +149,9 @@ def test_it_lists_grids_in_three_queries(
     assert all(len(g["packages"]) == 2 for g in body["objects"])
 
 
-def test_it_serves_a_grid_in_two_queries(client: Client, django_assert_num_queries) -> None:
+def test_it_serves_a_grid_in_two_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     make_orm_grid()
     with django_assert_num_queries(2):
         assert client.get("/api/v3/grids/orms/").status_code == 200
@@ -156,7 +159,10 @@ def test_it_serves_a_grid_in_two_queries(client: Client, django_assert_num_queri
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_pages_a_grids_packages_in_five_queries(
-    client: Client, make_person: MakePerson, django_assert_num_queries, count: int
+    client: Client,
+    make_person: MakePerson,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     editor = make_person("editor")
     packages = [make_package(created_by=editor, last_modified_by=editor) for _ in range(count)]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.conftest import assert_keys_sorted
 from packagegrid.api.tests.golden import assert_matches_golden
@@ -153,7 +154,7 @@ def test_it_keeps_the_category_filter_in_paging_links(client: Client) -> None:
     for _ in range(3):
         make_package(category=apis)
     make_package(category=make_category())
-    meta = client.get("/api/v3/packages/", {"category": "apis", "limit": 2}).json()["meta"]
+    meta = client.get("/api/v3/packages/", {"category": "apis", "limit": "2"}).json()["meta"]
     assert meta["next"] == "/api/v3/packages/?limit=2&offset=2&category=apis"
     assert meta["total_count"] == 3
 
@@ -240,7 +241,9 @@ def test_it_caps_a_page_at_1000_packages(client: Client) -> None:
     assert body["meta"]["next"] == "/api/v3/packages/?limit=1000&offset=1000"
 
 
-def test_it_counts_without_objects_for_limit_0(client: Client, django_assert_num_queries) -> None:
+def test_it_counts_without_objects_for_limit_0(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     """djangoproject.com's community counter reads only `meta.total_count`."""
     for _ in range(3):
         make_package()
@@ -276,7 +279,10 @@ def make_busy_packages(count: int, make_person: MakePerson) -> None:
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_lists_packages_in_three_queries(
-    client: Client, make_person: MakePerson, django_assert_num_queries, count: int
+    client: Client,
+    make_person: MakePerson,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     make_busy_packages(count, make_person)
     # count, page, grid slugs
@@ -288,17 +294,22 @@ def test_it_lists_packages_in_three_queries(
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_lists_a_category_in_three_queries(
-    client: Client, make_person: MakePerson, django_assert_num_queries, count: int
+    client: Client,
+    make_person: MakePerson,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     make_busy_packages(count, make_person)
-    slug = Package.objects.first().category.slug
+    first = Package.objects.first()
+    assert first is not None
+    slug = first.category.slug
     with django_assert_num_queries(3):
-        body = client.get("/api/v3/packages/", {"limit": 30, "category": slug}).json()
+        body = client.get("/api/v3/packages/", {"limit": "30", "category": slug}).json()
     assert len(body["objects"]) == count
 
 
 def test_it_serves_a_package_in_two_queries(
-    client: Client, make_person: MakePerson, django_assert_num_queries
+    client: Client, make_person: MakePerson, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_busy_packages(1, make_person)
     slug = Package.objects.get().slug

@@ -1,7 +1,11 @@
 """API v3 as a whole: the root, read-only methods, JSON whatever is asked, error shape."""
 
+from collections.abc import Callable
+
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import make_grid, make_package
 
@@ -26,7 +30,7 @@ def catalog(db: None) -> None:
 
 
 def test_it_lists_the_four_collections_with_relative_urls(
-    client: Client, django_assert_num_queries
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     with django_assert_num_queries(0):
         response = client.get("/api/v3/")
@@ -92,7 +96,7 @@ def test_it_answers_json_whatever_is_asked_for(
 def test_it_keeps_the_format_in_paging_links(client: Client) -> None:
     make_package()
     make_package()
-    body = client.get("/api/v3/packages/", {"limit": 1, "format": "json"}).json()
+    body = client.get("/api/v3/packages/", {"limit": "1", "format": "json"}).json()
     assert body["meta"]["next"] == "/api/v3/packages/?limit=1&offset=1&format=json"
 
 
@@ -142,6 +146,8 @@ def test_it_answers_api_v1_with_410_gone(url: str, method: str) -> None:
         assert "APIv1 was removed on April 2, 2015" in response.json()["message"]
 
 
-def test_it_answers_an_impossible_account_with_404(client: Client, make_person) -> None:
+def test_it_answers_an_impossible_account_with_404(
+    client: Client, make_person: Callable[..., User]
+) -> None:
     client.force_login(make_person("alice"))
     assert client.get("/api/v3/users/a%00b/").status_code == 400  # NUL middleware

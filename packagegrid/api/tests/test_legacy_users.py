@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.conftest import assert_keys_sorted
 from packagegrid.api.tests.golden import assert_matches_golden
@@ -87,11 +88,14 @@ def test_it_answers_an_unknown_account_with_404_json(
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_it_lists_users_in_two_queries_after_login(
-    client: Client, make_person: MakePerson, django_assert_num_queries, count: int
+    client: Client,
+    make_person: MakePerson,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    count: int,
 ) -> None:
     for i in range(count):
         make_person(f"person-{i}")
-    client.force_login(User.objects.first())
+    client.force_login(User.objects.earliest("pk"))
     # session, user (login), then count, page
     with django_assert_num_queries(4):
         body = client.get("/api/v3/users/", {"limit": 30}).json()
@@ -99,7 +103,7 @@ def test_it_lists_users_in_two_queries_after_login(
 
 
 def test_it_serves_a_user_in_one_query_after_login(
-    client: Client, make_person: MakePerson, django_assert_num_queries
+    client: Client, make_person: MakePerson, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client.force_login(make_person("alice"))
     # session, user (login), then the profile
@@ -123,7 +127,7 @@ def test_it_lists_a_users_packages_on_request(client: Client, make_person: MakeP
 
 
 def test_it_lists_a_users_packages_in_one_more_query(
-    client: Client, make_person: MakePerson, django_assert_num_queries
+    client: Client, make_person: MakePerson, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client.force_login(make_person("alice"))
     for _ in range(5):
@@ -135,7 +139,7 @@ def test_it_lists_a_users_packages_in_one_more_query(
 
 
 def test_it_lists_everyones_packages_on_request_in_one_more_query(
-    client: Client, make_person: MakePerson, django_assert_num_queries
+    client: Client, make_person: MakePerson, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client.force_login(make_person("alice"))
     make_person("bob")

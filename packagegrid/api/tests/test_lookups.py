@@ -2,10 +2,9 @@
 other junk in an id answer 404, never 500 and never another object."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
-from packagegrid.conftest import make_category, make_grid, make_package
+from packagegrid.conftest import make_category, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +72,7 @@ def test_v3_answers_404_for_junk_keys(client: Client, path: str, key: str) -> No
 )
 @pytest.mark.parametrize("key", [HUGE, BIGINT_PLUS_ONE, "²", "١٢"])
 def test_web_urls_with_ids_answer_404(client: Client, method: str, path: str, key: str) -> None:
-    staff = User.objects.create_user("staff", is_staff=True, is_superuser=True)
+    staff = make_user("staff", staff=True, is_superuser=True)
     client.force_login(staff)
     response = getattr(client, method)(path.format(key))
     assert response.status_code == 404

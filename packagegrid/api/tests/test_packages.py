@@ -6,7 +6,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.catalog.models import Package
-from packagegrid.conftest import make_category, make_grid, make_package
+from packagegrid.conftest import FIXED_TIME, make_category, make_grid, make_package
 from packagegrid.grids.models import GridPackage
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,10 @@ PACKAGE_KEYS = [
 def test_it_lists_packages_newest_id_first_in_the_v4_shape(client: Client) -> None:
     # Explicit ids: sequences are not reset between tests on PostgreSQL.
     category = make_category(id=7)
-    first = make_package(id=101, category=category)
-    second = make_package(id=102, category=category, documentation_url=None)
+    # Commit times are whole seconds, as the providers give them (see SOURCES.md).
+    repo = {"last_commit_at": FIXED_TIME.replace(microsecond=0)}
+    first = make_package(id=101, category=category, repo=repo)
+    second = make_package(id=102, category=category, documentation_url=None, repo=repo)
     make_grid(id=31, packages=[first, second])
     response = client.get("/api/v4/packages/")
     assert response.status_code == 200

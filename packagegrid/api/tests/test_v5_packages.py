@@ -3,14 +3,12 @@ licence, page-numbered, in a constant number of queries."""
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.api.tests.test_packages import PACKAGE_KEYS
 from packagegrid.catalog.models import Package, PyPIData, RepoData
 from packagegrid.conftest import make_package
@@ -19,7 +17,6 @@ from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
 
-RESPONSES = Path(__file__).parent / "responses"
 V5_KEYS = [*PACKAGE_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
@@ -34,15 +31,6 @@ def _get(client: Any, url: str) -> Any:
     response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code == 200, response.content
     return response.json()
-
-
-def _assert_matches_golden_text(data: Any, name: str) -> None:
-    """Compares the JSON text, so key order counts too (UPDATE_GOLDEN=1 rewrites)."""
-    path = RESPONSES / f"{name}.json"
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"response differs from {path.name}"
 
 
 @pytest.mark.parametrize("slug", ["openwisp-users", "django-valkey"])
@@ -62,7 +50,7 @@ def test_a_real_demo_package_matches_its_golden_file(client: Any, slug: str) -> 
     assert data == _get(client, f"/api/v5/packages/{data['id']}/")
     v4 = _get(client, f"/api/v4/packages/{slug}/")
     assert {key: data[key] for key in PACKAGE_KEYS} == v4
-    _assert_matches_golden_text(data, f"v5-package-{slug}")
+    assert_matches_golden(data, f"v5-package-{slug}")
 
 
 def test_it_serves_the_health_facts_exactly(client: Any) -> None:

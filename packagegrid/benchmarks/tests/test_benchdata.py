@@ -1,6 +1,7 @@
 """Tests for the benchmark data set generator and the `benchdata` command."""
 
 from io import StringIO
+from typing import TypedDict
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,7 +31,14 @@ from packagegrid.health.compatibility import compatibility
 from packagegrid.health.model import MODEL_VERSION
 from packagegrid.health.models import Advisory, Compatibility, PackageHealth
 
-SMALL = {"packages": 300, "grids": 12, "users": 10}
+
+class _Size(TypedDict):
+    packages: int
+    grids: int
+    users: int
+
+
+SMALL: _Size = {"packages": 300, "grids": 12, "users": 10}
 
 
 def test_it_builds_the_shape_of_the_data_set(db: None) -> None:

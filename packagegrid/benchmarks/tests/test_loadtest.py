@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from packagegrid.benchmarks.loadtest import format_table, loadtest_paths, wrk_script
-from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package
+from packagegrid.conftest import add_to_grid, make_grid, make_package
 
 
 @pytest.mark.django_db

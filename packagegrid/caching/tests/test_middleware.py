@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
@@ -12,7 +11,7 @@ from pytest_django.fixtures import Settings
 from packagegrid.caching.bulk import after_bulk_write
 from packagegrid.caching.services import content_version
 from packagegrid.catalog.models import Package, RepoData
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_package, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,7 +69,7 @@ def test_it_keeps_formats_and_htmx_requests_apart(client: Client) -> None:
 
 def test_it_never_caches_for_people_who_are_logged_in(client: Client) -> None:
     package = make_package()
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     client.get(package.get_absolute_url())
     assert "X-Cache" not in client.get(package.get_absolute_url())
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from pydantic import ValidationError as PydanticValidationError
@@ -16,7 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from packagegrid.catalog.djangopackages import V4Category, V4Grid, import_api, import_lines
 from packagegrid.catalog.models import Category, EditRecord, Package
-from packagegrid.conftest import make_category, make_package
+from packagegrid.conftest import make_category, make_package, make_user
 from packagegrid.fetchers.http import HttpClient, HttpError
 from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.lib.repo_urls import repo_key_for_url
@@ -286,7 +285,7 @@ def test_grids_and_categories_are_validated_too() -> None:
 
 
 def _site_package(record: dict[str, Any]) -> Package:
-    alice = User.objects.create_user("alice")
+    alice = make_user("alice")
     category = make_category(slug="site-category")
     return make_package(
         pk=record["id"],

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import connection
 
 from packagegrid.catalog.models import PyPIData
-from packagegrid.web.tests.factories import make_package
+from packagegrid.conftest import make_package
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.models import EditRecord, Flag, Package, Usage
 from packagegrid.catalog.moderation_selectors import flag_list_open
@@ -12,19 +13,19 @@ from packagegrid.catalog.moderation_services import (
     flag_resolve,
     package_delete,
 )
+from packagegrid.conftest import add_to_grid, make_grid, make_package, make_user
 from packagegrid.grids.models import GridPackage
-from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_files_an_open_flag():
+def test_it_files_an_open_flag() -> None:
     package, alice = make_package(), make_user("alice")
     flag = flag_create(package=package, user=alice, reason="deprecated", message="Use X.")
     assert (flag.status, flag.user, flag.resolved_by) == (Flag.Status.OPEN, alice, None)
 
 
-def test_it_refuses_a_second_open_flag_with_the_same_reason():
+def test_it_refuses_a_second_open_flag_with_the_same_reason() -> None:
     package, alice = make_package(), make_user("alice")
     flag_create(package=package, user=alice, reason="spam", message="Spam.")
     with pytest.raises(FlagRefused):
@@ -33,7 +34,7 @@ def test_it_refuses_a_second_open_flag_with_the_same_reason():
     assert Flag.objects.count() == 2
 
 
-def test_it_accepts_the_same_reason_again_once_the_first_is_resolved():
+def test_it_accepts_the_same_reason_again_once_the_first_is_resolved() -> None:
     package, alice, staff = make_package(), make_user("alice"), make_user("staff")
     first = flag_create(package=package, user=alice, reason="spam", message="Spam.")
     flag_resolve(flag=first, user=staff, approve=False)
@@ -42,7 +43,7 @@ def test_it_accepts_the_same_reason_again_once_the_first_is_resolved():
 
 
 @pytest.mark.parametrize(("approve", "status"), [(True, "approved"), (False, "rejected")])
-def test_it_records_who_resolved_a_flag_and_when(approve, status):
+def test_it_records_who_resolved_a_flag_and_when(approve: bool, status: str) -> None:
     package, alice, staff = make_package(), make_user("alice"), make_user("staff")
     flag = flag_create(package=package, user=alice, reason="deprecated", message="Dead.")
     flag_resolve(flag=flag, user=staff, approve=approve)
@@ -52,7 +53,7 @@ def test_it_records_who_resolved_a_flag_and_when(approve, status):
     assert flag.resolved_at is not None
 
 
-def test_it_leaves_the_package_alone_when_approving_a_deprecated_flag():
+def test_it_leaves_the_package_alone_when_approving_a_deprecated_flag() -> None:
     package, alice, staff = make_package(), make_user("alice"), make_user("staff")
     flag = flag_create(package=package, user=alice, reason="deprecated", message="Dead.")
     flag_resolve(flag=flag, user=staff, approve=True)
@@ -61,7 +62,7 @@ def test_it_leaves_the_package_alone_when_approving_a_deprecated_flag():
     assert not package.is_deprecated
 
 
-def test_it_resolves_a_flag_only_once():
+def test_it_resolves_a_flag_only_once() -> None:
     package, alice = make_package(), make_user("alice")
     first, second = make_user("first"), make_user("second")
     flag = flag_create(package=package, user=alice, reason="spam", message="Spam.")
@@ -73,7 +74,9 @@ def test_it_resolves_a_flag_only_once():
     assert (flag.status, flag.resolved_by) == ("approved", first)
 
 
-def test_it_lists_open_flags_oldest_first(django_assert_num_queries):
+def test_it_lists_open_flags_oldest_first(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     package, alice, staff = make_package(), make_user("alice"), make_user("staff")
     old = flag_create(package=package, user=alice, reason="spam", message="1")
     new = flag_create(package=package, user=alice, reason="other", message="2")
@@ -85,7 +88,7 @@ def test_it_lists_open_flags_oldest_first(django_assert_num_queries):
         assert queue.flags[0].package.title == package.title
 
 
-def test_it_deletes_a_package_with_its_links_and_records_it():
+def test_it_deletes_a_package_with_its_links_and_records_it() -> None:
     package, alice, staff = make_package(title="Gone"), make_user("alice"), make_user("staff")
     add_to_grid(make_grid(), package)
     Usage.objects.create(package=package, user=alice)

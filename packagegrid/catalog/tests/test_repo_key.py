@@ -11,11 +11,10 @@ from django.test import Client
 from packagegrid.catalog import services
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import package_for_repo
-from packagegrid.conftest import make_category, make_package
+from packagegrid.conftest import make_category, make_package, make_user
 from packagegrid.fetchers.services import package_apply_repo
 from packagegrid.fetchers.types import RepoFetch
 from packagegrid.lib.repo_urls import DuplicateKey, KeyClaim, assign_repo_keys, parse_repo_url
-from packagegrid.web.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,7 @@ def test_a_lost_race_in_the_add_form_shows_the_duplicate_error(client: Client) -
     client.force_login(alice)
     # Another person's package lands between the checks and the insert.
     other = make_package(title="Axes", repo_url="https://github.com/jazzband/django-axes")
-    real = services.package_for_repo
+    real = package_for_repo  # what services calls (the test replaces it there)
     calls: list[object] = []
 
     def first_misses(**kwargs: object) -> Package | None:
@@ -110,7 +109,7 @@ def test_a_lost_race_in_an_edit_raises_the_duplicate_error() -> None:
     alice = make_user("alice")
     make_package(title="Axes", repo_url="https://github.com/jazzband/django-axes")
     mine = make_package(repo_url="https://github.com/me/mine")
-    real = services.package_for_repo
+    real = package_for_repo  # what services calls (the test replaces it there)
     calls: list[object] = []
 
     def first_misses(**kwargs: object) -> Package | None:
@@ -254,5 +253,5 @@ def test_the_admin_edits_a_duplicate_left_without_a_key(client: Client) -> None:
         },
     )
     assert response.status_code == 302
-    old.refresh_from_db()
-    assert (old.title, old.repo_key) == ("Renamed", None)
+    renamed = Package.objects.get(pk=old.pk)
+    assert (renamed.title, renamed.repo_key) == ("Renamed", None)

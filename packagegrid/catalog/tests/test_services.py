@@ -1,15 +1,18 @@
 """Adding, editing and reverting packages: the services behind the forms."""
 
 import itertools
+from typing import Any
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django_tasks_db.models import DBTaskResult
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from packagegrid.catalog.history_services import EditConflict, RevertRefused
-from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.catalog.models import Category, EditRecord, Package
 from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import (
     DuplicateRepository,
@@ -17,24 +20,19 @@ from packagegrid.catalog.services import (
     package_edit_revert,
     package_update,
 )
+from packagegrid.conftest import make_category, make_grid, make_package, make_user
 from packagegrid.fetchers.tasks import fetch_package
 from packagegrid.grids.models import GridPackage
-from packagegrid.web.tests.factories import make_category, make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
-def category():
+def category() -> Category:
     return make_category(title="Security", slug="security")
 
 
-def _create(**overrides):
+def _create(**overrides: Any) -> Package:
     values = {
         "repo_url": "https://github.com/jazzband/django-axes",
         "title": "django-axes",
@@ -46,14 +44,16 @@ def _create(**overrides):
     return package_create(**values)
 
 
-def _queued_fetches():
+def _queued_fetches() -> list[Any]:
     tasks = DBTaskResult.objects.filter(task_path=fetch_package.module_path)
     return [task.args_kwargs["args"] for task in tasks]
 
 
 def test_it_creates_a_package_records_it_and_fetches_it_on_commit(
-    alice, category, django_capture_on_commit_callbacks
-):
+    alice: User,
+    category: Category,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         package = _create(
             repo_url="git@github.com:jazzband/django-axes.git",
@@ -79,15 +79,19 @@ def test_it_creates_a_package_records_it_and_fetches_it_on_commit(
 
 
 def test_it_enqueues_nothing_before_the_transaction_commits(
-    alice, category, django_capture_on_commit_callbacks
-):
+    alice: User,
+    category: Category,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _create(category=category, created_by=alice)
     assert len(callbacks) == 1
     assert _queued_fetches() == []
 
 
-def test_it_also_adds_the_package_to_a_grid_and_records_that_in_the_grid(alice, category):
+def test_it_also_adds_the_package_to_a_grid_and_records_that_in_the_grid(
+    alice: User, category: Category
+) -> None:
     grid = make_grid(title="Security")
     with mock.patch("packagegrid.catalog.services.enqueue_package_fetch", autospec=True) as enqueue:
         package = _create(category=category, created_by=alice, grid=grid)
@@ -110,7 +114,9 @@ def test_it_also_adds_the_package_to_a_grid_and_records_that_in_the_grid(alice, 
         "https://github.com/jazzband/django-axes/tree/master/axes",
     ],
 )
-def test_it_refuses_a_repository_that_is_already_listed(alice, category, url):
+def test_it_refuses_a_repository_that_is_already_listed(
+    alice: User, category: Category, url: str
+) -> None:
     existing = make_package(title="Axes", repo_url="http://github.com/jazzband/django-axes/")
     with pytest.raises(DuplicateRepository) as refused:
         _create(repo_url=url, slug="other", category=category, created_by=alice)
@@ -122,7 +128,9 @@ def test_it_refuses_a_repository_that_is_already_listed(alice, category, url):
     assert not EditRecord.objects.exists()
 
 
-def test_it_tells_apart_repositories_whose_names_only_start_alike(alice, category):
+def test_it_tells_apart_repositories_whose_names_only_start_alike(
+    alice: User, category: Category
+) -> None:
     make_package(repo_url="https://github.com/jazzband/django-axes-extra")
     make_package(repo_url="https://github.com/other-jazzband/django-axes")
     package = _create(category=category, created_by=alice)
@@ -143,7 +151,9 @@ def test_it_tells_apart_repositories_whose_names_only_start_alike(alice, categor
         ({"pypi_url": "x" * 501}, "pypi_url"),
     ],
 )
-def test_it_refuses_bad_input_and_changes_nothing(alice, category, overrides, field):
+def test_it_refuses_bad_input_and_changes_nothing(
+    alice: User, category: Category, overrides: dict[str, str], field: str
+) -> None:
     make_package(slug="django-axes", repo_url="https://github.com/someone/else")
     with pytest.raises(ValidationError) as refused:
         _create(category=category, created_by=alice, **overrides)
@@ -153,7 +163,9 @@ def test_it_refuses_bad_input_and_changes_nothing(alice, category, overrides, fi
     assert _queued_fetches() == []
 
 
-def test_it_refuses_a_locked_grid_to_people_who_are_not_staff(alice, category):
+def test_it_refuses_a_locked_grid_to_people_who_are_not_staff(
+    alice: User, category: Category
+) -> None:
     grid = make_grid(is_locked=True)
     with pytest.raises(ValidationError) as refused:
         _create(category=category, created_by=alice, grid=grid)
@@ -162,7 +174,7 @@ def test_it_refuses_a_locked_grid_to_people_who_are_not_staff(alice, category):
     assert not GridPackage.objects.exists()
 
 
-def test_it_lets_staff_add_to_a_locked_grid(category):
+def test_it_lets_staff_add_to_a_locked_grid(category: Category) -> None:
     staff = make_user("staff")
     staff.is_staff = True
     staff.save()
@@ -171,7 +183,9 @@ def test_it_lets_staff_add_to_a_locked_grid(category):
     assert list(grid.packages.all()) == [package]
 
 
-def test_it_updates_fields_and_records_before_and_after(alice, django_capture_on_commit_callbacks):
+def test_it_updates_fields_and_records_before_and_after(
+    alice: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     package = make_package(title="Old", repo_url="https://github.com/a/old")
     new_category = make_category(title="New")
     replacement = make_package()
@@ -199,8 +213,8 @@ def test_it_updates_fields_and_records_before_and_after(alice, django_capture_on
 
 
 def test_it_records_nothing_and_fetches_nothing_when_nothing_changed(
-    alice, django_capture_on_commit_callbacks
-):
+    alice: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     package = make_package(title="Same", repo_url="http://www.github.com/a/same/")
     modified = package.modified
     with django_capture_on_commit_callbacks(execute=True):
@@ -214,14 +228,14 @@ def test_it_records_nothing_and_fetches_nothing_when_nothing_changed(
     assert _queued_fetches() == []
 
 
-def test_it_does_not_fetch_when_only_the_title_changes(alice):
+def test_it_does_not_fetch_when_only_the_title_changes(alice: User) -> None:
     package = make_package()
     with mock.patch("packagegrid.catalog.services.enqueue_package_fetch", autospec=True) as enqueue:
         package_update(package=package, user=alice, title="Renamed")
     enqueue.assert_not_called()
 
 
-def test_it_refuses_a_repository_another_package_lists(alice):
+def test_it_refuses_a_repository_another_package_lists(alice: User) -> None:
     other = make_package(title="Other", repo_url="https://github.com/a/taken")
     package = make_package(title="Mine", repo_url="https://github.com/a/mine")
     with pytest.raises(DuplicateRepository) as refused:
@@ -234,7 +248,7 @@ def test_it_refuses_a_repository_another_package_lists(alice):
     assert not EditRecord.objects.exists()
 
 
-def test_it_refuses_a_package_replaced_by_itself_or_by_one_it_replaces(alice):
+def test_it_refuses_a_package_replaced_by_itself_or_by_one_it_replaces(alice: User) -> None:
     package = make_package()
     replaced = make_package(replaced_by=package)
     for replacement in (package, replaced):
@@ -246,7 +260,7 @@ def test_it_refuses_a_package_replaced_by_itself_or_by_one_it_replaces(alice):
 
 
 @pytest.mark.parametrize("length", [1, 2, 3, 4])
-def test_it_refuses_a_cycle_of_replacements_of_any_length(alice, length):
+def test_it_refuses_a_cycle_of_replacements_of_any_length(alice: User, length: int) -> None:
     """A chain B→C→…→A made first; then A replaced by B would close a cycle of `length`
     packages (1: A replaced by itself)."""
     first = make_package(title="A")
@@ -266,7 +280,7 @@ def test_it_refuses_a_cycle_of_replacements_of_any_length(alice, length):
     assert not EditRecord.objects.exists()
 
 
-def test_it_accepts_a_chain_of_replacements_without_a_cycle(alice):
+def test_it_accepts_a_chain_of_replacements_without_a_cycle(alice: User) -> None:
     first, second, third, fourth = (make_package(title=t) for t in "ABCD")
     Package.objects.filter(pk=second.pk).update(replaced_by=third)
     Package.objects.filter(pk=third.pk).update(replaced_by=fourth)
@@ -274,7 +288,7 @@ def test_it_accepts_a_chain_of_replacements_without_a_cycle(alice):
     assert updated.replaced_by == second
 
 
-def test_it_refuses_a_stale_package_edit_and_saves_nothing(alice):
+def test_it_refuses_a_stale_package_edit_and_saves_nothing(alice: User) -> None:
     package = make_package(title="Original")
     version = package.version
     package_update(package=package, user=alice, title="Theirs")
@@ -287,7 +301,7 @@ def test_it_refuses_a_stale_package_edit_and_saves_nothing(alice):
     assert EditRecord.objects.count() == 1
 
 
-def test_it_saves_a_package_edit_from_the_current_version(alice):
+def test_it_saves_a_package_edit_from_the_current_version(alice: User) -> None:
     package = make_package(title="Original")
     updated = package_update(
         package=package, user=alice, title="Mine", expected_version=package.version
@@ -295,7 +309,7 @@ def test_it_saves_a_package_edit_from_the_current_version(alice):
     assert (updated.title, updated.version) == ("Mine", package.version + 1)
 
 
-def test_it_refuses_over_long_text_and_fields_that_are_not_editable(alice):
+def test_it_refuses_over_long_text_and_fields_that_are_not_editable(alice: User) -> None:
     package = make_package(title="Kept")
     with pytest.raises(ValidationError):
         package_update(package=package, user=alice, title="x" * 101)
@@ -307,8 +321,8 @@ def test_it_refuses_over_long_text_and_fields_that_are_not_editable(alice):
 
 
 def test_it_reverts_an_update_and_fetches_the_old_repository_again(
-    alice, django_capture_on_commit_callbacks
-):
+    alice: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     staff = make_user("staff")
     package = make_package(repo_url="https://github.com/a/before")
     package_update(package=package, user=alice, repo_url="https://github.com/a/after")
@@ -324,7 +338,7 @@ def test_it_reverts_an_update_and_fetches_the_old_repository_again(
     assert _queued_fetches() == [[package.pk]]
 
 
-def test_it_refuses_to_revert_a_creation(alice, category):
+def test_it_refuses_to_revert_a_creation(alice: User, category: Category) -> None:
     package = _create(category=category, created_by=alice)
     with pytest.raises(RevertRefused):
         package_edit_revert(record=history_for(package).get(), user=alice)

@@ -3,18 +3,20 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.catalog.models import Release, RepoData, Snapshot
+from packagegrid.catalog.models import Package, Release, RepoData, Snapshot
 from packagegrid.catalog.trend_selectors import package_trends, trending_packages
-from packagegrid.web.tests.factories import make_package, make_release
+from packagegrid.conftest import make_package, make_release
 
 pytestmark = pytest.mark.django_db
 
 TRENDING_QUERIES = 1
 
 
-def snapshot(package, *, days_ago: float, stars: int, forks: int = 0) -> Snapshot:
+def snapshot(package: Package, *, days_ago: float, stars: int, forks: int = 0) -> Snapshot:
     return Snapshot.objects.create(
         package=package,
         taken_at=timezone.now() - timedelta(days=days_ago),
@@ -23,7 +25,7 @@ def snapshot(package, *, days_ago: float, stars: int, forks: int = 0) -> Snapsho
     )
 
 
-def history(package, stars_by_days_ago: dict[float, int]) -> None:
+def history(package: Package, stars_by_days_ago: dict[float, int]) -> None:
     for days_ago, stars in stars_by_days_ago.items():
         snapshot(package, days_ago=days_ago, stars=stars)
 
@@ -31,8 +33,8 @@ def history(package, stars_by_days_ago: dict[float, int]) -> None:
 # ---- The package page's panel
 
 
-def test_the_panel_charts_stars_and_forks_from_snapshots_and_today(client):
-    package = make_package(stars=340, forks=30)
+def test_the_panel_charts_stars_and_forks_from_snapshots_and_today(client: Client) -> None:
+    package = make_package(repo={"stars": 340, "forks": 30})
     snapshot(package, days_ago=300, stars=120, forks=10)
     snapshot(package, days_ago=100, stars=200, forks=20)
     html = client.get(package.get_absolute_url()).content.decode()
@@ -41,21 +43,21 @@ def test_the_panel_charts_stars_and_forks_from_snapshots_and_today(client):
     assert 'aria-label="Forks grew from 10 to 30 between' in html
 
 
-def test_the_panel_says_when_there_is_not_enough_history(client):
-    package = make_package(stars=5)
+def test_the_panel_says_when_there_is_not_enough_history(client: Client) -> None:
+    package = make_package(repo={"stars": 5})
     html = client.get(package.get_absolute_url()).content.decode()
     assert html.count("Not enough history yet.") == 2
 
 
-def test_old_snapshots_are_left_out():
-    package = make_package(stars=50)
+def test_old_snapshots_are_left_out() -> None:
+    package = make_package(repo={"stars": 50})
     snapshot(package, days_ago=800, stars=1)
     snapshot(package, days_ago=10, stars=40)
     trends = package_trends(package=package, repo=RepoData.objects.get(package=package))
     assert "Stars grew from 40 to 50" in trends.stars_chart
 
 
-def test_releases_per_quarter_count_yanked_apart_and_leave_out_prereleases():
+def test_releases_per_quarter_count_yanked_apart_and_leave_out_prereleases() -> None:
     package = make_package()
     make_release(package, "1.0", days_ago=1)
     make_release(package, "1.1", days_ago=2, yanked=True)
@@ -70,8 +72,8 @@ def test_releases_per_quarter_count_yanked_apart_and_leave_out_prereleases():
     assert trends.releases_chart.count("<g>") == 12
 
 
-def test_commits_per_week_are_52_bars_or_unknown():
-    package = make_package(commits=[1] * 52)
+def test_commits_per_week_are_52_bars_or_unknown() -> None:
+    package = make_package(repo={"commits_over_52": [1] * 52})
     repo = RepoData.objects.get(package=package)
     trends = package_trends(package=package, repo=repo)
     assert trends.commits_chart.count("<rect") == 52
@@ -81,7 +83,7 @@ def test_commits_per_week_are_52_bars_or_unknown():
     assert "Unknown" in package_trends(package=package, repo=None).commits_chart
 
 
-def test_a_package_never_fetched_has_a_page(client):
+def test_a_package_never_fetched_has_a_page(client: Client) -> None:
     package = make_package(fetched=False)
     response = client.get(package.get_absolute_url())
     assert response.status_code == 200
@@ -98,7 +100,7 @@ def steady(stars_now: int, weekly: int) -> dict[float, int]:
     return {0.1 + 7 * weeks: stars_now - weekly * weeks for weeks in range(5)}
 
 
-def test_steady_growth_ranks_by_growth_for_its_size():
+def test_steady_growth_ranks_by_growth_for_its_size() -> None:
     small = make_package(title="Small")
     big = make_package(title="Big")
     flat = make_package(title="Flat")
@@ -113,26 +115,26 @@ def test_steady_growth_ranks_by_growth_for_its_size():
     assert found[0].growth_percent == 40
 
 
-def test_a_one_week_spike_is_not_sustained():
+def test_a_one_week_spike_is_not_sustained() -> None:
     spiky = make_package(title="Spiky")
     history(spiky, {35: 100, 20: 100, 0.1: 900})
     assert trending_packages() == []
 
 
-def test_a_pause_of_one_week_is_not_sustained():
+def test_a_pause_of_one_week_is_not_sustained() -> None:
     paused = make_package()
     history(paused, {28.1: 100, 21.1: 110, 14.1: 120, 0.1: 140})
     assert trending_packages() == []
 
 
-def test_forks_are_left_out():
+def test_forks_are_left_out() -> None:
     fork = make_package(title="Fork")
     RepoData.objects.filter(package=fork).update(is_fork=True)
     history(fork, steady(stars_now=200, weekly=20))
     assert trending_packages() == []
 
 
-def test_small_packages_with_tiny_gains_do_not_dominate():
+def test_small_packages_with_tiny_gains_do_not_dominate() -> None:
     tiny = make_package(title="Tiny")  # 1 → 5: +4 is under the minimum gain
     history(tiny, {28.1: 1, 21.1: 2, 14.1: 3, 7.1: 4, 0.1: 5})
     little = make_package(title="Little")  # 1 → 9, measured against 10 stars: +80%
@@ -144,20 +146,22 @@ def test_small_packages_with_tiny_gains_do_not_dominate():
     assert found[1].growth_percent == 80
 
 
-def test_a_package_without_numbers_from_before_is_left_out():
+def test_a_package_without_numbers_from_before_is_left_out() -> None:
     new = make_package()
     history(new, {21.1: 10, 14.1: 50, 7.1: 100, 0.1: 200})
     assert trending_packages() == []
 
 
-def test_the_list_is_bounded():
+def test_the_list_is_bounded() -> None:
     for _ in range(3):
         history(make_package(), steady(stars_now=100, weekly=10))
     assert len(trending_packages(limit=2)) == 2
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_the_page_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_the_page_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     for index in range(count):
         history(make_package(title=f"Package {index:02}"), steady(stars_now=200, weekly=10 + index))
     with django_assert_num_queries(TRENDING_QUERIES):
@@ -169,7 +173,7 @@ def test_the_page_takes_a_constant_number_of_queries(client, django_assert_num_q
     assert "+10 · +10 · +10 · +10" in html
 
 
-def test_the_page_with_nothing_trending(client):
+def test_the_page_with_nothing_trending(client: Client) -> None:
     html = client.get("/trending/").content.decode()
     assert "No package has grown steadily" in html
     assert 'href="/trending/"' in html  # linked from every page's footer

@@ -18,8 +18,8 @@ from packagegrid.dumps.selectors import dump_manifest
 from packagegrid.dumps.tasks import next_run_at, write_data_dumps
 
 
-def _utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -65,9 +65,11 @@ def test_the_worker_writes_the_dumps_and_enqueues_the_next_night(
     assert manifest.counts["package"] == 1
     done = DBTaskResult.objects.get(id=result.id)
     assert done.status == TaskResultStatus.SUCCESSFUL
+    assert done.return_value is not None
     assert any("packagegrid.jsonl.gz" in line for line in done.return_value)
     waiting = DBTaskResult.objects.get(status=TaskResultStatus.READY)
     assert waiting.task_path == write_data_dumps.module_path
     assert waiting.run_after is not None
+    assert done.finished_at is not None
     assert waiting.run_after - done.finished_at <= timedelta(days=1)
     assert (waiting.run_after.hour, waiting.run_after.minute) == (3, 0)

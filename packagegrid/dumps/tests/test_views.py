@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dump_dir(tmp_path: Path, settings: Any) -> Path:
-    settings.DUMP_DIR = tmp_path / "dumps"
-    return settings.DUMP_DIR
+    directory = tmp_path / "dumps"
+    settings.DUMP_DIR = directory
+    return directory
 
 
 def _dump(directory: Path, packages: int) -> DumpManifest:

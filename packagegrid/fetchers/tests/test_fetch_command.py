@@ -130,7 +130,7 @@ def test_it_fetches_named_packages_and_refuses_unknown_ones(providers: FakeProvi
 
 
 # One bad answer each: a value longer than its column, or out of its range.
-BAD_ANSWERS = {
+BAD_ANSWERS: dict[str, tuple[str, dict[str, Any]]] = {
     "pypi licence": (
         "/pypi/pkg-17/json",
         {"info": {"license_expression": TOO_LONG_LICENSE_EXPRESSION}},

@@ -102,10 +102,14 @@ def _respond(
     *,
     query: dict[str, str] | None = None,
     status: int = 200,
-    **headers: str,
+    headers: dict[str, str] | None = None,
+    **more_headers: str,
 ) -> None:
     api.expect_request(path, query_string=query).respond_with_data(
-        _body(name), status=status, content_type="application/json", headers=headers
+        _body(name),
+        status=status,
+        content_type="application/json",
+        headers={**(headers or {}), **more_headers},
     )
 
 
@@ -377,10 +381,10 @@ def test_it_prefers_a_token_passed_in(api: HTTPServer, settings: Settings) -> No
 
 
 def test_it_tells_the_budget_about_every_response(api: HTTPServer) -> None:
-    _respond(api, REPO, "repo.json", **_limits(4321))
-    _respond(api, f"{REPO}/stats/commit_activity", "commit_activity.json", **_limits(4320))
-    _respond(api, f"{REPO}/contributors", "contributors_page1.json", **_limits(4318))
-    _respond(api, f"{REPO}/commits", "commits.json", **_limits(4319))  # arrived out of order
+    _respond(api, REPO, "repo.json", headers=_limits(4321))
+    _respond(api, f"{REPO}/stats/commit_activity", "commit_activity.json", headers=_limits(4320))
+    _respond(api, f"{REPO}/contributors", "contributors_page1.json", headers=_limits(4318))
+    _respond(api, f"{REPO}/commits", "commits.json", headers=_limits(4319))  # arrived out of order
     budget = RateBudget()
 
     _fetch(budget=budget)

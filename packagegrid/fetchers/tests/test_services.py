@@ -138,6 +138,7 @@ def test_a_success_clears_the_failure_count() -> None:
 def test_finishing_a_fetch_stamps_the_package_and_records_a_snapshot() -> None:
     package = make_package(repo={"stars": 7, "forks": 2, "commits_over_52": [1] * 52})
     snapshot = services.package_finish_fetch(package=package, now=NOW)
+    assert snapshot is not None
     package.refresh_from_db()
     assert package.last_fetched == NOW
     assert (snapshot.stars, snapshot.forks, snapshot.commits_over_52) == (7, 2, 52)

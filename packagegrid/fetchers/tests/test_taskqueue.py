@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HOST = "web-1"
 
 
-def _running(claim: str, started_ago: timedelta = timedelta(minutes=1)) -> DBTaskResult:
+def _running(claim: str, started_ago: timedelta = timedelta(minutes=1)) -> DBTaskResult[..., Any]:
     package = make_package(repo_url=f"https://github.com/acme/{claim.replace(':', '-')}")
     result = fetch_package.enqueue(package.pk)
     task = DBTaskResult.objects.get(pk=result.id)
@@ -36,7 +37,7 @@ def _running(claim: str, started_ago: timedelta = timedelta(minutes=1)) -> DBTas
     return task
 
 
-def _status(task: DBTaskResult) -> str:
+def _status(task: DBTaskResult[..., Any]) -> str:
     return str(DBTaskResult.objects.get(pk=task.pk).status)
 
 

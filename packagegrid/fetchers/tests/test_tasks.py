@@ -26,7 +26,7 @@ def test_the_worker_runs_an_enqueued_fetch(providers: FakeProviders) -> None:
     assert package.repo_data.stars == repo_numbers("acme", "rockets")["stars"]
     finished = DBTaskResult.objects.get(id=result.id)
     assert finished.status == TaskResultStatus.SUCCESSFUL
-    assert "fetched: 1" in finished.return_value
+    assert "fetched: 1" in (finished.return_value or [])
 
 
 def test_the_scheduled_refresh_reschedules_itself(providers: FakeProviders) -> None:
@@ -73,8 +73,8 @@ def test_the_scheduled_refresh_records_bad_packages_and_applies_the_rest(
     call_command("worker", batch=True, stdout=StringIO(), stderr=StringIO())
     finished = DBTaskResult.objects.get(id=result.id)
     assert finished.status == TaskResultStatus.SUCCESSFUL
-    assert "fetched: 48" in finished.return_value
-    assert "failed: 3 (invalid_data 2, invalid_repo_url 1)" in finished.return_value
+    assert "fetched: 48" in (finished.return_value or [])
+    assert "failed: 3 (invalid_data 2, invalid_repo_url 1)" in (finished.return_value or [])
     for package in packages:
         package.repo_data.refresh_from_db()
         if package.slug != "pkg-23":
@@ -101,7 +101,7 @@ def test_the_task_fetch_of_one_package_records_data_that_cannot_be_stored(
     call_command("worker", batch=True, stdout=StringIO(), stderr=StringIO())
     finished = DBTaskResult.objects.get(id=result.id)
     assert finished.status == TaskResultStatus.SUCCESSFUL
-    assert "failed: 1 (invalid_data 1)" in finished.return_value
+    assert "failed: 1 (invalid_data 1)" in (finished.return_value or [])
     state = package.fetch_states.get(source="pypi")
     assert "license" in state.last_error
     package.repo_data.refresh_from_db()
@@ -116,4 +116,4 @@ def test_the_scheduled_refresh_prunes_snapshots(providers: FakeProviders) -> Non
     )
     result = refresh_stale_packages.enqueue(stale_hours=24)
     call_command("worker", batch=True, stdout=StringIO(), stderr=StringIO())
-    assert "snapshots pruned: 2" in DBTaskResult.objects.get(id=result.id).return_value
+    assert "snapshots pruned: 2" in (DBTaskResult.objects.get(id=result.id).return_value or [])

@@ -1,23 +1,27 @@
 """The GitHub webhook and the refresh button: verify, rate-limit, enqueue, never fetch inline."""
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import json
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_package, make_user
 from packagegrid.fetchers.models import WebhookDelivery
 from packagegrid.fetchers.refresh import REFRESH_PER_USER_PER_HOUR
 from packagegrid.fetchers.tasks import fetch_package
+
+if TYPE_CHECKING:
+    from packagegrid.conftest import TestResponse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,11 +46,11 @@ def _push(
     event: str = "push",
     delivery: str | None = None,
     body: bytes | None = None,
-) -> HttpResponse:
+) -> TestResponse:
     """POST a signed delivery; each call gets a fresh delivery id unless one is given."""
     body = json.dumps(payload).encode() if body is None else body
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    response: HttpResponse = client.post(
+    response: TestResponse = client.post(
         "/packages/github-webhook/",
         body,
         content_type="application/json",
@@ -75,12 +79,12 @@ def test_the_webhook_refuses_a_bad_or_missing_signature(
     client: Client, signature: str | None
 ) -> None:
     make_package(repo_url="https://github.com/a/b")
-    headers = {"HTTP_X_HUB_SIGNATURE_256": signature} if signature else {}
+    headers = {"X-Hub-Signature-256": signature} if signature else {}
     response = client.post(
         "/packages/github-webhook/",
         json.dumps({"repository": {"html_url": "https://github.com/a/b"}}),
         content_type="application/json",
-        **headers,
+        headers=headers,
     )
     assert response.status_code == 403
     assert _queued() == []
@@ -141,13 +145,13 @@ def test_the_webhook_needs_a_well_formed_delivery_id(client: Client, delivery: s
     make_package(repo_url="https://github.com/a/b")
     body = json.dumps({"repository": {"html_url": "https://github.com/a/b"}}).encode()
     signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    headers = {"HTTP_X_GITHUB_DELIVERY": delivery} if delivery else {}
+    headers = {"X-GitHub-Delivery": delivery} if delivery else {}
     response = client.post(
         "/packages/github-webhook/",
         body,
         content_type="application/json",
         HTTP_X_HUB_SIGNATURE_256=signature,
-        **headers,
+        headers=headers,
     )
     assert response.status_code == 400
     assert "X-GitHub-Delivery" in response.json()["detail"]
@@ -205,14 +209,14 @@ def test_refresh_requires_login_and_post(client: Client) -> None:
     package = make_package()
     assert client.post(f"/packages/{package.slug}/refresh/").status_code == 302
     assert _queued() == []
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     assert client.get(f"/packages/{package.slug}/refresh/").status_code == 405
     assert _queued() == []
 
 
 def test_refresh_enqueues_once_per_package_interval(client: Client) -> None:
     package = make_package()
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     first = client.post(f"/packages/{package.slug}/refresh/", follow=True)
     assert "is on its way" in first.content.decode()
     second = client.post(f"/packages/{package.slug}/refresh/", follow=True)
@@ -222,7 +226,7 @@ def test_refresh_enqueues_once_per_package_interval(client: Client) -> None:
 
 def test_refresh_is_limited_per_person(client: Client) -> None:
     packages = [make_package() for _ in range(REFRESH_PER_USER_PER_HOUR + 1)]
-    client.force_login(User.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     for package in packages:
         client.post(f"/packages/{package.slug}/refresh/")
     assert len(_queued()) == REFRESH_PER_USER_PER_HOUR

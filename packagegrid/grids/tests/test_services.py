@@ -10,6 +10,7 @@ from django.utils import timezone
 from packagegrid.catalog.history_services import edit_revert
 from packagegrid.catalog.models import EditRecord
 from packagegrid.catalog.selectors import history_for
+from packagegrid.conftest import add_to_grid, make_feature, make_grid, make_package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.services import (
     GridPackageExists,
@@ -24,16 +25,10 @@ from packagegrid.grids.services import (
     grid_set_locked,
     grid_update,
 )
-from packagegrid.web.tests.factories import add_to_grid, make_feature, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = timezone.now() - timedelta(days=30)
-
-
-@pytest.fixture
-def alice() -> User:
-    return User.objects.create_user(username="alice")
 
 
 def _only_record(instance: object) -> EditRecord:
@@ -42,7 +37,7 @@ def _only_record(instance: object) -> EditRecord:
     return records[0]
 
 
-def test_it_creates_a_grid_and_records_it(alice):
+def test_it_creates_a_grid_and_records_it(alice: User) -> None:
     grid = grid_create(title="Forms", slug="forms", description="*Form* helpers", user=alice)
     assert grid.created_by == alice
     assert Grid.objects.get(slug="forms").description == "*Form* helpers"
@@ -61,7 +56,7 @@ def test_it_creates_a_grid_and_records_it(alice):
     ("title", "slug"),
     [("x" * 101, "ok"), ("Fine", "not a slug"), ("Fine", "taken"), ("", "empty-title")],
 )
-def test_it_refuses_a_bad_grid_and_changes_nothing(alice, title, slug):
+def test_it_refuses_a_bad_grid_and_changes_nothing(alice: User, title: str, slug: str) -> None:
     make_grid(slug="taken")
     with pytest.raises(ValidationError):
         grid_create(title=title, slug=slug, description="", user=alice)
@@ -69,7 +64,7 @@ def test_it_refuses_a_bad_grid_and_changes_nothing(alice, title, slug):
     assert EditRecord.objects.count() == 0
 
 
-def test_it_updates_a_grid_and_records_only_what_changed(alice):
+def test_it_updates_a_grid_and_records_only_what_changed(alice: User) -> None:
     grid = make_grid(title="Old", slug="old", description="Same", modified=LONG_AGO)
     grid_update(grid=grid, title="New", slug="new", description="Same", user=alice)
     grid.refresh_from_db()
@@ -80,7 +75,7 @@ def test_it_updates_a_grid_and_records_only_what_changed(alice):
     assert record.changes == {"slug": ["old", "new"], "title": ["Old", "New"]}
 
 
-def test_it_records_nothing_when_nothing_changed(alice):
+def test_it_records_nothing_when_nothing_changed(alice: User) -> None:
     grid = make_grid(title="Same", slug="same", description="", modified=LONG_AGO)
     grid_update(grid=grid, title="Same", slug="same", description="", user=alice)
     grid.refresh_from_db()
@@ -88,7 +83,7 @@ def test_it_records_nothing_when_nothing_changed(alice):
     assert EditRecord.objects.count() == 0
 
 
-def test_it_keeps_the_grid_as_it_was_when_an_update_is_refused(alice):
+def test_it_keeps_the_grid_as_it_was_when_an_update_is_refused(alice: User) -> None:
     make_grid(slug="taken")
     grid = make_grid(title="Mine", slug="mine")
     with pytest.raises(ValidationError):
@@ -99,7 +94,7 @@ def test_it_keeps_the_grid_as_it_was_when_an_update_is_refused(alice):
     assert EditRecord.objects.count() == 0
 
 
-def test_it_locks_and_unlocks_a_grid(alice):
+def test_it_locks_and_unlocks_a_grid(alice: User) -> None:
     grid = make_grid()
     grid_set_locked(grid=grid, is_locked=True, user=alice)
     grid_set_locked(grid=grid, is_locked=True, user=alice)  # already locked: no record
@@ -112,7 +107,7 @@ def test_it_locks_and_unlocks_a_grid(alice):
     ]
 
 
-def test_it_deletes_a_grid_but_keeps_its_packages_and_the_record(alice):
+def test_it_deletes_a_grid_but_keeps_its_packages_and_the_record(alice: User) -> None:
     package = make_package()
     grid = make_grid(title="Gone", slug="gone")
     add_to_grid(grid, package)
@@ -126,7 +121,7 @@ def test_it_deletes_a_grid_but_keeps_its_packages_and_the_record(alice):
     assert record.changes["title"] == ["Gone", None]
 
 
-def test_it_adds_and_removes_a_package(alice):
+def test_it_adds_and_removes_a_package(alice: User) -> None:
     grid = make_grid(modified=LONG_AGO)
     package = make_package()
     link = grid_add_package(grid=grid, package=package, user=alice)
@@ -141,7 +136,7 @@ def test_it_adds_and_removes_a_package(alice):
     assert removed.changes == {"grid": [grid.pk, None], "package": [package.pk, None]}
 
 
-def test_it_refuses_a_package_already_in_the_grid(alice):
+def test_it_refuses_a_package_already_in_the_grid(alice: User) -> None:
     grid = make_grid()
     package = make_package()
     add_to_grid(grid, package)
@@ -151,7 +146,7 @@ def test_it_refuses_a_package_already_in_the_grid(alice):
     assert EditRecord.objects.count() == 0
 
 
-def test_it_creates_updates_and_deletes_a_feature(alice):
+def test_it_creates_updates_and_deletes_a_feature(alice: User) -> None:
     grid = make_grid()
     feature = feature_create(grid=grid, title="Async", description="", user=alice)
     assert _only_record(feature).changes == {
@@ -177,7 +172,9 @@ def test_it_creates_updates_and_deletes_a_feature(alice):
 
 
 @pytest.mark.parametrize(("title", "description"), [("x" * 101, ""), ("", ""), ("Ok", "y" * 1001)])
-def test_it_refuses_a_bad_feature_and_changes_nothing(alice, title, description):
+def test_it_refuses_a_bad_feature_and_changes_nothing(
+    alice: User, title: str, description: str
+) -> None:
     grid = make_grid()
     feature = make_feature(grid, "Before")
     with pytest.raises(ValidationError):
@@ -189,7 +186,7 @@ def test_it_refuses_a_bad_feature_and_changes_nothing(alice, title, description)
     assert EditRecord.objects.count() == 0
 
 
-def test_it_sets_a_cell_then_changes_it(alice):
+def test_it_sets_a_cell_then_changes_it(alice: User) -> None:
     grid = make_grid()
     (link,) = add_to_grid(grid, make_package())
     feature = make_feature(grid)
@@ -208,7 +205,7 @@ def test_it_sets_a_cell_then_changes_it(alice):
     assert update.changes == {"text": ["✓ since 2.0", "no"]}
 
 
-def test_it_records_nothing_for_an_unchanged_or_empty_new_cell(alice):
+def test_it_records_nothing_for_an_unchanged_or_empty_new_cell(alice: User) -> None:
     grid = make_grid()
     (link,) = add_to_grid(grid, make_package())
     feature = make_feature(grid)
@@ -219,7 +216,7 @@ def test_it_records_nothing_for_an_unchanged_or_empty_new_cell(alice):
     assert EditRecord.objects.count() == 1
 
 
-def test_it_refuses_an_over_long_cell_and_keeps_the_old_text(alice):
+def test_it_refuses_an_over_long_cell_and_keeps_the_old_text(alice: User) -> None:
     grid = make_grid()
     (link,) = add_to_grid(grid, make_package())
     feature = make_feature(grid)
@@ -230,7 +227,7 @@ def test_it_refuses_an_over_long_cell_and_keeps_the_old_text(alice):
     assert EditRecord.objects.count() == 1
 
 
-def test_it_refuses_a_cell_across_two_grids(alice):
+def test_it_refuses_a_cell_across_two_grids(alice: User) -> None:
     (link,) = add_to_grid(make_grid(), make_package())
     other_feature = make_feature(make_grid())
     with pytest.raises(ValidationError):
@@ -238,7 +235,7 @@ def test_it_refuses_a_cell_across_two_grids(alice):
     assert not Element.objects.exists()
 
 
-def test_it_lets_staff_revert_a_cell_update(alice):
+def test_it_lets_staff_revert_a_cell_update(alice: User) -> None:
     grid = make_grid()
     (link,) = add_to_grid(grid, make_package())
     feature = make_feature(grid)

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from pytest_httpserver import HTTPServer
 
+from packagegrid.conftest import make_package
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.tests.support import quick_client
 from packagegrid.health.ci_client import github_ci_fetch
 from packagegrid.health.models import CIMatrix, Compatibility
-from packagegrid.web.tests.factories import make_package
 
 pytestmark = pytest.mark.django_db
 

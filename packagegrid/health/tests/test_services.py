@@ -6,16 +6,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from packagegrid.catalog.models import Package
+from packagegrid.conftest import make_package
 from packagegrid.fetchers.tests.support import table_writes
 from packagegrid.health.models import Advisory, CIMatrix, Compatibility
 from packagegrid.health.services import package_apply_compatibility
 from packagegrid.health.tests.support import advisory, apply_pypi
-from packagegrid.web.tests.factories import make_package
 
 pytestmark = pytest.mark.django_db
 
 
-def _compat(package) -> dict[tuple[str, str], list[str]]:
+def _compat(package: Package) -> dict[tuple[str, str], list[str]]:
     return {
         (c.product, c.version): c.sources for c in Compatibility.objects.filter(package=package)
     }

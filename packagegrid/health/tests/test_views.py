@@ -1,12 +1,14 @@
 """Readiness pages, the requirements checker and the package page's health panels."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.conftest import make_health
+from packagegrid.catalog.models import Package
+from packagegrid.conftest import make_health, make_package, make_usage
 from packagegrid.health.selectors import requirement_lines
 from packagegrid.health.tests.support import advisory, apply_pypi
-from packagegrid.web.tests.factories import make_package, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -16,19 +18,35 @@ READINESS_QUERIES = 2
 
 
 @pytest.fixture
-def packages():
-    ready = make_package(title="Ready One", slug="ready-one", stars=5)
+def packages() -> dict[str, Package]:
+    ready = make_package(
+        title="Ready One",
+        slug="ready-one",
+        pypi_url="https://pypi.org/project/ready-one/",
+        repo={"stars": 5},
+    )
     apply_pypi(ready, classifiers=["Framework :: Django :: 5.2"])
-    popular = make_package(title="Ready Popular", slug="ready-popular", stars=1)
+    popular = make_package(
+        title="Ready Popular",
+        slug="ready-popular",
+        pypi_url="https://pypi.org/project/ready-popular/",
+        repo={"stars": 1},
+    )
     apply_pypi(popular, requires_dist=["Django>=5.2"])
     make_usage(popular, 2)
-    old = make_package(title="Old One", slug="old-one")
+    old = make_package(
+        title="Old One", slug="old-one", pypi_url="https://pypi.org/project/old-one/"
+    )
     apply_pypi(old, classifiers=["Framework :: Django :: 4.2"])
-    silent = make_package(title="Silent", slug="silent")
+    silent = make_package(
+        title="Silent", slug="silent", pypi_url="https://pypi.org/project/silent/"
+    )
     return {"ready": ready, "popular": popular, "old": old, "silent": silent}
 
 
-def test_the_index_lists_the_releases_of_each_product(client, django_assert_num_queries) -> None:
+def test_the_index_lists_the_releases_of_each_product(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(0):  # the release data ships with the code
         html = client.get("/readiness/").content.decode()
     for text in ("Django 5.2", "Django 1.11", "Python 3.13", "Python 3.6", "Wagtail 7.0"):
@@ -37,7 +55,7 @@ def test_the_index_lists_the_releases_of_each_product(client, django_assert_num_
 
 
 def test_it_sorts_packages_by_status_then_usage_then_stars(
-    client, packages, django_assert_num_queries
+    client: Client, packages: dict[str, Package], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     with django_assert_num_queries(READINESS_QUERIES):
         response = client.get("/readiness/django/5.2/")
@@ -54,7 +72,7 @@ def test_it_sorts_packages_by_status_then_usage_then_stars(
 
 
 def test_it_sorts_each_status_by_health_score_before_usage(
-    client, packages, django_assert_num_queries
+    client: Client, packages: dict[str, Package], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_health(packages["ready"], 71, "active")
     make_health(packages["popular"], 35, "stale")
@@ -73,7 +91,9 @@ def test_it_sorts_each_status_by_health_score_before_usage(
 
 
 @pytest.mark.parametrize("count", [3, 12])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count) -> None:
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     for index in range(count):
         package = make_package()
         apply_pypi(package, classifiers=["Programming Language :: Python :: 3.13"])
@@ -82,20 +102,22 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
         assert client.get("/readiness/python/3.13/").status_code == 200
 
 
-def test_unknown_products_and_versions_are_404(client) -> None:
+def test_unknown_products_and_versions_are_404(client: Client) -> None:
     assert client.get("/readiness/cobol/1.0/").status_code == 404
     assert client.get("/readiness/django/9.9/").status_code == 404
     assert client.get("/readiness/django/5.2/", {"page": "nonsense"}).status_code == 200
 
 
-def test_it_warns_when_support_has_ended(client) -> None:
+def test_it_warns_when_support_has_ended(client: Client) -> None:
     html = client.get("/readiness/django/3.2/").content.decode()
     assert "End of support." in html
     assert "Apr 1, 2024" in html
     assert "End of support." not in client.get("/readiness/django/5.2/").content.decode()
 
 
-def test_the_checker_tells_which_requirements_block_a_release(client, packages) -> None:
+def test_the_checker_tells_which_requirements_block_a_release(
+    client: Client, packages: dict[str, Package]
+) -> None:
     text = "\n".join(
         [
             "# production",
@@ -147,7 +169,7 @@ test = ["pytest"]
     ]
 
 
-def test_the_checker_refuses_empty_input_and_needs_csrf(client) -> None:
+def test_the_checker_refuses_empty_input_and_needs_csrf(client: Client) -> None:
     response = client.post("/readiness/django/5.2/", {"requirements": ""})
     assert response.status_code == 200
     assert response.context["checks"] is None
@@ -157,8 +179,10 @@ def test_the_checker_refuses_empty_input_and_needs_csrf(client) -> None:
     assert client.put("/readiness/django/5.2/").status_code == 405
 
 
-def test_the_package_page_shows_compatibility_install_and_advisories(client) -> None:
-    package = make_package(slug="django-widgets")
+def test_the_package_page_shows_compatibility_install_and_advisories(client: Client) -> None:
+    package = make_package(
+        slug="django-widgets", pypi_url="https://pypi.org/project/django-widgets/"
+    )
     apply_pypi(
         package,
         classifiers=["Framework :: Django :: 5.2", "Programming Language :: Python :: 3.13"],
@@ -176,7 +200,7 @@ def test_the_package_page_shows_compatibility_install_and_advisories(client) -> 
     assert 'href="https://django-widgets.readthedocs.io/"' in html
 
 
-def test_the_package_page_leaves_withdrawn_advisories_out(client) -> None:
+def test_the_package_page_leaves_withdrawn_advisories_out(client: Client) -> None:
     from datetime import UTC, datetime
 
     package = make_package()
@@ -186,7 +210,7 @@ def test_the_package_page_leaves_withdrawn_advisories_out(client) -> None:
     assert "No compatibility declared" in html
 
 
-def test_a_curated_documentation_link_wins(client) -> None:
+def test_a_curated_documentation_link_wins(client: Client) -> None:
     package = make_package(documentation_url="https://docs.example.org/")
     apply_pypi(package, documentation_url="https://pypi-docs.example.org/")
     html = client.get(package.get_absolute_url()).content.decode()
@@ -196,7 +220,7 @@ def test_a_curated_documentation_link_wins(client) -> None:
 
 @pytest.mark.parametrize("count", [3, 12])
 def test_scored_packages_with_advisories_take_the_same_queries(
-    client, django_assert_num_queries, count
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
 ) -> None:
     from packagegrid.health.scores import package_health_recompute
     from packagegrid.health.tests.support import advisory

@@ -5,14 +5,14 @@ from datetime import date
 from packagegrid.lib.charts import NOT_ENOUGH_HISTORY, Bar, bar_chart, change_summary, line_chart
 
 
-def test_a_line_needs_two_points():
+def test_a_line_needs_two_points() -> None:
     assert NOT_ENOUGH_HISTORY in line_chart(points=[], title="Stars", summary="")
     one = line_chart(points=[(date(2026, 1, 1), 5)], title="Stars", summary="")
     assert NOT_ENOUGH_HISTORY in one
     assert "<svg" not in one
 
 
-def test_a_line_is_an_accessible_image_placed_by_date():
+def test_a_line_is_an_accessible_image_placed_by_date() -> None:
     points = [(date(2026, 1, 1), 120), (date(2026, 1, 2), 130), (date(2026, 12, 31), 340)]
     svg = line_chart(
         points=points, title="Stars over time", summary=change_summary("Stars", points)
@@ -27,7 +27,7 @@ def test_a_line_is_an_accessible_image_placed_by_date():
     assert ">120</text>" in svg
 
 
-def test_summaries_say_which_way_numbers_went():
+def test_summaries_say_which_way_numbers_went() -> None:
     day1, day2 = date(2026, 1, 1), date(2026, 3, 1)
     assert change_summary("Forks", [(day1, 9), (day2, 4)]) == (
         "Forks fell from 9 to 4 between Jan 2026 and Mar 2026"
@@ -38,12 +38,12 @@ def test_summaries_say_which_way_numbers_went():
     assert change_summary("Forks", [(day1, 1)]) == ""
 
 
-def test_a_flat_line_is_drawn():
+def test_a_flat_line_is_drawn() -> None:
     points = [(date(2026, 1, 1), 7), (date(2026, 1, 1), 7)]
     assert "<polyline" in line_chart(points=points, title="t", summary="s")
 
 
-def test_every_text_is_escaped():
+def test_every_text_is_escaped() -> None:
     bars = [Bar(label="<b>", parts=(1,), detail='"><script>x</script>')]
     svg = bar_chart(bars=bars, title="<script>t</script>", summary='a" onload="x')
     assert "<script>" not in svg
@@ -57,7 +57,7 @@ def test_every_text_is_escaped():
     assert "<i>" not in line
 
 
-def test_bars_stack_their_parts_and_scale_to_the_tallest():
+def test_bars_stack_their_parts_and_scale_to_the_tallest() -> None:
     bars = [
         Bar(label="2025 Q1", parts=(2, 2), detail="2025 Q1: 4 releases, 2 yanked"),
         Bar(label="2025 Q2", parts=(0, 0), detail="2025 Q2: 0 releases"),
@@ -76,13 +76,13 @@ def test_bars_stack_their_parts_and_scale_to_the_tallest():
     assert ">2025 Q3</text>" in svg
 
 
-def test_no_bars_show_the_note():
+def test_no_bars_show_the_note() -> None:
     html = bar_chart(bars=[], title="Commits", summary="", empty_note="Unknown.")
     assert "Unknown." in html
     assert "<svg" not in html
 
 
-def test_many_bars_fit():
+def test_many_bars_fit() -> None:
     bars = [Bar(label=str(i), parts=(i,), detail=f"{i}") for i in range(52)]
     svg = bar_chart(bars=bars, title="Commits", summary="1,326 commits")
     assert svg.count("<rect") == 51  # the zero week draws no rectangle

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pytest
-from django.http.response import HttpResponseBase
 from django.test import Client
 
+from packagegrid.conftest import make_user
 from packagegrid.lib.nul import NUL_REFUSED
-from packagegrid.web.tests.factories import make_user
+
+if TYPE_CHECKING:
+    from packagegrid.conftest import TestResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def _refused(response: HttpResponseBase) -> bool:
+def _refused(response: TestResponse) -> bool:
     return response.status_code == 400 and response.content.decode() == NUL_REFUSED
 
 
@@ -28,7 +31,9 @@ def test_a_nul_in_the_path_is_refused(client: Client, path: str) -> None:
 
 
 @pytest.mark.parametrize("query", [{"q": "a\x00b"}, {"a\x00": "x"}, {"q": ["ok", "\x00"]}])
-def test_a_nul_in_the_query_string_is_refused(client: Client, query: dict[str, object]) -> None:
+def test_a_nul_in_the_query_string_is_refused(
+    client: Client, query: dict[str, str | list[str]]
+) -> None:
     assert _refused(client.get("/packages/", query))
     assert _refused(client.get("/api/v4/search/", query))
 

@@ -22,7 +22,7 @@ READERS = {"env_str", "env_bool", "env_int", "env_list"}
 def _settings_variables() -> set[str]:
     """Names of the environment variables settings.py reads through lib/env.py."""
     tree = ast.parse((ROOT / "packagegrid" / "settings.py").read_text())
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
@@ -30,6 +30,7 @@ def _settings_variables() -> set[str]:
             and node.func.id in READERS
             and node.args
             and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
         ):
             names.add(node.args[0].value)
     return names
@@ -62,13 +63,13 @@ def _run_packagegrid(env: dict[str, str], *args: str) -> subprocess.CompletedPro
     )
 
 
-def test_it_reads_the_variables_this_test_expects():
+def test_it_reads_the_variables_this_test_expects() -> None:
     names = _settings_variables()
     assert {"DEBUG", "SECRET_KEY", "EMAIL_URL", "TRUSTED_PROXY_COUNT", "HTTP_USER_AGENT"} <= names
 
 
 @pytest.mark.parametrize("document", ["README.md", ".env.example"])
-def test_every_variable_settings_read_is_documented(document):
+def test_every_variable_settings_read_is_documented(document: str) -> None:
     text = (ROOT / document).read_text()
     if document == "README.md":
         text = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
@@ -79,7 +80,7 @@ def test_every_variable_settings_read_is_documented(document):
     assert missing == [], f"{document} does not document {missing}"
 
 
-def test_the_readme_production_recipe_passes_check_deploy():
+def test_the_readme_production_recipe_passes_check_deploy() -> None:
     env = _production_environment()
     assert env["DEBUG"] == "0"
     result = _run_packagegrid(env, "check", "--deploy", "--fail-level", "WARNING")
@@ -87,7 +88,7 @@ def test_the_readme_production_recipe_passes_check_deploy():
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_fails_when_mail_would_go_to_the_console():
+def test_check_deploy_fails_when_mail_would_go_to_the_console() -> None:
     env = _production_environment()
     env.pop("EMAIL_URL")
     result = _run_packagegrid(env, "check", "--deploy", "--fail-level", "WARNING")
@@ -95,7 +96,7 @@ def test_check_deploy_fails_when_mail_would_go_to_the_console():
     assert "mail.E001" in result.stderr
 
 
-def test_debug_is_off_unless_set():
+def test_debug_is_off_unless_set() -> None:
     result = _run_packagegrid(
         {"SECRET_KEY": secrets.token_urlsafe(50)},
         "shell",
@@ -107,13 +108,13 @@ def test_debug_is_off_unless_set():
     assert result.stdout.split() == ["False", "False"]
 
 
-def test_without_debug_a_secret_key_is_required():
+def test_without_debug_a_secret_key_is_required() -> None:
     result = _run_packagegrid({}, "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_the_production_recipe_turns_on_https_and_trusts_the_proxys_scheme():
+def test_the_production_recipe_turns_on_https_and_trusts_the_proxys_scheme() -> None:
     env = _production_environment()
     code = (
         "from django.conf import settings as s; "
@@ -128,7 +129,7 @@ def test_the_production_recipe_turns_on_https_and_trusts_the_proxys_scheme():
     )
 
 
-def test_without_a_trusted_proxy_a_forwarded_scheme_is_not_believed():
+def test_without_a_trusted_proxy_a_forwarded_scheme_is_not_believed() -> None:
     env = _production_environment()
     env["TRUSTED_PROXY_COUNT"] = "0"
     code = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
@@ -136,7 +137,7 @@ def test_without_a_trusted_proxy_a_forwarded_scheme_is_not_believed():
     assert result.stdout.strip() == "None"
 
 
-def test_it_reads_e_mail_urls():
+def test_it_reads_e_mail_urls() -> None:
     starttls = mailer_from_url("smtp://me%40example.org:p%2Fss@smtp.example.org")
     assert starttls["OPTIONS"] == {
         "host": "smtp.example.org",
@@ -154,7 +155,7 @@ def test_it_reads_e_mail_urls():
 
 
 @pytest.mark.parametrize("url", ["smtp://", "http://smtp.example.org", "smtp.example.org:587"])
-def test_it_rejects_bad_e_mail_urls(url):
+def test_it_rejects_bad_e_mail_urls(url: str) -> None:
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):

@@ -7,10 +7,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _shared_store(db_limits, settings):
-    """The counters in the database cache, as deployed without Redis; a fast password
-    hash, since these tests check many passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _shared_store(db_limits: None) -> None:
+    """The counters in the database cache, as deployed without Redis (the password hash is
+    the fast one of every test, see packagegrid/conftest.py)."""
 
 
 def _signup(client: Client, n: int) -> int:
@@ -25,7 +24,7 @@ def _signup(client: Client, n: int) -> int:
     ).status_code
 
 
-def test_it_allows_twenty_sign_ups_a_minute_per_address():
+def test_it_allows_twenty_sign_ups_a_minute_per_address() -> None:
     statuses = [_signup(Client(REMOTE_ADDR="198.51.100.1"), n) for n in range(22)]
     assert statuses[:20] == [302] * 20
     assert statuses[20:] == [429, 429]
@@ -33,12 +32,12 @@ def test_it_allows_twenty_sign_ups_a_minute_per_address():
     assert _signup(Client(REMOTE_ADDR="198.51.100.2"), 99) == 302
 
 
-def test_it_does_not_count_get_requests():
+def test_it_does_not_count_get_requests() -> None:
     client = Client(REMOTE_ADDR="198.51.100.3")
     assert all(client.get("/accounts/signup/").status_code == 200 for _ in range(25))
 
 
-def test_the_429_says_to_wait():
+def test_the_429_says_to_wait() -> None:
     client = Client(REMOTE_ADDR="198.51.100.4")
     for n in range(20):
         _signup(client, n)

@@ -73,14 +73,14 @@ def _count_in_processes(env: dict[str, str]) -> list[int]:
     return counts
 
 
-def test_processes_share_one_counter_in_the_sqlite_database(tmp_path: Path):
+def test_processes_share_one_counter_in_the_sqlite_database(tmp_path: Path) -> None:
     env = _env(DATABASE_URL=f"sqlite:///{tmp_path / 'limits.sqlite3'}")
     _migrate(env)
     counts = _count_in_processes(env)
     assert sorted(counts) == list(range(1, PROCESSES * HITS + 1))
 
 
-def test_processes_share_one_counter_in_postgresql():
+def test_processes_share_one_counter_in_postgresql() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         pytest.skip("runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...)")
@@ -99,7 +99,7 @@ def test_processes_share_one_counter_in_postgresql():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_processes_share_one_counter_in_redis(tmp_path: Path):
+def test_processes_share_one_counter_in_redis(tmp_path: Path) -> None:
     if not redis_available():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     env = _env(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}", REDIS_URL=REDIS_URL)

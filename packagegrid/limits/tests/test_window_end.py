@@ -38,7 +38,9 @@ def _expire(scope: str, at: datetime) -> None:
         )
 
 
-def test_the_second_after_a_window_ends_counts_in_a_new_window(db_limits, monkeypatch):
+def test_the_second_after_a_window_ends_counts_in_a_new_window(
+    db_limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     scope = _scope()
     for _ in range(20):
         limit_hit(scope=scope, subject="a", period=60)
@@ -53,8 +55,8 @@ def test_the_second_after_a_window_ends_counts_in_a_new_window(db_limits, monkey
 
 
 def test_workers_at_the_end_of_a_window_open_one_new_window(
-    db_limits, transactional_db, monkeypatch
-):
+    db_limits: None, transactional_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip(
             "runs on PostgreSQL (DATABASE_URL=postgres://...); SQLite's IMMEDIATE "

@@ -42,8 +42,9 @@ def _call(name: str, arguments: dict[str, Any]) -> CallToolResult:
 def _ok(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
     result = _call(name, arguments)
     assert not result.is_error, result.content
-    assert result.structured_content is not None
-    return result.structured_content
+    content: dict[str, Any] | None = result.structured_content
+    assert content is not None
+    return content
 
 
 def _error(name: str, arguments: dict[str, Any]) -> str:

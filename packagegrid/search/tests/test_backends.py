@@ -16,9 +16,7 @@ def _matching(query: str, **options: bool) -> set[str]:
     parsed = parse_query(query)
     assert parsed is not None
     condition, params = search_backend().match_sql(parsed, **options)
-    found = SearchDocument.objects.filter(
-        RawSQL(condition, params, output_field=BooleanField())  # type: ignore[arg-type]  # backend params are a list
-    )
+    found = SearchDocument.objects.filter(RawSQL(condition, params, output_field=BooleanField()))
     return set(found.values_list("slug", flat=True))
 
 

@@ -1,6 +1,7 @@
 """Search documents built from packages and grids."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -8,12 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from packagegrid.catalog.models import Package
-from packagegrid.conftest import make_grid, make_health, make_package
+from packagegrid.conftest import add_to_grid, make_grid, make_health, make_package, make_usage
 from packagegrid.health.models import PackageHealth
 from packagegrid.health.scores import package_health_recompute
 from packagegrid.search.documents import MAX_QUALITY, license_label
 from packagegrid.search.models import SearchDocument
-from packagegrid.web.tests.factories import add_to_grid, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,9 @@ def test_it_reads_facets_from_the_records() -> None:
         ({}, {"latest_version": None}, "pypi=no"),
     ],
 )
-def test_it_records_lifecycle_and_release_facets(repo: dict, pypi: dict, line: str) -> None:
+def test_it_records_lifecycle_and_release_facets(
+    repo: dict[str, Any], pypi: dict[str, Any], line: str
+) -> None:
     package = make_package(repo=repo, pypi=pypi)
     assert line in _document(package.pk).facets.split("\n")
 

@@ -5,11 +5,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from packagegrid.catalog.models import Package, PyPIData, RepoData, Usage
-from packagegrid.conftest import make_category, make_grid, make_health, make_package
+from packagegrid.conftest import (
+    make_category,
+    make_grid,
+    make_health,
+    make_package,
+    make_release,
+    make_usage,
+)
 from packagegrid.grids.models import GridPackage
 from packagegrid.search.models import SearchDocument
 from packagegrid.search.selectors import search_items
-from packagegrid.web.tests.factories import make_release, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +156,8 @@ def test_it_follows_a_category_rename() -> None:
 
 def test_it_finds_what_the_editing_services_write() -> None:
     from packagegrid.catalog.services import package_create, package_update
+    from packagegrid.conftest import make_user
     from packagegrid.grids.services import grid_add_package, grid_create, grid_update
-    from packagegrid.web.tests.factories import make_user
 
     user = make_user()
     package = package_create(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.conftest import make_grid, make_health, make_package
+from packagegrid.conftest import make_grid, make_health, make_package, make_usage
 from packagegrid.search.selectors import (
     NAME_PREFIX,
     SearchFilters,
@@ -14,7 +14,6 @@ from packagegrid.search.selectors import (
     search_page,
     search_suggestions,
 )
-from packagegrid.web.tests.factories import make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -196,10 +195,10 @@ def test_it_builds_a_page_with_facets_and_filters() -> None:
     assert page.total == 1
     assert [hit.item.slug for hit in page.hits] == ["django-thing-1"]
     assert page.hits[0].item.lifecycle == "archived"
-    lifecycle = next(f for f in page.facets if f.key == "lifecycle")
-    assert lifecycle.label == "Lifecycle"
+    facet = next(f for f in page.facets if f.key == "lifecycle")
+    assert facet.label == "Lifecycle"
     # In the order the states are defined, from alive to gone, whatever their counts.
-    assert [(v.label, v.count, v.selected) for v in lifecycle.values] == [
+    assert [(v.label, v.count, v.selected) for v in facet.values] == [
         ("Active", 3, False),
         ("Abandoned", 1, False),
         ("Archived", 1, True),

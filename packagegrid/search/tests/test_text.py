@@ -157,8 +157,9 @@ def test_it_expands_the_longest_synonym_phrase_singular_or_plural() -> None:
 
 def test_it_leaves_a_query_without_synonyms_alone() -> None:
     parsed = parse_query("forms")
-    assert expand_query(parsed, _SYNONYMS) is parsed  # type: ignore[arg-type]  # parsed is not None here
-    assert parsed.groups == ((("forms",),),)  # type: ignore[union-attr]  # parse_query is not None here
+    assert parsed is not None
+    assert expand_query(parsed, _SYNONYMS) is parsed
+    assert parsed.groups == ((("forms",),),)
 
 
 def test_it_does_not_expand_a_prefix_word_next_to_other_words() -> None:

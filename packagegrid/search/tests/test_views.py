@@ -3,6 +3,7 @@ packagegrid/web/tests/test_search.py)."""
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from packagegrid.conftest import make_package
 
@@ -25,7 +26,9 @@ def test_it_suggests_options_for_a_combobox(client: Client) -> None:
     assert 'data-href="/search/?q=sesa"' in html
 
 
-def test_it_suggests_nothing_for_an_empty_query(client: Client, django_assert_num_queries) -> None:
+def test_it_suggests_nothing_for_an_empty_query(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(0):
         response = client.get("/search/suggest/", {"q": ""})
     assert response.content.decode().strip() == ""
@@ -36,7 +39,9 @@ def test_it_offers_the_results_page_when_no_name_matches(client: Client) -> None
     assert "No name matches: search descriptions for" in html
 
 
-def test_it_suggests_in_one_query(client: Client, django_assert_num_queries) -> None:
+def test_it_suggests_in_one_query(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     for _ in range(20):
         make_package()
     with django_assert_num_queries(1):
@@ -56,7 +61,7 @@ def test_it_never_fails_on_odd_input(client: Client, query: str) -> None:
     assert client.get("/search/suggest/", {"q": query, "format": "json"}).status_code == 200
 
 
-def test_it_describes_the_site_for_browsers(client: Client, settings) -> None:
+def test_it_describes_the_site_for_browsers(client: Client, settings: Settings) -> None:
     settings.SITE_URL = "https://packages.example"
     response = client.get("/opensearch.xml")
     assert response["Content-Type"].startswith("application/opensearchdescription+xml")

@@ -24,16 +24,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.history_services import edit_record
 from packagegrid.catalog.models import Category, EditRecord, Flag, Package, PendingChange
-from packagegrid.grids.models import Feature, Grid
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_category,
     make_feature,
     make_grid,
     make_package,
     make_release,
+    make_user,
     set_cell,
 )
+from packagegrid.grids.models import Feature, Grid
 
 # --- the URL patterns ----------------------------------------------------------------------
 
@@ -178,13 +179,13 @@ def build_world() -> World:
     """A category, two packages, an open grid and a locked grid (each with a feature and
     cells), a flag, an edit record of a package and of a grid, and four people: alice
     and bob (logged-in members), staff (is_staff) and a superuser."""
-    alice = User.objects.create_user(username="alice", password="pw-alice-123")
-    bob = User.objects.create_user(username="bob", password="pw-bob-123")
-    staff = User.objects.create_user(username="sam", is_staff=True)
+    alice = make_user("alice", password="pw-alice-123")
+    bob = make_user("bob", password="pw-bob-123")
+    staff = make_user("sam", staff=True)
     superuser = User.objects.create_superuser(username="root", password="pw-root-123")
     category = make_category(title="Apps", slug="apps")
-    package = make_package(title="Alpha", slug="alpha", category=category, stars=5)
-    other = make_package(title="Bravo", slug="bravo", category=category, stars=3)
+    package = make_package(title="Alpha", slug="alpha", category=category, repo={"stars": 5})
+    other = make_package(title="Bravo", slug="bravo", category=category, repo={"stars": 3})
     make_release(package, "1.0")
     grid = make_grid(title="Auth", slug="auth", description="Authentication")
     add_to_grid(grid, package, other)

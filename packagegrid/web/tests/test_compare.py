@@ -1,9 +1,10 @@
 """The ad-hoc comparison /compare/<slug>,<slug>[,...]/."""
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_feature,
     make_grid,
@@ -12,15 +13,18 @@ from packagegrid.web.tests.factories import (
     make_usage,
     set_cell,
 )
+from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
 
 pytestmark = pytest.mark.django_db
 
 COMPARE_QUERIES = 2  # the packages with everything the rows show, and their grids
 
 
-def test_it_shows_the_packages_side_by_side_in_the_order_given(client):
-    alpha = make_package(title="Alpha", slug="alpha", stars=1234, license="MIT")
-    bravo = make_package(title="Bravo", slug="bravo", archived=True, latest_version="2.0")
+def test_it_shows_the_packages_side_by_side_in_the_order_given(client: Client) -> None:
+    alpha = make_package(title="Alpha", slug="alpha", repo={"stars": 1234, "license": "MIT"})
+    bravo = make_package(
+        title="Bravo", slug="bravo", repo={"archived": True}, pypi={"latest_version": "2.0"}
+    )
     make_release(bravo, "2.0", days_ago=3)
     make_usage(alpha, 2)
     response = client.get("/compare/bravo,alpha/")
@@ -42,7 +46,7 @@ def test_it_shows_the_packages_side_by_side_in_the_order_given(client):
     assert "Not found" not in html
 
 
-def test_it_lists_unknown_slugs_as_not_found(client):
+def test_it_lists_unknown_slugs_as_not_found(client: Client) -> None:
     make_package(title="Alpha", slug="alpha")
     html = client.get("/compare/alpha,nope,also-nope/").content.decode()
     assert "<strong>Not found:</strong>" in html
@@ -50,7 +54,7 @@ def test_it_lists_unknown_slugs_as_not_found(client):
     assert ">Alpha</a>" in html
 
 
-def test_it_is_404_when_no_package_exists(client):
+def test_it_is_404_when_no_package_exists(client: Client) -> None:
     response = client.get("/compare/nope,nada/")
     assert response.status_code == 404
     html = response.content.decode()
@@ -58,14 +62,14 @@ def test_it_is_404_when_no_package_exists(client):
     assert "<code>nope</code>, <code>nada</code>" in html
 
 
-def test_it_ignores_repeats_spaces_and_empty_names(client):
+def test_it_ignores_repeats_spaces_and_empty_names(client: Client) -> None:
     make_package(title="Alpha", slug="alpha")
     html = client.get("/compare/alpha,,%20alpha%20,/").content.decode()
     assert html.count(">Alpha</a>") == 1
     assert "1 package side by side" in html
 
 
-def test_it_refuses_more_than_the_limit_with_a_clear_message(client):
+def test_it_refuses_more_than_the_limit_with_a_clear_message(client: Client) -> None:
     slugs = ",".join(f"p{n}" for n in range(COMPARE_MAX_PACKAGES + 1))
     response = client.get(f"/compare/{slugs}/")
     assert response.status_code == 400
@@ -75,14 +79,14 @@ def test_it_refuses_more_than_the_limit_with_a_clear_message(client):
     assert '<table class="comparison">' not in html
 
 
-def test_it_refuses_an_address_naming_no_package(client):
+def test_it_refuses_an_address_naming_no_package(client: Client) -> None:
     response = client.get("/compare/,,/")
     assert response.status_code == 400
     assert "Name the packages to compare" in response.content.decode()
 
 
-def test_it_escapes_titles_and_descriptions(client):
-    make_package(title="<i>T</i>", slug="t", description="<script>alert(1)</script>")
+def test_it_escapes_titles_and_descriptions(client: Client) -> None:
+    make_package(title="<i>T</i>", slug="t", repo={"description": "<script>alert(1)</script>"})
     html = client.get("/compare/t,%3Cb%3E/").content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -90,12 +94,14 @@ def test_it_escapes_titles_and_descriptions(client):
     assert "<code>&lt;b&gt;</code>" in html
 
 
-def test_it_refuses_a_nul_character(client):
+def test_it_refuses_a_nul_character(client: Client) -> None:
     assert client.get("/compare/a%00b/").status_code == 400  # NUL middleware
 
 
 @pytest.mark.parametrize("count", [2, COMPARE_MAX_PACKAGES])
-def test_it_takes_the_same_queries_for_2_or_25_packages(client, count, django_assert_num_queries):
+def test_it_takes_the_same_queries_for_2_or_25_packages(
+    client: Client, count: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     packages = [make_package(slug=f"pkg-{n}") for n in range(count)]
     for package in packages:
         make_usage(package)
@@ -106,7 +112,7 @@ def test_it_takes_the_same_queries_for_2_or_25_packages(client, count, django_as
     assert response.content.decode().count('<th scope="col">') == count
 
 
-def test_it_keeps_the_order_and_reports_missing_slugs_in_the_selector():
+def test_it_keeps_the_order_and_reports_missing_slugs_in_the_selector() -> None:
     make_package(slug="b")
     make_package(slug="a")
     comparison = package_comparison(slugs=["a", "x", "b"])
@@ -115,7 +121,7 @@ def test_it_keeps_the_order_and_reports_missing_slugs_in_the_selector():
     assert comparison.shared_grids == []
 
 
-def test_it_adds_the_feature_rows_of_the_grids_the_packages_share(client):
+def test_it_adds_the_feature_rows_of_the_grids_the_packages_share(client: Client) -> None:
     alpha = make_package(title="Alpha", slug="alpha")
     bravo = make_package(title="Bravo", slug="bravo")
     charlie = make_package(title="Charlie", slug="charlie")
@@ -151,8 +157,8 @@ def test_it_adds_the_feature_rows_of_the_grids_the_packages_share(client):
 
 @pytest.mark.parametrize("grids", [1, 6])
 def test_shared_grid_rows_take_a_constant_number_of_queries(
-    client, grids, django_assert_num_queries
-):
+    client: Client, grids: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     packages = [make_package(slug=f"pkg-{n}") for n in range(3)]
     for _ in range(grids):
         grid = make_grid()
@@ -165,13 +171,13 @@ def test_shared_grid_rows_take_a_constant_number_of_queries(
     assert response.content.decode().count('<tr class="feature">') == 2 * grids
 
 
-def test_the_compare_tray_form_redirects_to_the_comparison(client):
+def test_the_compare_tray_form_redirects_to_the_comparison(client: Client) -> None:
     response = client.get("/compare/?p=alpha&p=bravo&p=alpha&p=a/b")
     assert response.status_code == 302
     assert response["Location"] == "/compare/alpha,bravo/"
 
 
-def test_the_compare_page_without_packages_explains_how_to_pick_them(client):
+def test_the_compare_page_without_packages_explains_how_to_pick_them(client: Client) -> None:
     response = client.get("/compare/")
     assert response.status_code == 200
     assert "Tick “Compare”" in response.content.decode()

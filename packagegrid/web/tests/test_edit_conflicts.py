@@ -4,33 +4,28 @@ both values, nothing overwritten, and saved when the person submits again."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from packagegrid.catalog.models import Package
+from packagegrid.conftest import log_in, set_cell
 from packagegrid.grids.models import Element, Feature, Grid
 from packagegrid.grids.services import element_set, feature_update, grid_update
 from packagegrid.web.conflicts import CONFLICT_MESSAGE
-from packagegrid.web.tests.factories import set_cell
 from packagegrid.web.tests.grid_actors import (
     HTMX,
     conflict_cells,
     fresh_cache,
     hidden_version,
-    log_in,
     small_grid,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 
-@pytest.fixture
-def bob() -> User:
-    return User.objects.create_user(username="bob")
-
-
 # The grid edit form.
 
 
-def test_a_stale_grid_save_shows_both_values_and_changes_nothing(client, bob):
+def test_a_stale_grid_save_shows_both_values_and_changes_nothing(client: Client, bob: User) -> None:
     grid, _packages, _feature = small_grid()
     log_in(client)
     assert hidden_version(client.get("/grids/auth/edit/").content.decode(), 1)
@@ -51,7 +46,7 @@ def test_a_stale_grid_save_shows_both_values_and_changes_nothing(client, bob):
 # The feature form, as a page and inline (htmx).
 
 
-def test_a_stale_feature_save_shows_both_values(client, bob):
+def test_a_stale_feature_save_shows_both_values(client: Client, bob: User) -> None:
     _grid, _packages, feature = small_grid()
     log_in(client)
     url = f"/grids/auth/features/{feature.pk}/edit/"
@@ -64,7 +59,9 @@ def test_a_stale_feature_save_shows_both_values(client, bob):
     assert Feature.objects.get().title == "Theirs"
 
 
-def test_a_stale_inline_feature_save_shows_the_conflict_in_the_grid_body(client, bob):
+def test_a_stale_inline_feature_save_shows_the_conflict_in_the_grid_body(
+    client: Client, bob: User
+) -> None:
     _grid, _packages, feature = small_grid()
     log_in(client)
     url = f"/grids/auth/features/{feature.pk}/edit/"
@@ -87,7 +84,7 @@ def _cell_edit_url(package: Package, feature: Feature) -> str:
     return f"/grids/auth/cells/{package.pk}/{feature.pk}/edit/"
 
 
-def test_the_inline_cell_form_carries_the_cells_version(client):
+def test_the_inline_cell_form_carries_the_cells_version(client: Client) -> None:
     grid, (alpha, bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "yes")
     log_in(client)
@@ -97,7 +94,9 @@ def test_the_inline_cell_form_carries_the_cells_version(client):
     assert hidden_version(empty, 0)  # no row yet
 
 
-def test_a_stale_inline_cell_save_shows_both_values_and_changes_nothing(client, bob):
+def test_a_stale_inline_cell_save_shows_both_values_and_changes_nothing(
+    client: Client, bob: User
+) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     element = set_cell(grid, alpha, feature, "yes")
     version = element.version
@@ -117,7 +116,9 @@ def test_a_stale_inline_cell_save_shows_both_values_and_changes_nothing(client, 
     assert Element.objects.get().text == "mine"
 
 
-def test_a_cell_filled_meanwhile_is_a_conflict_for_who_saw_it_empty(client, bob):
+def test_a_cell_filled_meanwhile_is_a_conflict_for_who_saw_it_empty(
+    client: Client, bob: User
+) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "theirs")
     log_in(client)
@@ -128,7 +129,7 @@ def test_a_cell_filled_meanwhile_is_a_conflict_for_who_saw_it_empty(client, bob)
     assert Element.objects.get().text == "theirs"
 
 
-def test_a_post_without_a_version_saves_unchecked(client):
+def test_a_post_without_a_version_saves_unchecked(client: Client) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "theirs")
     log_in(client)

@@ -1,23 +1,31 @@
 """Editing a cell inline (htmx) and without JavaScript."""
 
 import pytest
+from django.test import Client
 
-from packagegrid.catalog.models import EditRecord
-from packagegrid.grids.models import Element
+from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.conftest import (
+    csrf_client,
+    log_in,
+    make_feature,
+    make_grid,
+    make_package,
+    set_cell,
+)
+from packagegrid.grids.models import Element, Feature
 from packagegrid.limits.services import limit_hit
 from packagegrid.web.grid_views import GRID_EDITS_PER_HOUR
-from packagegrid.web.tests.factories import make_feature, make_grid, make_package, set_cell
-from packagegrid.web.tests.grid_actors import HTMX, csrf_client, fresh_cache, log_in, small_grid
+from packagegrid.web.tests.grid_actors import HTMX, fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 
-def _urls(package, feature):
+def _urls(package: Package, feature: Feature) -> tuple[str, str]:
     base = f"/grids/auth/cells/{package.pk}/{feature.pk}/"
     return base, f"{base}edit/"
 
 
-def test_it_swaps_in_the_form_for_htmx(client):
+def test_it_swaps_in_the_form_for_htmx(client: Client) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "yes **really**")
     log_in(client)
@@ -35,7 +43,7 @@ def test_it_swaps_in_the_form_for_htmx(client):
     assert "Async for Alpha" in html
 
 
-def test_it_shows_a_full_page_form_without_htmx(client):
+def test_it_shows_a_full_page_form_without_htmx(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     log_in(client)
     response = client.get(_urls(alpha, feature)[1])
@@ -46,7 +54,7 @@ def test_it_shows_a_full_page_form_without_htmx(client):
     assert '<form class="cell-form"' in html
 
 
-def test_it_saves_a_cell_and_returns_it_rendered_for_htmx(client):
+def test_it_saves_a_cell_and_returns_it_rendered_for_htmx(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     alice = log_in(client)
     _view, edit = _urls(alpha, feature)
@@ -63,7 +71,7 @@ def test_it_saves_a_cell_and_returns_it_rendered_for_htmx(client):
     assert (record.user, record.action, record.object_id) == (alice, "create", element.pk)
 
 
-def test_it_saves_a_cell_and_redirects_without_htmx(client):
+def test_it_saves_a_cell_and_redirects_without_htmx(client: Client) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "old")
     log_in(client)
@@ -76,7 +84,7 @@ def test_it_saves_a_cell_and_redirects_without_htmx(client):
     assert "Saved the cell." in html
 
 
-def test_it_refuses_an_over_long_cell_and_changes_nothing(client):
+def test_it_refuses_an_over_long_cell_and_changes_nothing(client: Client) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "old")
     log_in(client)
@@ -91,14 +99,14 @@ def test_it_refuses_an_over_long_cell_and_changes_nothing(client):
     assert not EditRecord.objects.exists()
 
 
-def test_it_accepts_exactly_1000_characters(client):
+def test_it_accepts_exactly_1000_characters(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     log_in(client)
     client.post(_urls(alpha, feature)[1], {"text": "x" * 1000}, headers=HTMX)
     assert len(Element.objects.get().text) == 1000
 
 
-def test_it_renders_markdown_safely_and_escapes_scripts(client):
+def test_it_renders_markdown_safely_and_escapes_scripts(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     log_in(client)
     text = "<script>alert(1)</script> **bold** [x](javascript:alert(2)) [ok](https://ok.example)"
@@ -114,7 +122,7 @@ def test_it_renders_markdown_safely_and_escapes_scripts(client):
     assert "<strong>bold</strong>" in page
 
 
-def test_it_returns_the_cell_when_editing_is_cancelled(client):
+def test_it_returns_the_cell_when_editing_is_cancelled(client: Client) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "no")
     log_in(client)
@@ -129,7 +137,7 @@ def test_it_returns_the_cell_when_editing_is_cancelled(client):
     assert no_js["Location"] == f"/grids/g/auth/#cell-{alpha.pk}-{feature.pk}"
 
 
-def test_it_is_404_for_a_cell_outside_the_grid(client):
+def test_it_is_404_for_a_cell_outside_the_grid(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     stranger = make_package(title="Stranger")
     other_feature = make_feature(make_grid())
@@ -141,14 +149,14 @@ def test_it_is_404_for_a_cell_outside_the_grid(client):
     assert not Element.objects.exists()
 
 
-def test_it_never_changes_a_cell_on_get(client):
+def test_it_never_changes_a_cell_on_get(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     log_in(client)
     client.get(_urls(alpha, feature)[1], {"text": "sneaky"})
     assert not Element.objects.exists()
 
 
-def test_it_sends_anonymous_visitors_to_log_in(client):
+def test_it_sends_anonymous_visitors_to_log_in(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     edit = _urls(alpha, feature)[1]
     response = client.post(edit, {"text": "yes"})
@@ -159,7 +167,7 @@ def test_it_sends_anonymous_visitors_to_log_in(client):
     assert not Element.objects.exists()
 
 
-def test_it_lets_only_staff_edit_cells_of_a_locked_grid(client):
+def test_it_lets_only_staff_edit_cells_of_a_locked_grid(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid(is_locked=True)
     edit = _urls(alpha, feature)[1]
     log_in(client)
@@ -172,7 +180,7 @@ def test_it_lets_only_staff_edit_cells_of_a_locked_grid(client):
     assert Element.objects.get().text == "yes"
 
 
-def test_it_requires_the_csrf_token():
+def test_it_requires_the_csrf_token() -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     client, _alice = csrf_client()
     response = client.post(_urls(alpha, feature)[1], {"text": "yes"}, headers=HTMX)
@@ -180,7 +188,7 @@ def test_it_requires_the_csrf_token():
     assert not Element.objects.exists()
 
 
-def test_it_rate_limits_cell_edits(client):
+def test_it_rate_limits_cell_edits(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     alice = log_in(client)
     edit = _urls(alpha, feature)[1]

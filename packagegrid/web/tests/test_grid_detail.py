@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.grids.selectors import grid_comparison
-from packagegrid.web.tests.factories import (
+from packagegrid.catalog.models import Package
+from packagegrid.conftest import (
     add_to_grid,
     make_feature,
     make_full_grid,
@@ -15,20 +17,22 @@ from packagegrid.web.tests.factories import (
     make_usage,
     set_cell,
 )
+from packagegrid.grids.models import Grid
+from packagegrid.grids.selectors import grid_comparison
 
 pytestmark = pytest.mark.django_db
 
 GRID_QUERIES = 4  # the grid, its packages with joins, features, cells
 
 
-def _grid_with(*packages):
+def _grid_with(*packages: Package) -> Grid:
     grid = make_grid(title="Payments", slug="payments", description="Take money")
     add_to_grid(grid, *packages)
     return grid
 
 
-def test_it_shows_all_packages_as_columns_with_standard_rows(client):
-    packages = [make_package(title=f"Pkg {i:02d}", stars=i) for i in range(12)]
+def test_it_shows_all_packages_as_columns_with_standard_rows(client: Client) -> None:
+    packages = [make_package(title=f"Pkg {i:02d}", repo={"stars": i}) for i in range(12)]
     grid = _grid_with(*packages)
     response = client.get(grid.get_absolute_url())
     assert response.status_code == 200
@@ -42,9 +46,9 @@ def test_it_shows_all_packages_as_columns_with_standard_rows(client):
     assert '<th scope="row">Users</th>' in html
 
 
-def test_it_renders_features_and_cells_with_shorthand(client):
-    alpha = make_package(title="Alpha", stars=2)
-    bravo = make_package(title="Bravo", stars=1)
+def test_it_renders_features_and_cells_with_shorthand(client: Client) -> None:
+    alpha = make_package(title="Alpha", repo={"stars": 2})
+    bravo = make_package(title="Bravo", repo={"stars": 1})
     grid = _grid_with(alpha, bravo)
     feature = make_feature(grid, "Async", description="Supports async views")
     set_cell(grid, alpha, feature, "yes")
@@ -61,8 +65,8 @@ def test_it_renders_features_and_cells_with_shorthand(client):
     assert "Partial &amp; slow" in html
 
 
-def test_it_escapes_a_script_in_a_cell_and_a_description(client):
-    package = make_package(description="<script>alert('d')</script>")
+def test_it_escapes_a_script_in_a_cell_and_a_description(client: Client) -> None:
+    package = make_package(repo={"description": "<script>alert('d')</script>"})
     grid = _grid_with(package)
     set_cell(grid, package, make_feature(grid, "<b>Bold</b>"), "<script>alert('c')</script>")
     html = client.get(grid.get_absolute_url()).content.decode()
@@ -83,12 +87,14 @@ def test_it_escapes_a_script_in_a_cell_and_a_description(client):
         ("junk", ["Bravo", "Alpha", "Charlie"]),
     ],
 )
-def test_it_sorts_packages(client, sort, expected):
+def test_it_sorts_packages(client: Client, sort: str, expected: list[str]) -> None:
     now = timezone.now()
-    alpha = make_package(title="Alpha", stars=5, forks=2, last_commit_at=now)
-    bravo = make_package(title="Bravo", stars=9, forks=1, last_commit_at=now - timedelta(days=100))
+    alpha = make_package(title="Alpha", repo={"stars": 5, "forks": 2, "last_commit_at": now})
+    bravo = make_package(
+        title="Bravo", repo={"stars": 9, "forks": 1, "last_commit_at": now - timedelta(days=100)}
+    )
     charlie = make_package(
-        title="Charlie", stars=1, forks=7, last_commit_at=now - timedelta(days=10)
+        title="Charlie", repo={"stars": 1, "forks": 7, "last_commit_at": now - timedelta(days=10)}
     )
     make_usage(charlie, 2)
     make_usage(bravo, 1)
@@ -99,9 +105,11 @@ def test_it_sorts_packages(client, sort, expected):
     assert positions == sorted(positions)
 
 
-def test_selector_builds_cells_in_column_order(django_assert_num_queries):
-    alpha = make_package(title="Alpha", stars=1)
-    bravo = make_package(title="Bravo", stars=2, fetched=False)
+def test_selector_builds_cells_in_column_order(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    alpha = make_package(title="Alpha", repo={"stars": 1})
+    bravo = make_package(title="Bravo", fetched=False, repo={"stars": 2})
     grid = _grid_with(alpha, bravo)
     first = make_feature(grid, "First")
     second = make_feature(grid, "Second")
@@ -117,20 +125,22 @@ def test_selector_builds_cells_in_column_order(django_assert_num_queries):
     assert [row.cells for row in comparison.rows] == [["a1", "b1"], ["a2", ""]]
 
 
-def test_selector_falls_back_to_the_default_sort():
-    grid = _grid_with(make_package(title="Low", stars=1), make_package(title="High", stars=5))
+def test_selector_falls_back_to_the_default_sort() -> None:
+    grid = _grid_with(
+        make_package(title="Low", repo={"stars": 1}), make_package(title="High", repo={"stars": 5})
+    )
     comparison = grid_comparison(grid=grid, sort="'; DROP TABLE grids_grid; --")
     assert comparison.sort == "stars"
     assert [column.package.title for column in comparison.columns] == ["High", "Low"]
 
 
-def test_it_says_so_when_the_grid_is_empty(client):
+def test_it_says_so_when_the_grid_is_empty(client: Client) -> None:
     grid = make_grid()
     html = client.get(grid.get_absolute_url()).content.decode()
     assert "This grid has no packages yet." in html
 
 
-def test_it_is_404_for_an_unknown_slug(client):
+def test_it_is_404_for_an_unknown_slug(client: Client) -> None:
     assert client.get("/grids/g/nope/").status_code == 404
     assert client.get("/grids/g/%00/").status_code == 400
 
@@ -138,8 +148,12 @@ def test_it_is_404_for_an_unknown_slug(client):
 @pytest.mark.parametrize(("packages", "features"), [(3, 2), (25, 20)])
 @pytest.mark.parametrize("sort", ["stars", "usage"])
 def test_it_takes_a_constant_number_of_queries(
-    client, django_assert_num_queries, packages, features, sort
-):
+    client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    packages: int,
+    features: int,
+    sort: str,
+) -> None:
     make_full_grid(packages=packages, features=features, slug="big")
     with django_assert_num_queries(GRID_QUERIES):
         response = client.get("/grids/g/big/", {"sort": sort})
@@ -147,7 +161,7 @@ def test_it_takes_a_constant_number_of_queries(
     assert response.content.decode().count("mark-yes") == packages * features
 
 
-def test_it_shows_a_package_that_was_never_fetched(client):
+def test_it_shows_a_package_that_was_never_fetched(client: Client) -> None:
     grid = _grid_with(make_package(title="Fetched"), make_package(title="Not yet", fetched=False))
     response = client.get(grid.get_absolute_url())
     assert response.status_code == 200

@@ -1,11 +1,13 @@
 """The grid page's edit controls: who sees them, what they cost, what they render."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
+from packagegrid.conftest import log_in, make_full_grid, make_grid, make_user, set_cell
 from packagegrid.web.permissions import can_edit_grid
-from packagegrid.web.tests.factories import make_full_grid, make_grid, set_cell
-from packagegrid.web.tests.grid_actors import fresh_cache, log_in, small_grid
+from packagegrid.web.tests.grid_actors import fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
@@ -16,8 +18,12 @@ SIGNED_IN_QUERIES = ANONYMOUS_QUERIES + 2  # the session and the user
 @pytest.mark.parametrize(("packages", "features"), [(3, 2), (25, 15), (50, 20)])
 @pytest.mark.parametrize("who", ["anonymous", "user", "staff"])
 def test_it_takes_a_constant_number_of_queries(
-    client, django_assert_num_queries, packages, features, who
-):
+    client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    packages: int,
+    features: int,
+    who: str,
+) -> None:
     make_full_grid(packages=packages, features=features, slug="big")
     if who != "anonymous":
         log_in(client, who, staff=who == "staff")
@@ -31,7 +37,7 @@ def test_it_takes_a_constant_number_of_queries(
     assert edit_links == (0 if who == "anonymous" else packages * features)
 
 
-def test_it_shows_no_edit_controls_to_anonymous_visitors(client):
+def test_it_shows_no_edit_controls_to_anonymous_visitors(client: Client) -> None:
     small_grid()
     html = client.get("/grids/g/auth/").content.decode()
     assert "cell-edit" not in html
@@ -41,7 +47,7 @@ def test_it_shows_no_edit_controls_to_anonymous_visitors(client):
     assert "Log in to edit this grid" in html
 
 
-def test_it_shows_the_editor_to_a_logged_in_person(client):
+def test_it_shows_the_editor_to_a_logged_in_person(client: Client) -> None:
     _grid, (alpha, _bravo), feature = small_grid()
     log_in(client)
     html = client.get("/grids/g/auth/").content.decode()
@@ -60,7 +66,7 @@ def test_it_shows_the_editor_to_a_logged_in_person(client):
     assert "Delete grid" not in html
 
 
-def test_it_shows_lock_and_delete_to_staff(client):
+def test_it_shows_lock_and_delete_to_staff(client: Client) -> None:
     small_grid()
     log_in(client, "sam", staff=True)
     html = client.get("/grids/g/auth/").content.decode()
@@ -69,7 +75,7 @@ def test_it_shows_lock_and_delete_to_staff(client):
     assert 'href="/grids/auth/delete/"' in html
 
 
-def test_it_hides_the_editor_of_a_locked_grid_from_non_staff(client):
+def test_it_hides_the_editor_of_a_locked_grid_from_non_staff(client: Client) -> None:
     small_grid(is_locked=True)
     log_in(client)
     html = client.get("/grids/g/auth/").content.decode()
@@ -79,7 +85,7 @@ def test_it_hides_the_editor_of_a_locked_grid_from_non_staff(client):
     assert ">Locked</span>" in html
 
 
-def test_it_renders_the_description_as_safe_markdown(client):
+def test_it_renders_the_description_as_safe_markdown(client: Client) -> None:
     make_grid(
         slug="md",
         description="**Bold** [link](https://example.com) <script>alert(1)</script>\n\n- one",
@@ -92,7 +98,7 @@ def test_it_renders_the_description_as_safe_markdown(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_it_renders_cell_markdown_and_shorthand_for_editors_too(client):
+def test_it_renders_cell_markdown_and_shorthand_for_editors_too(client: Client) -> None:
     grid, (alpha, bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "✓ since *2.0*")
     set_cell(grid, bravo, feature, "<b>x</b>")
@@ -102,12 +108,14 @@ def test_it_renders_cell_markdown_and_shorthand_for_editors_too(client):
     assert "&lt;b&gt;x&lt;/b&gt;<a class=" in html
 
 
-def test_it_decides_who_may_edit_without_queries(django_assert_num_queries):
+def test_it_decides_who_may_edit_without_queries(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     grid = make_grid()
     locked = make_grid(is_locked=True)
-    alice = User.objects.create_user(username="alice")
-    sam = User.objects.create_user(username="sam", is_staff=True)
-    retired = User.objects.create_user(username="retired", is_active=False)
+    alice = make_user("alice")
+    sam = make_user("sam", staff=True)
+    retired = make_user("retired", is_active=False)
     with django_assert_num_queries(0):
         assert not can_edit_grid(AnonymousUser(), grid)
         assert can_edit_grid(alice, grid)

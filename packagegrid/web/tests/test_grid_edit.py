@@ -1,16 +1,18 @@
 """Adding, editing, locking and deleting grids: who may, and what bad input does."""
 
 import pytest
+from django.test import Client
+from pytest_django import Settings
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_grid
 from packagegrid.grids.models import Grid
-from packagegrid.web.tests.factories import make_grid
-from packagegrid.web.tests.grid_actors import csrf_client, fresh_cache, log_in, records
+from packagegrid.web.tests.grid_actors import fresh_cache, records
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 
-def test_it_sends_anonymous_visitors_to_log_in(client):
+def test_it_sends_anonymous_visitors_to_log_in(client: Client) -> None:
     grid = make_grid(slug="auth")
     for url in ("/grids/add/", "/grids/auth/edit/"):
         response = client.get(url)
@@ -25,7 +27,7 @@ def test_it_sends_anonymous_visitors_to_log_in(client):
     assert Grid.objects.count() == 1
 
 
-def test_it_shows_the_add_form(client):
+def test_it_shows_the_add_form(client: Client) -> None:
     log_in(client)
     response = client.get("/grids/add/")
     assert response.status_code == 200
@@ -35,7 +37,7 @@ def test_it_shows_the_add_form(client):
     assert 'name="slug"' in html
 
 
-def test_it_creates_a_grid_and_goes_to_it(client):
+def test_it_creates_a_grid_and_goes_to_it(client: Client) -> None:
     alice = log_in(client)
     response = client.post(
         "/grids/add/", {"title": "Forms", "slug": "forms", "description": "*Nice* forms"}
@@ -49,7 +51,7 @@ def test_it_creates_a_grid_and_goes_to_it(client):
     assert "<em>Nice</em> forms" in html
 
 
-def test_it_makes_the_slug_from_the_title_when_left_empty(client):
+def test_it_makes_the_slug_from_the_title_when_left_empty(client: Client) -> None:
     log_in(client)
     client.post("/grids/add/", {"title": "Rich Text Editors", "slug": "", "description": ""})
     assert Grid.objects.get().slug == "rich-text-editors"
@@ -65,7 +67,9 @@ def test_it_makes_the_slug_from_the_title_when_left_empty(client):
         ({"title": "???", "slug": ""}, "Enter a slug: the title has no letters or digits"),
     ],
 )
-def test_it_refuses_bad_input_and_creates_nothing(client, data, error):
+def test_it_refuses_bad_input_and_creates_nothing(
+    client: Client, data: dict[str, str], error: str
+) -> None:
     make_grid(slug="taken")
     log_in(client)
     response = client.post("/grids/add/", {"description": "", **data})
@@ -75,14 +79,14 @@ def test_it_refuses_bad_input_and_creates_nothing(client, data, error):
     assert not EditRecord.objects.exists()
 
 
-def test_it_requires_the_csrf_token():
+def test_it_requires_the_csrf_token() -> None:
     client, _alice = csrf_client()
     response = client.post("/grids/add/", {"title": "Forms", "slug": "forms"})
     assert response.status_code == 403
     assert not Grid.objects.exists()
 
 
-def test_it_shows_the_edit_form_filled_in(client):
+def test_it_shows_the_edit_form_filled_in(client: Client) -> None:
     make_grid(title="Forms", slug="forms", description="About forms")
     log_in(client)
     response = client.get("/grids/forms/edit/")
@@ -92,7 +96,7 @@ def test_it_shows_the_edit_form_filled_in(client):
     assert ">\nAbout forms</textarea>" in html
 
 
-def test_it_edits_a_grid_and_records_the_change(client):
+def test_it_edits_a_grid_and_records_the_change(client: Client) -> None:
     grid = make_grid(title="Forms", slug="forms", description="")
     alice = log_in(client)
     response = client.post(
@@ -110,14 +114,14 @@ def test_it_edits_a_grid_and_records_the_change(client):
     }
 
 
-def test_it_keeps_its_own_slug_when_editing(client):
+def test_it_keeps_its_own_slug_when_editing(client: Client) -> None:
     make_grid(title="Forms", slug="forms")
     log_in(client)
     response = client.post("/grids/forms/edit/", {"title": "Forms!", "slug": "forms"})
     assert response.status_code == 302
 
 
-def test_it_refuses_a_slug_taken_by_another_grid(client):
+def test_it_refuses_a_slug_taken_by_another_grid(client: Client) -> None:
     make_grid(slug="taken")
     grid = make_grid(title="Mine", slug="mine")
     log_in(client)
@@ -128,13 +132,13 @@ def test_it_refuses_a_slug_taken_by_another_grid(client):
     assert grid.slug == "mine"
 
 
-def test_it_is_404_for_an_unknown_grid(client):
+def test_it_is_404_for_an_unknown_grid(client: Client) -> None:
     log_in(client)
     assert client.get("/grids/nope/edit/").status_code == 404
     assert client.get("/grids/%00/edit/").status_code == 400
 
 
-def test_it_lets_only_staff_edit_a_locked_grid(client):
+def test_it_lets_only_staff_edit_a_locked_grid(client: Client) -> None:
     grid = make_grid(title="Locked", slug="locked", is_locked=True)
     log_in(client)
     assert client.get("/grids/locked/edit/").status_code == 403
@@ -152,7 +156,7 @@ def test_it_lets_only_staff_edit_a_locked_grid(client):
     assert grid.title == "Ok"
 
 
-def test_it_lets_staff_lock_and_unlock_a_grid(client):
+def test_it_lets_staff_lock_and_unlock_a_grid(client: Client) -> None:
     grid = make_grid(slug="auth")
     sam = log_in(client, "sam", staff=True)
     response = client.post("/grids/auth/lock/", {"is_locked": "1"})
@@ -169,7 +173,7 @@ def test_it_lets_staff_lock_and_unlock_a_grid(client):
     ]
 
 
-def test_it_refuses_locking_to_non_staff_and_on_get(client):
+def test_it_refuses_locking_to_non_staff_and_on_get(client: Client) -> None:
     grid = make_grid(slug="auth")
     log_in(client)
     assert client.post("/grids/auth/lock/", {"is_locked": "1"}).status_code == 403
@@ -180,7 +184,7 @@ def test_it_refuses_locking_to_non_staff_and_on_get(client):
     assert not grid.is_locked
 
 
-def test_it_asks_staff_before_deleting_a_grid(client):
+def test_it_asks_staff_before_deleting_a_grid(client: Client) -> None:
     make_grid(title="Doomed", slug="doomed")
     log_in(client, "sam", staff=True)
     response = client.get("/grids/doomed/delete/")
@@ -191,7 +195,7 @@ def test_it_asks_staff_before_deleting_a_grid(client):
     assert Grid.objects.filter(slug="doomed").exists()  # GET changes nothing
 
 
-def test_it_lets_staff_delete_a_grid(client):
+def test_it_lets_staff_delete_a_grid(client: Client) -> None:
     grid = make_grid(title="Doomed", slug="doomed")
     grid_id = grid.pk
     log_in(client, "sam", staff=True)
@@ -202,7 +206,7 @@ def test_it_lets_staff_delete_a_grid(client):
     assert EditRecord.objects.get(object_id=grid_id).action == EditRecord.Action.DELETE
 
 
-def test_it_refuses_deleting_to_non_staff(client):
+def test_it_refuses_deleting_to_non_staff(client: Client) -> None:
     make_grid(slug="doomed")
     log_in(client)
     assert client.get("/grids/doomed/delete/").status_code == 403
@@ -210,7 +214,7 @@ def test_it_refuses_deleting_to_non_staff(client):
     assert Grid.objects.exists()
 
 
-def test_it_rate_limits_new_grids(client, settings):
+def test_it_rate_limits_new_grids(client: Client, settings: Settings) -> None:
     log_in(client)
     for n in range(20):
         client.post("/grids/add/", {"title": f"Grid {n}"})

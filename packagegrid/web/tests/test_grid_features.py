@@ -1,25 +1,19 @@
 """Adding, editing and deleting a grid's features, with and without htmx."""
 
 import pytest
+from django.test import Client
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_feature, make_grid, set_cell
 from packagegrid.grids.models import Element, Feature
-from packagegrid.web.tests.factories import make_feature, make_grid, set_cell
-from packagegrid.web.tests.grid_actors import (
-    HTMX,
-    csrf_client,
-    fresh_cache,
-    log_in,
-    records,
-    small_grid,
-)
+from packagegrid.web.tests.grid_actors import HTMX, fresh_cache, records, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 ADD = "/grids/auth/features/add/"
 
 
-def test_it_adds_a_feature_and_returns_the_grid_body_for_htmx(client):
+def test_it_adds_a_feature_and_returns_the_grid_body_for_htmx(client: Client) -> None:
     grid, _packages, _async = small_grid()
     alice = log_in(client)
     response = client.post(ADD, {"title": "Two-factor", "description": "TOTP"}, headers=HTMX)
@@ -34,7 +28,7 @@ def test_it_adds_a_feature_and_returns_the_grid_body_for_htmx(client):
     assert (record.user, record.action) == (alice, EditRecord.Action.CREATE)
 
 
-def test_it_adds_a_feature_and_redirects_without_htmx(client):
+def test_it_adds_a_feature_and_redirects_without_htmx(client: Client) -> None:
     small_grid()
     log_in(client)
     response = client.post(ADD, {"title": "Two-factor", "description": ""})
@@ -43,7 +37,7 @@ def test_it_adds_a_feature_and_redirects_without_htmx(client):
     assert Feature.objects.filter(title="Two-factor").exists()
 
 
-def test_it_shows_the_add_form_as_a_page(client):
+def test_it_shows_the_add_form_as_a_page(client: Client) -> None:
     small_grid()
     log_in(client)
     html = client.get(ADD).content.decode()
@@ -59,7 +53,9 @@ def test_it_shows_the_add_form_as_a_page(client):
         ({"title": "Ok", "description": "d" * 1001}, "at most 1000 characters"),
     ],
 )
-def test_it_refuses_a_bad_feature_and_adds_nothing(client, data, error):
+def test_it_refuses_a_bad_feature_and_adds_nothing(
+    client: Client, data: dict[str, str], error: str
+) -> None:
     small_grid()
     log_in(client)
     htmx = client.post(ADD, {"description": "", **data}, headers=HTMX)
@@ -74,7 +70,7 @@ def test_it_refuses_a_bad_feature_and_adds_nothing(client, data, error):
     assert not EditRecord.objects.exists()
 
 
-def test_it_swaps_in_the_edit_form_for_htmx(client):
+def test_it_swaps_in_the_edit_form_for_htmx(client: Client) -> None:
     _grid, _packages, feature = small_grid()
     log_in(client)
     response = client.get(f"/grids/auth/features/{feature.pk}/edit/", headers=HTMX)
@@ -85,7 +81,7 @@ def test_it_swaps_in_the_edit_form_for_htmx(client):
     assert f'id="feature-{feature.pk}-title"' in html
 
 
-def test_it_edits_a_feature(client):
+def test_it_edits_a_feature(client: Client) -> None:
     _grid, _packages, feature = small_grid()
     log_in(client)
     url = f"/grids/auth/features/{feature.pk}/edit/"
@@ -103,7 +99,7 @@ def test_it_edits_a_feature(client):
     assert "<h1>Edit the feature</h1>" in full_page.content.decode()
 
 
-def test_it_keeps_the_edit_form_open_with_the_error(client):
+def test_it_keeps_the_edit_form_open_with_the_error(client: Client) -> None:
     _grid, _packages, feature = small_grid()
     log_in(client)
     url = f"/grids/auth/features/{feature.pk}/edit/"
@@ -116,7 +112,7 @@ def test_it_keeps_the_edit_form_open_with_the_error(client):
     assert not EditRecord.objects.exists()
 
 
-def test_it_deletes_a_feature_with_its_cells(client):
+def test_it_deletes_a_feature_with_its_cells(client: Client) -> None:
     grid, (alpha, _bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "yes")
     log_in(client)
@@ -131,7 +127,7 @@ def test_it_deletes_a_feature_with_its_cells(client):
     assert EditRecord.objects.get(object_id=feature.pk).action == EditRecord.Action.DELETE
 
 
-def test_it_is_404_for_a_feature_of_another_grid(client):
+def test_it_is_404_for_a_feature_of_another_grid(client: Client) -> None:
     small_grid()
     other = make_feature(make_grid(), "Elsewhere")
     log_in(client)
@@ -140,7 +136,7 @@ def test_it_is_404_for_a_feature_of_another_grid(client):
     assert Feature.objects.filter(pk=other.pk).exists()
 
 
-def test_it_keeps_anonymous_visitors_and_non_staff_on_locked_grids_out(client):
+def test_it_keeps_anonymous_visitors_and_non_staff_on_locked_grids_out(client: Client) -> None:
     _grid, _packages, feature = small_grid(is_locked=True)
     urls = [ADD, f"/grids/auth/features/{feature.pk}/edit/"]
     delete = f"/grids/auth/features/{feature.pk}/delete/"
@@ -154,7 +150,7 @@ def test_it_keeps_anonymous_visitors_and_non_staff_on_locked_grids_out(client):
     assert list(Feature.objects.values_list("title", flat=True)) == ["Async"]
 
 
-def test_it_escapes_feature_titles_and_descriptions(client):
+def test_it_escapes_feature_titles_and_descriptions(client: Client) -> None:
     small_grid()
     log_in(client)
     client.post(
@@ -166,7 +162,7 @@ def test_it_escapes_feature_titles_and_descriptions(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_it_requires_the_csrf_token():
+def test_it_requires_the_csrf_token() -> None:
     _grid, _packages, feature = small_grid()
     client, _alice = csrf_client()
     assert client.post(ADD, {"title": "Sneaky"}).status_code == 403

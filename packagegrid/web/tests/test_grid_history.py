@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_package
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.selectors import grid_history, grid_history_records
 from packagegrid.grids.services import (
@@ -16,17 +19,11 @@ from packagegrid.grids.services import (
     grid_remove_package,
     grid_update,
 )
-from packagegrid.web.tests.factories import make_package
-from packagegrid.web.tests.grid_actors import csrf_client, fresh_cache, log_in
+from packagegrid.web.tests.grid_actors import fresh_cache
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
 HISTORY_QUERIES = 5  # count, records (with users), features, cells, packages
-
-
-@pytest.fixture
-def alice() -> User:
-    return User.objects.create_user(username="alice")
 
 
 def _build(user: User) -> Grid:
@@ -47,7 +44,9 @@ def _build(user: User) -> Grid:
     return grid
 
 
-def test_it_collects_every_edit_of_the_grid_and_its_parts(alice, django_assert_num_queries):
+def test_it_collects_every_edit_of_the_grid_and_its_parts(
+    alice: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     grid = _build(alice)
     other = grid_create(title="Other", slug="other", description="", user=alice)
     feature_create(grid=other, title="Not ours", description="", user=alice)
@@ -87,7 +86,7 @@ def test_it_collects_every_edit_of_the_grid_and_its_parts(alice, django_assert_n
     ]
 
 
-def test_it_shows_the_history_to_anyone(client, alice):
+def test_it_shows_the_history_to_anyone(client: Client, alice: User) -> None:
     _build(alice)
     response = client.get("/grids/auth/history/")
     assert response.status_code == 200
@@ -102,7 +101,9 @@ def test_it_shows_the_history_to_anyone(client, alice):
     assert "csrfmiddlewaretoken" not in html  # cacheable for anonymous visitors
 
 
-def test_it_takes_a_constant_number_of_queries(client, alice, django_assert_num_queries):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, alice: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     grid = _build(alice)
     client.get("/grids/auth/history/")
     with django_assert_num_queries(1 + HISTORY_QUERIES):  # the grid, then the selector
@@ -118,7 +119,7 @@ def test_it_takes_a_constant_number_of_queries(client, alice, django_assert_num_
         client.get("/grids/auth/history/")
 
 
-def test_it_shows_revert_and_restore_buttons_to_staff(client, alice):
+def test_it_shows_revert_and_restore_buttons_to_staff(client: Client, alice: User) -> None:
     _build(alice)
     log_in(client, "sam", staff=True)
     html = client.get("/grids/auth/history/").content.decode()
@@ -127,7 +128,7 @@ def test_it_shows_revert_and_restore_buttons_to_staff(client, alice):
     assert html.count(">Restore<") == 2  # the deleted feature and the removed package
 
 
-def test_it_escapes_recorded_values(client, alice):
+def test_it_escapes_recorded_values(client: Client, alice: User) -> None:
     grid = grid_create(title="Auth", slug="auth", description="", user=alice)
     grid_update(
         grid=grid, title="<script>alert(1)</script>", slug="auth", description="", user=alice
@@ -137,7 +138,7 @@ def test_it_escapes_recorded_values(client, alice):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_it_lets_staff_revert_a_cell_edit(client, alice):
+def test_it_lets_staff_revert_a_cell_edit(client: Client, alice: User) -> None:
     grid = _build(alice)
     sam = log_in(client, "sam", staff=True)
     update = grid_history_records(grid=grid).filter(content_type__model="element").first()
@@ -153,7 +154,7 @@ def test_it_lets_staff_revert_a_cell_edit(client, alice):
     assert "Reverted the edit." in html
 
 
-def test_it_follows_a_reverted_slug(client, alice):
+def test_it_follows_a_reverted_slug(client: Client, alice: User) -> None:
     grid = grid_create(title="Auth", slug="auth", description="", user=alice)
     grid_update(grid=grid, title="Auth", slug="authn", description="", user=alice)
     update = grid_history_records(grid=grid).first()
@@ -164,7 +165,7 @@ def test_it_follows_a_reverted_slug(client, alice):
     assert Grid.objects.get().slug == "auth"
 
 
-def test_it_says_why_a_revert_is_refused(client, alice):
+def test_it_says_why_a_revert_is_refused(client: Client, alice: User) -> None:
     grid = grid_create(title="Auth", slug="auth", description="", user=alice)
     create = grid_history_records(grid=grid).get()
     grid_update(grid=grid, title="Auth", slug="authn", description="", user=alice)
@@ -182,7 +183,7 @@ def test_it_says_why_a_revert_is_refused(client, alice):
     assert Grid.objects.get(title="Auth").slug == "authn"
 
 
-def test_it_is_404_to_revert_an_edit_of_another_grid(client, alice):
+def test_it_is_404_to_revert_an_edit_of_another_grid(client: Client, alice: User) -> None:
     _build(alice)
     other = grid_create(title="Other", slug="other", description="", user=alice)
     grid_update(grid=other, title="Other!", slug="other", description="", user=alice)
@@ -193,7 +194,7 @@ def test_it_is_404_to_revert_an_edit_of_another_grid(client, alice):
     assert Grid.objects.get(slug="other").title == "Other!"
 
 
-def test_it_lets_only_staff_revert_and_only_by_post(client, alice):
+def test_it_lets_only_staff_revert_and_only_by_post(client: Client, alice: User) -> None:
     grid = _build(alice)
     update = grid_history_records(grid=grid).first()
     assert update is not None
@@ -210,7 +211,7 @@ def test_it_lets_only_staff_revert_and_only_by_post(client, alice):
     assert Element.objects.get().text == "✓ since 2.0"
 
 
-def test_it_is_404_for_an_unknown_grid(client):
+def test_it_is_404_for_an_unknown_grid(client: Client) -> None:
     assert client.get("/grids/nope/history/").status_code == 404
 
 
@@ -239,7 +240,7 @@ def _grid_with_cells(user: User) -> tuple[Grid, GridPackage, Feature]:
     return grid, links[0], features[0]
 
 
-def test_staff_restore_a_deleted_feature_with_its_cells(client, alice):
+def test_staff_restore_a_deleted_feature_with_its_cells(client: Client, alice: User) -> None:
     grid, _alpha, feature = _grid_with_cells(alice)
     log_in(client, "bob")
     assert client.post(f"/grids/auth/features/{feature.pk}/delete/").status_code == 302
@@ -264,7 +265,7 @@ def test_staff_restore_a_deleted_feature_with_its_cells(client, alice):
     assert html.count(">Restore<") == 0  # nothing deleted is left to restore
 
 
-def test_staff_restore_a_removed_package_with_its_cells(client, alice):
+def test_staff_restore_a_removed_package_with_its_cells(client: Client, alice: User) -> None:
     grid, alpha, _feature = _grid_with_cells(alice)
     package = alpha.package
     log_in(client, "bob")
@@ -281,7 +282,7 @@ def test_staff_restore_a_removed_package_with_its_cells(client, alice):
     assert "put back the package <strong>Alpha</strong>" in html
 
 
-def test_restoring_twice_says_so_and_changes_nothing(client, alice):
+def test_restoring_twice_says_so_and_changes_nothing(client: Client, alice: User) -> None:
     grid, _alpha, feature = _grid_with_cells(alice)
     feature_delete(feature=feature, user=alice)
     record = _deletion(grid, "feature")
@@ -294,7 +295,7 @@ def test_restoring_twice_says_so_and_changes_nothing(client, alice):
     assert Element.objects.count() == 4
 
 
-def test_only_staff_restore_and_only_by_post(client, alice):
+def test_only_staff_restore_and_only_by_post(client: Client, alice: User) -> None:
     grid, _alpha, feature = _grid_with_cells(alice)
     feature_delete(feature=feature, user=alice)
     url = f"/grids/auth/history/{_deletion(grid, 'feature').pk}/revert/"
@@ -307,7 +308,7 @@ def test_only_staff_restore_and_only_by_post(client, alice):
     assert not Feature.objects.filter(pk=feature.pk).exists()
 
 
-def test_restoring_needs_the_csrf_token(alice):
+def test_restoring_needs_the_csrf_token(alice: User) -> None:
     grid, _alpha, feature = _grid_with_cells(alice)
     feature_delete(feature=feature, user=alice)
     client, _sam = csrf_client("sam", staff=True)
@@ -316,7 +317,7 @@ def test_restoring_needs_the_csrf_token(alice):
     assert not Feature.objects.filter(pk=feature.pk).exists()
 
 
-def test_staff_revert_an_added_feature(client, alice):
+def test_staff_revert_an_added_feature(client: Client, alice: User) -> None:
     grid, _alpha, feature = _grid_with_cells(alice)
     create = grid_history_records(grid=grid).get(
         content_type__model="feature", object_id=feature.pk, action="create"

@@ -3,16 +3,18 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.web.tests.factories import add_to_grid, make_grid, make_package
+from packagegrid.conftest import add_to_grid, make_grid, make_package
 
 pytestmark = pytest.mark.django_db
 
 GRID_LIST_QUERIES = 1
 
 
-def test_it_lists_grids_with_package_counts(client):
+def test_it_lists_grids_with_package_counts(client: Client) -> None:
     grid = make_grid(title="Forms", description="Form helpers")
     add_to_grid(grid, make_package(), make_package(), make_package())
     response = client.get("/grids/")
@@ -23,7 +25,7 @@ def test_it_lists_grids_with_package_counts(client):
     assert '<td class="num" data-label="Packages">3</td>' in html
 
 
-def test_it_escapes_descriptions(client):
+def test_it_escapes_descriptions(client: Client) -> None:
     make_grid(description="<script>alert(1)</script>")
     html = client.get("/grids/").content.decode()
     assert "<script>alert(1)" not in html
@@ -38,7 +40,7 @@ def test_it_escapes_descriptions(client):
         ("bogus", ["Alpha", "Bravo", "Charlie"]),
     ],
 )
-def test_it_sorts(client, sort, expected):
+def test_it_sorts(client: Client, sort: str, expected: list[str]) -> None:
     now = timezone.now()
     alpha = make_grid(title="Alpha", modified=now - timedelta(days=9))
     make_grid(title="Bravo", modified=now)
@@ -51,14 +53,18 @@ def test_it_sorts(client, sort, expected):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     for _ in range(count):
         add_to_grid(make_grid(), make_package())
     with django_assert_num_queries(GRID_LIST_QUERIES):
         assert client.get("/grids/", {"sort": "packages"}).status_code == 200
 
 
-def test_it_finds_grids_by_title(client, django_assert_num_queries):
+def test_it_finds_grids_by_title(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     make_grid(title="Authentication")
     make_grid(title="OAuth providers")
     make_grid(title="Forms", description="auth in the description does not count")
@@ -73,14 +79,14 @@ def test_it_finds_grids_by_title(client, django_assert_num_queries):
     assert 'href="?q=AUTH&amp;sort=packages"' in html  # sorting keeps the search
 
 
-def test_it_says_so_when_no_grid_matches_and_escapes_the_query(client):
+def test_it_says_so_when_no_grid_matches_and_escapes_the_query(client: Client) -> None:
     make_grid(title="Forms")
     html = client.get("/grids/", {"q": "<script>x</script>"}).content.decode()
     assert "<script>x" not in html
     assert "No grid has “&lt;script&gt;x&lt;/script&gt;” in its title." in html
 
 
-def test_it_links_to_adding_a_grid_and_marks_locked_grids(client):
+def test_it_links_to_adding_a_grid_and_marks_locked_grids(client: Client) -> None:
     make_grid(title="Frozen", is_locked=True)
     html = client.get("/grids/").content.decode()
     assert 'href="/grids/add/"' in html

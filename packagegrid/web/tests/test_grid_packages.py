@@ -1,11 +1,13 @@
 """Adding packages to a grid (search as you type) and removing them."""
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.models import EditRecord
+from packagegrid.conftest import csrf_client, log_in, make_package, set_cell
 from packagegrid.grids.models import Element, GridPackage
-from packagegrid.web.tests.factories import make_package, set_cell
-from packagegrid.web.tests.grid_actors import HTMX, csrf_client, fresh_cache, log_in, small_grid
+from packagegrid.web.tests.grid_actors import HTMX, fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
@@ -13,10 +15,12 @@ SEARCH = "/grids/auth/packages/add/"
 SEARCH_QUERIES = 4  # session, user, grid, the search itself
 
 
-def test_it_finds_packages_not_yet_in_the_grid_by_title_or_slug(client, django_assert_num_queries):
+def test_it_finds_packages_not_yet_in_the_grid_by_title_or_slug(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     small_grid()  # holds Alpha and Bravo
-    make_package(title="django-allauth", slug="django-allauth", stars=5)
-    make_package(title="Auth Kit", slug="authkit", stars=50)
+    make_package(title="django-allauth", slug="django-allauth", repo={"stars": 5})
+    make_package(title="Auth Kit", slug="authkit", repo={"stars": 50})
     make_package(title="Something", slug="alpha-tools")
     make_package(title="Unrelated", slug="unrelated")
     log_in(client)
@@ -36,7 +40,7 @@ def test_it_finds_packages_not_yet_in_the_grid_by_title_or_slug(client, django_a
     assert 'value="package-' not in alpha  # Alpha itself is already in the grid
 
 
-def test_it_returns_at_most_ten_packages(client):
+def test_it_returns_at_most_ten_packages(client: Client) -> None:
     small_grid()
     for n in range(12):
         make_package(title=f"Widget {n:02d}")
@@ -45,7 +49,7 @@ def test_it_returns_at_most_ten_packages(client):
     assert html.count('name="package"') == 10
 
 
-def test_it_says_so_when_nothing_matches_and_nothing_for_an_empty_query(client):
+def test_it_says_so_when_nothing_matches_and_nothing_for_an_empty_query(client: Client) -> None:
     small_grid()
     log_in(client)
     html = client.get(SEARCH, {"q": "zzz"}, headers=HTMX).content.decode()
@@ -53,7 +57,7 @@ def test_it_says_so_when_nothing_matches_and_nothing_for_an_empty_query(client):
     assert client.get(SEARCH, {"q": "  "}, headers=HTMX).content.decode().strip() == ""
 
 
-def test_it_escapes_the_query_and_package_titles(client):
+def test_it_escapes_the_query_and_package_titles(client: Client) -> None:
     small_grid()
     make_package(title="<img src=x onerror=alert(1)>")
     log_in(client)
@@ -64,7 +68,7 @@ def test_it_escapes_the_query_and_package_titles(client):
     assert "<script>" not in none
 
 
-def test_it_shows_a_search_page_without_htmx(client):
+def test_it_shows_a_search_page_without_htmx(client: Client) -> None:
     small_grid()
     make_package(title="Charlie")
     log_in(client)
@@ -76,7 +80,7 @@ def test_it_shows_a_search_page_without_htmx(client):
     assert "Charlie" in html
 
 
-def test_it_adds_a_package_and_returns_the_grid_body_for_htmx(client):
+def test_it_adds_a_package_and_returns_the_grid_body_for_htmx(client: Client) -> None:
     grid, _packages, _feature = small_grid()
     charlie = make_package(title="Charlie")
     alice = log_in(client)
@@ -96,7 +100,7 @@ def test_it_adds_a_package_and_returns_the_grid_body_for_htmx(client):
     assert (record.user, record.action) == (alice, EditRecord.Action.CREATE)
 
 
-def test_it_adds_a_package_and_redirects_without_htmx(client):
+def test_it_adds_a_package_and_redirects_without_htmx(client: Client) -> None:
     grid, _packages, _feature = small_grid()
     charlie = make_package(title="Charlie")
     log_in(client)
@@ -107,7 +111,7 @@ def test_it_adds_a_package_and_redirects_without_htmx(client):
 
 
 @pytest.mark.parametrize("slug", ["no-such-package", ""])
-def test_it_refuses_an_unknown_package(client, slug):
+def test_it_refuses_an_unknown_package(client: Client, slug: str) -> None:
     grid, _packages, _feature = small_grid()
     log_in(client)
     response = client.post(SEARCH, {"package": slug}, headers=HTMX)
@@ -117,7 +121,7 @@ def test_it_refuses_an_unknown_package(client, slug):
     assert not EditRecord.objects.exists()
 
 
-def test_it_refuses_a_package_already_in_the_grid(client):
+def test_it_refuses_a_package_already_in_the_grid(client: Client) -> None:
     grid, (alpha, _bravo), _feature = small_grid()
     log_in(client)
     response = client.post(SEARCH, {"package": alpha.slug})
@@ -127,7 +131,7 @@ def test_it_refuses_a_package_already_in_the_grid(client):
     assert grid.packages.count() == 2
 
 
-def test_it_asks_before_removing_a_package_without_javascript(client):
+def test_it_asks_before_removing_a_package_without_javascript(client: Client) -> None:
     grid, (alpha, _bravo), _feature = small_grid()
     log_in(client)
     url = f"/grids/auth/packages/{alpha.slug}/remove/"
@@ -139,7 +143,7 @@ def test_it_asks_before_removing_a_package_without_javascript(client):
     assert grid.packages.count() == 2  # GET changes nothing
 
 
-def test_it_removes_a_package_with_its_cells(client):
+def test_it_removes_a_package_with_its_cells(client: Client) -> None:
     grid, (alpha, bravo), feature = small_grid()
     set_cell(grid, alpha, feature, "yes")
     set_cell(grid, bravo, feature, "no")
@@ -157,7 +161,7 @@ def test_it_removes_a_package_with_its_cells(client):
     alpha.refresh_from_db()  # the package itself stays
 
 
-def test_it_removes_a_package_and_redirects_without_htmx(client):
+def test_it_removes_a_package_and_redirects_without_htmx(client: Client) -> None:
     grid, (alpha, _bravo), _feature = small_grid()
     log_in(client)
     response = client.post(f"/grids/auth/packages/{alpha.slug}/remove/")
@@ -166,7 +170,7 @@ def test_it_removes_a_package_and_redirects_without_htmx(client):
     assert grid.packages.count() == 1
 
 
-def test_it_is_404_to_remove_a_package_not_in_the_grid(client):
+def test_it_is_404_to_remove_a_package_not_in_the_grid(client: Client) -> None:
     small_grid()
     stranger = make_package()
     log_in(client)
@@ -174,7 +178,7 @@ def test_it_is_404_to_remove_a_package_not_in_the_grid(client):
     assert client.post(url).status_code == 404
 
 
-def test_it_keeps_anonymous_visitors_and_non_staff_on_locked_grids_out(client):
+def test_it_keeps_anonymous_visitors_and_non_staff_on_locked_grids_out(client: Client) -> None:
     grid, (alpha, _bravo), _feature = small_grid(is_locked=True)
     charlie = make_package(title="Charlie")
     remove = f"/grids/auth/packages/{alpha.slug}/remove/"
@@ -192,7 +196,7 @@ def test_it_keeps_anonymous_visitors_and_non_staff_on_locked_grids_out(client):
     assert grid.packages.count() == 3
 
 
-def test_it_requires_the_csrf_token():
+def test_it_requires_the_csrf_token() -> None:
     grid, (alpha, _bravo), _feature = small_grid()
     charlie = make_package(title="Charlie")
     client, _alice = csrf_client()

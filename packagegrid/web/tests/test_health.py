@@ -4,12 +4,16 @@ from unittest import mock
 
 import pytest
 from django.db import DatabaseError
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_reports_ok_when_database_and_cache_work(client, django_assert_num_queries):
+def test_it_reports_ok_when_database_and_cache_work(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(1):
         response = client.get("/health/")
     assert response.status_code == 200
@@ -17,14 +21,14 @@ def test_it_reports_ok_when_database_and_cache_work(client, django_assert_num_qu
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_it_is_503_when_the_database_fails(client):
+def test_it_is_503_when_the_database_fails(client: Client) -> None:
     with mock.patch("packagegrid.lib.status.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json() == {"database": "error", "cache": "ok"}
 
 
-def test_it_is_503_when_the_cache_fails(client):
+def test_it_is_503_when_the_cache_fails(client: Client) -> None:
     with mock.patch("packagegrid.lib.status.cache.set", side_effect=RedisConnectionError("down")):
         response = client.get("/health/")
     assert response.status_code == 503

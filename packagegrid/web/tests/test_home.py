@@ -3,13 +3,15 @@
 import re
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.page_selectors import HOME_LIST_SIZE
-from packagegrid.conftest import make_health
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_category,
     make_grid,
+    make_health,
     make_package,
     make_release,
     make_usage,
@@ -32,7 +34,7 @@ def _populate(count: int) -> None:
     add_to_grid(grid, *packages)
 
 
-def test_it_shows_search_box_and_sections(client):
+def test_it_shows_search_box_and_sections(client: Client) -> None:
     _populate(2)
     response = client.get("/")
     assert response.status_code == 200
@@ -42,7 +44,7 @@ def test_it_shows_search_box_and_sections(client):
         assert heading in html
 
 
-def test_it_shows_featured_grids_only_when_some_are_featured(client):
+def test_it_shows_featured_grids_only_when_some_are_featured(client: Client) -> None:
     big = make_grid(title="Big grid")
     add_to_grid(big, make_package(), make_package())
     make_grid(title="Chosen grid", is_featured=True)
@@ -52,7 +54,7 @@ def test_it_shows_featured_grids_only_when_some_are_featured(client):
     assert "Big grid" not in html
 
 
-def test_it_shows_the_largest_grids_when_none_is_featured(client):
+def test_it_shows_the_largest_grids_when_none_is_featured(client: Client) -> None:
     big = make_grid(title="Big grid")
     add_to_grid(big, make_package(), make_package())
     html = client.get("/").content.decode()
@@ -61,8 +63,8 @@ def test_it_shows_the_largest_grids_when_none_is_featured(client):
     assert "2 packages" in html
 
 
-def test_it_shows_categories_with_package_counts(client):
-    category = make_category(title="Widgets")
+def test_it_shows_categories_with_package_counts(client: Client) -> None:
+    category = make_category(title="Widgets", title_plural="Widgets")
     make_package(category=category)
     make_package(category=category)
     html = client.get("/").content.decode()
@@ -70,7 +72,7 @@ def test_it_shows_categories_with_package_counts(client):
     assert '2<span class="visually-hidden"> packages</span>' in html
 
 
-def test_it_lists_latest_packages_and_most_used(client):
+def test_it_lists_latest_packages_and_most_used(client: Client) -> None:
     make_package(title="Old thing")
     used = make_package(title="Popular thing")
     make_usage(used, 3)
@@ -79,7 +81,7 @@ def test_it_lists_latest_packages_and_most_used(client):
     assert "3 users" in html
 
 
-def test_it_breaks_equal_usage_by_health_score(client):
+def test_it_breaks_equal_usage_by_health_score(client: Client) -> None:
     make_usage(make_package(title="Most used"), 3)
     for index in range(HOME_LIST_SIZE + 2):
         package = make_package(title=f"Thing {index:02}")
@@ -92,13 +94,13 @@ def test_it_breaks_equal_usage_by_health_score(client):
     assert shown == ["Most used", *(f"Thing {index:02}" for index in range(11, 2, -1))]
 
 
-def test_it_says_when_there_are_no_releases(client):
+def test_it_says_when_there_are_no_releases(client: Client) -> None:
     make_package()
     html = client.get("/").content.decode()
     assert "No releases recorded yet" in html
 
 
-def test_it_lists_latest_releases_and_marks_yanked(client):
+def test_it_lists_latest_releases_and_marks_yanked(client: Client) -> None:
     package = make_package(title="Released")
     make_release(package, "9.9.9", yanked=True)
     html = client.get("/").content.decode()
@@ -106,7 +108,7 @@ def test_it_lists_latest_releases_and_marks_yanked(client):
     assert "yanked" in html
 
 
-def test_it_escapes_package_titles(client):
+def test_it_escapes_package_titles(client: Client) -> None:
     make_package(title="<script>alert(1)</script>")
     html = client.get("/").content.decode()
     assert "<script>alert(1)" not in html
@@ -114,12 +116,14 @@ def test_it_escapes_package_titles(client):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     _populate(count)
     with django_assert_num_queries(HOME_QUERIES):
         assert client.get("/").status_code == 200
 
 
-def test_it_shows_packages_that_were_never_fetched(client):
+def test_it_shows_packages_that_were_never_fetched(client: Client) -> None:
     make_usage(make_package(title="Bare package", fetched=False))
     assert "Bare package" in client.get("/").content.decode()

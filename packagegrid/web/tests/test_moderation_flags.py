@@ -3,9 +3,10 @@
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, Settings
 
-from packagegrid.catalog.models import Flag
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.catalog.models import Flag, Package
+from packagegrid.conftest import make_package, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -13,28 +14,22 @@ QUEUE_QUERIES = 4  # session, user, count, the page of flags
 
 
 @pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user("staff", is_staff=True)
-
-
-@pytest.fixture
-def package():
+def package() -> Package:
     return make_package(title="Widgets", slug="widgets")
 
 
-def _flag(package, user, reason="deprecated", message="Use django-newer."):
+def _flag(
+    package: Package, user: User, reason: str = "deprecated", message: str = "Use django-newer."
+) -> Flag:
     return Flag.objects.create(package=package, user=user, reason=reason, message=message)
 
 
 # The queue
 
 
-def test_it_shows_staff_the_open_flags_oldest_first(client, staff, package, alice):
+def test_it_shows_staff_the_open_flags_oldest_first(
+    client: Client, staff: User, package: Package, alice: User
+) -> None:
     first = _flag(package, alice, "spam", "First report")
     second = _flag(make_package(title="Gadgets"), alice, "other", "Second report")
     _flag(package, alice, "wrong_data", "Resolved report")
@@ -50,7 +45,9 @@ def test_it_shows_staff_the_open_flags_oldest_first(client, staff, package, alic
     assert '<a href="/profiles/alice/">alice</a>' in html
 
 
-def test_it_explains_that_approving_changes_no_package(client, staff, package, alice):
+def test_it_explains_that_approving_changes_no_package(
+    client: Client, staff: User, package: Package, alice: User
+) -> None:
     _flag(package, alice)
     client.force_login(staff)
     html = client.get("/moderation/flags/").content.decode()
@@ -59,12 +56,12 @@ def test_it_explains_that_approving_changes_no_package(client, staff, package, a
     assert 'href="/packages/widgets/edit/"' in html
 
 
-def test_it_says_when_the_queue_is_empty(client, staff):
+def test_it_says_when_the_queue_is_empty(client: Client, staff: User) -> None:
     client.force_login(staff)
     assert "No open flags." in client.get("/moderation/flags/").content.decode()
 
 
-def test_it_shows_the_queue_to_staff_only(client, alice):
+def test_it_shows_the_queue_to_staff_only(client: Client, alice: User) -> None:
     assert client.get("/moderation/flags/")["Location"] == (
         "/accounts/login/?next=/moderation/flags/"
     )
@@ -73,7 +70,9 @@ def test_it_shows_the_queue_to_staff_only(client, alice):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, staff, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, staff: User, count: int
+) -> None:
     for index in range(count):
         _flag(make_package(), make_user(), message=f"report {index}")
     client.force_login(staff)
@@ -81,7 +80,9 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
         assert client.get("/moderation/flags/").status_code == 200
 
 
-def test_it_paginates_the_queue(client, staff, settings, monkeypatch):
+def test_it_paginates_the_queue(
+    client: Client, staff: User, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from packagegrid.catalog import moderation_selectors
 
     monkeypatch.setattr(moderation_selectors, "OPEN_FLAGS_PER_PAGE", 2)
@@ -99,7 +100,9 @@ def test_it_paginates_the_queue(client, staff, settings, monkeypatch):
 
 
 @pytest.mark.parametrize(("decision", "status"), [("approve", "approved"), ("reject", "rejected")])
-def test_it_lets_staff_resolve_a_flag(client, staff, package, alice, decision, status):
+def test_it_lets_staff_resolve_a_flag(
+    client: Client, staff: User, package: Package, alice: User, decision: str, status: str
+) -> None:
     flag = _flag(package, alice)
     client.force_login(staff)
     response = client.post(f"/moderation/flags/{flag.pk}/", {"decision": decision}, follow=True)
@@ -112,7 +115,9 @@ def test_it_lets_staff_resolve_a_flag(client, staff, package, alice, decision, s
     assert package.replaced_by is None  # approving changes the flag, never the package
 
 
-def test_it_keeps_the_first_decision(client, staff, package, alice):
+def test_it_keeps_the_first_decision(
+    client: Client, staff: User, package: Package, alice: User
+) -> None:
     flag = _flag(package, alice)
     client.force_login(staff)
     client.post(f"/moderation/flags/{flag.pk}/", {"decision": "approve"})
@@ -122,7 +127,7 @@ def test_it_keeps_the_first_decision(client, staff, package, alice):
     assert flag.status == "approved"
 
 
-def test_it_lets_only_staff_resolve(client, package, alice):
+def test_it_lets_only_staff_resolve(client: Client, package: Package, alice: User) -> None:
     flag = _flag(package, alice)
     response = client.post(f"/moderation/flags/{flag.pk}/", {"decision": "approve"})
     assert response["Location"].startswith("/accounts/login/")
@@ -132,7 +137,9 @@ def test_it_lets_only_staff_resolve(client, package, alice):
     assert flag.status == "open"
 
 
-def test_it_resolves_only_on_post(client, staff, package, alice):
+def test_it_resolves_only_on_post(
+    client: Client, staff: User, package: Package, alice: User
+) -> None:
     flag = _flag(package, alice)
     client.force_login(staff)
     assert client.get(f"/moderation/flags/{flag.pk}/?decision=approve").status_code == 405
@@ -140,7 +147,7 @@ def test_it_resolves_only_on_post(client, staff, package, alice):
     assert flag.status == "open"
 
 
-def test_it_requires_a_csrf_token_to_resolve(staff, package, alice):
+def test_it_requires_a_csrf_token_to_resolve(staff: User, package: Package, alice: User) -> None:
     flag = _flag(package, alice)
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
@@ -150,7 +157,9 @@ def test_it_requires_a_csrf_token_to_resolve(staff, package, alice):
 
 
 @pytest.mark.parametrize("data", [{}, {"decision": "delete"}])
-def test_it_changes_nothing_for_a_bad_decision(client, staff, package, alice, data):
+def test_it_changes_nothing_for_a_bad_decision(
+    client: Client, staff: User, package: Package, alice: User, data: dict[str, str]
+) -> None:
     flag = _flag(package, alice)
     client.force_login(staff)
     assert client.post(f"/moderation/flags/{flag.pk}/", data).status_code == 400
@@ -158,13 +167,15 @@ def test_it_changes_nothing_for_a_bad_decision(client, staff, package, alice, da
     assert flag.status == "open"
 
 
-def test_it_is_404_for_an_unknown_flag(client, staff):
+def test_it_is_404_for_an_unknown_flag(client: Client, staff: User) -> None:
     client.force_login(staff)
     assert client.post("/moderation/flags/999/", {"decision": "approve"}).status_code == 404
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example"])
-def test_it_never_redirects_off_site_after_resolving(client, staff, package, alice, target):
+def test_it_never_redirects_off_site_after_resolving(
+    client: Client, staff: User, package: Package, alice: User, target: str
+) -> None:
     flag = _flag(package, alice)
     client.force_login(staff)
     response = client.post(f"/moderation/flags/{flag.pk}/", {"decision": "reject", "next": target})

@@ -3,19 +3,23 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.models import PyPIData, RepoData
-from packagegrid.fetchers.models import FetchState
-from packagegrid.search.models import SearchDocument
-from packagegrid.search.services import search_index_package
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_grid,
     make_package,
     make_release,
     make_usage,
+    make_user,
 )
+from packagegrid.fetchers.models import FetchState
+from packagegrid.search.models import SearchDocument
+from packagegrid.search.services import search_index_package
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +30,18 @@ pytestmark = pytest.mark.django_db
 PACKAGE_QUERIES = 10
 
 
-def test_it_shows_the_package(client):
+def test_it_shows_the_package(client: Client) -> None:
     package = make_package(
         title="Django Widgets",
-        description="Widgets for Django",
-        stars=4321,
-        forks=12,
-        license="MIT",
-        latest_version="2.5.1",
-        last_commit_at=timezone.now() - timedelta(days=2),
-        commits=[1] * 52,
+        repo={
+            "description": "Widgets for Django",
+            "stars": 4321,
+            "forks": 12,
+            "license": "MIT",
+            "last_commit_at": timezone.now() - timedelta(days=2),
+            "commits_over_52": [1] * 52,
+        },
+        pypi={"latest_version": "2.5.1"},
     )
     make_usage(package, 2)
     response = client.get(package.get_absolute_url())
@@ -50,14 +56,14 @@ def test_it_shows_the_package(client):
     assert "<dt>Users</dt><dd>2</dd>" in html
 
 
-def test_it_escapes_a_script_in_the_description(client):
-    package = make_package(description="<script>alert(1)</script>")
+def test_it_escapes_a_script_in_the_description(client: Client) -> None:
+    package = make_package(repo={"description": "<script>alert(1)</script>"})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_it_links_only_http_urls(client):
+def test_it_links_only_http_urls(client: Client) -> None:
     package = make_package(documentation_url="javascript:alert(1)")
     html = client.get(package.get_absolute_url()).content.decode()
     assert 'href="javascript:' not in html
@@ -66,7 +72,7 @@ def test_it_links_only_http_urls(client):
     assert f'href="https://pypi.org/project/{package.slug}/"' in html
 
 
-def test_it_reads_the_pypi_name_out_of_old_url_forms(client):
+def test_it_reads_the_pypi_name_out_of_old_url_forms(client: Client) -> None:
     package = make_package()
     package.pypi_url = "https://pypi.org/project/http://pypi.python.org/pypi/South/"
     package.save(update_fields=["pypi_url"])
@@ -74,21 +80,21 @@ def test_it_reads_the_pypi_name_out_of_old_url_forms(client):
     assert 'href="https://pypi.org/project/South/"' in html
 
 
-def test_it_links_participants_to_github_only_for_github_repos(client):
-    on_github = make_package(participants=["alice", "bob[bot]"])
+def test_it_links_participants_to_github_only_for_github_repos(client: Client) -> None:
+    on_github = make_package(repo={"participants": ["alice", "bob[bot]"]})
     html = client.get(on_github.get_absolute_url()).content.decode()
     assert 'href="https://github.com/alice"' in html
     assert 'href="https://github.com/bob%5Bbot%5D"' in html
 
     on_gitlab = make_package(
-        repo_url="https://gitlab.com/group/project", participants=["Carol Smith"]
+        repo_url="https://gitlab.com/group/project", repo={"participants": ["Carol Smith"]}
     )
     html = client.get(on_gitlab.get_absolute_url()).content.decode()
     assert "Carol Smith" in html
     assert "https://github.com/Carol" not in html
 
 
-def test_it_lists_releases_newest_first_and_marks_yanked(client):
+def test_it_lists_releases_newest_first_and_marks_yanked(client: Client) -> None:
     package = make_package()
     make_release(package, "1.0", days_ago=30)
     make_release(package, "1.1", days_ago=10, yanked=True)
@@ -99,38 +105,40 @@ def test_it_lists_releases_newest_first_and_marks_yanked(client):
     assert 'class="yanked"' in html
 
 
-def test_it_says_so_when_there_are_no_releases(client):
-    package = make_package(latest_version=None)
+def test_it_says_so_when_there_are_no_releases(client: Client) -> None:
+    package = make_package(pypi={"latest_version": None})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "No releases recorded." in html
 
 
-def test_it_does_not_contradict_itself_when_only_the_latest_version_is_known(client):
+def test_it_does_not_contradict_itself_when_only_the_latest_version_is_known(
+    client: Client,
+) -> None:
     """An imported record knows PyPI's latest version but no release history: the page
     says so instead of "Latest version 3.2.3" beside "No releases recorded"."""
-    package = make_package(latest_version="3.2.3")
+    package = make_package(pypi={"latest_version": "3.2.3"})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "No releases recorded." not in html
     assert "Only the latest version" in html
     assert '<dt>Latest version</dt><dd><span class="version">3.2.3</span>' in html
 
 
-def test_the_latest_version_fact_agrees_with_the_release_list(client):
-    package = make_package(latest_version="0.9")
+def test_the_latest_version_fact_agrees_with_the_release_list(client: Client) -> None:
+    package = make_package(pypi={"latest_version": "0.9"})
     make_release(package, "1.0", days_ago=30)
     make_release(package, "1.1", days_ago=1, yanked=True)
     html = client.get(package.get_absolute_url()).content.decode()
     assert '<dt>Latest version</dt><dd><span class="version">1.0</span>' in html
 
 
-def test_it_falls_back_to_the_pypi_license(client):
-    package = make_package(license="")
+def test_it_falls_back_to_the_pypi_license(client: Client) -> None:
+    package = make_package(repo={"license": ""})
     PyPIData.objects.filter(package=package).update(license="BSD-3-Clause")
     html = client.get(package.get_absolute_url()).content.decode()
     assert "BSD-3-Clause" in html
 
 
-def test_it_lists_its_grids(client):
+def test_it_lists_its_grids(client: Client) -> None:
     package = make_package()
     grid = make_grid(title="Widget grids")
     add_to_grid(grid, package)
@@ -139,13 +147,13 @@ def test_it_lists_its_grids(client):
     assert "Widget grids" in html
 
 
-def test_it_warns_about_an_archived_repository(client):
-    package = make_package(archived=True)
+def test_it_warns_about_an_archived_repository(client: Client) -> None:
+    package = make_package(repo={"archived": True})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "Archived." in html
 
 
-def test_it_warns_about_a_replaced_package_with_a_link(client):
+def test_it_warns_about_a_replaced_package_with_a_link(client: Client) -> None:
     successor = make_package(title="The successor")
     package = make_package(replaced_by=successor)
     html = client.get(package.get_absolute_url()).content.decode()
@@ -153,7 +161,7 @@ def test_it_warns_about_a_replaced_package_with_a_link(client):
     assert f'href="{successor.get_absolute_url()}">The successor</a>' in html
 
 
-def test_it_shows_a_package_that_was_never_fetched(client):
+def test_it_shows_a_package_that_was_never_fetched(client: Client) -> None:
     package = make_package(fetched=False)
     assert not RepoData.objects.filter(package=package).exists()
     response = client.get(package.get_absolute_url())
@@ -167,8 +175,8 @@ def test_it_shows_a_package_that_was_never_fetched(client):
     assert "<dt>Stars</dt><dd>0</dd>" not in html
 
 
-def test_a_new_package_polls_until_its_first_fetch_lands(client):
-    package = make_package(fetched=False)
+def test_a_new_package_polls_until_its_first_fetch_lands(client: Client) -> None:
+    package = make_package(fetched=False, created=timezone.now())
     html = client.get(package.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 5s"' in html
     assert f'hx-get="{package.get_absolute_url()}"' in html
@@ -180,7 +188,7 @@ def test_a_new_package_polls_until_its_first_fetch_lands(client):
     assert "<dt>Stars</dt><dd>7</dd>" in html
 
 
-def test_it_stops_polling_for_a_fetch_that_failed_or_never_came(client):
+def test_it_stops_polling_for_a_fetch_that_failed_or_never_came(client: Client) -> None:
     failed = make_package(fetched=False)
     FetchState.objects.create(package=failed, source="github", error_count=1, last_error="boom")
     old = make_package(fetched=False, created=timezone.now() - timedelta(days=2))
@@ -190,14 +198,16 @@ def test_it_stops_polling_for_a_fetch_that_failed_or_never_came(client):
         assert 'hx-trigger="every 5s"' not in html
 
 
-def test_it_is_404_for_an_unknown_slug(client):
+def test_it_is_404_for_an_unknown_slug(client: Client) -> None:
     assert client.get("/packages/p/nope/").status_code == 404
     assert client.get("/packages/p/%00/").status_code == 400
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
-    package = make_package(participants=[f"user{i}" for i in range(count)])
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
+    package = make_package(repo={"participants": [f"user{i}" for i in range(count)]})
     make_usage(package, count)
     neighbours = [make_package() for _ in range(6)]
     for index in range(count):
@@ -207,7 +217,7 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
         assert client.get(package.get_absolute_url()).status_code == 200
 
 
-def test_it_shows_the_newest_thirty_releases(client):
+def test_it_shows_the_newest_thirty_releases(client: Client) -> None:
     package = make_package()
     for index in range(35):
         make_release(package, f"0.{index}", days_ago=index)
@@ -217,7 +227,7 @@ def test_it_shows_the_newest_thirty_releases(client):
     assert "Showing the 30 newest releases." in html
 
 
-def test_it_shows_fetch_failures_and_review_flags(client):
+def test_it_shows_fetch_failures_and_review_flags(client: Client) -> None:
     from packagegrid.fetchers.models import FetchState
 
     package = make_package()
@@ -242,21 +252,25 @@ def test_it_shows_fetch_failures_and_review_flags(client):
     assert "Needs review." in page
 
 
-def test_it_offers_a_refresh_button_to_people_who_are_logged_in(client, django_user_model):
+def test_it_offers_a_refresh_button_to_people_who_are_logged_in(
+    client: Client, django_user_model: type[User]
+) -> None:
     package = make_package()
     assert "Refresh data" not in client.get(package.get_absolute_url()).content.decode()
-    client.force_login(django_user_model.objects.create_user("alice"))
+    client.force_login(make_user("alice"))
     page = client.get(package.get_absolute_url()).content.decode()
     assert f'action="/packages/{package.slug}/refresh/"' in page
     assert "csrfmiddlewaretoken" in page
 
 
-def test_similar_packages_come_from_shared_grids_first_then_search(client):
-    package = make_package(title="django-login-helper", description="Login forms and views")
+def test_similar_packages_come_from_shared_grids_first_then_search(client: Client) -> None:
+    package = make_package(
+        title="django-login-helper", repo={"description": "Login forms and views"}
+    )
     close = make_package(title="Close neighbour")
-    far = make_package(title="Far neighbour", stars=500)
-    described = make_package(title="django-other-login", description="Views for login")
-    make_package(title="Unrelated", description="Image thumbnails")
+    far = make_package(title="Far neighbour", repo={"stars": 500})
+    described = make_package(title="django-other-login", repo={"description": "Views for login"})
+    make_package(title="Unrelated", repo={"description": "Image thumbnails"})
     first, second = make_grid(), make_grid()
     add_to_grid(first, package, close, far)
     add_to_grid(second, package, close)
@@ -277,18 +291,20 @@ def test_similar_packages_come_from_shared_grids_first_then_search(client):
     assert described.get_absolute_url() in html
 
 
-def test_a_package_outside_grids_still_gets_similar_packages_from_search(client):
-    package = make_package(title="django-money-fields", description="Money fields for models")
-    other = make_package(title="django-prices", description="Money and currency fields")
+def test_a_package_outside_grids_still_gets_similar_packages_from_search(client: Client) -> None:
+    package = make_package(
+        title="django-money-fields", repo={"description": "Money fields for models"}
+    )
+    other = make_package(title="django-prices", repo={"description": "Money and currency fields"})
     html = client.get(package.get_absolute_url()).content.decode()
     assert "Similar packages" in html
     assert other.get_absolute_url() in html
 
 
-def test_it_shows_the_license_the_search_facet_shows(client):
+def test_it_shows_the_license_the_search_facet_shows(client: Client) -> None:
     # The code host says one thing, PyPI (stored normalised) another: PyPI's is shown
     # on the page and in the search facet alike.
-    package = make_package(license="gpl-3.0")
+    package = make_package(repo={"license": "gpl-3.0"})
     PyPIData.objects.filter(package=package).update(license="MIT")
     search_index_package(package_id=package.pk)
 
@@ -298,8 +314,8 @@ def test_it_shows_the_license_the_search_facet_shows(client):
     assert "license=MIT" in SearchDocument.objects.get(package=package).facets.split("\n")
 
 
-def test_it_reads_the_code_hosts_license_by_the_same_rules(client):
-    package = make_package(license="bsd-3-clause")  # GitLab's licence key
+def test_it_reads_the_code_hosts_license_by_the_same_rules(client: Client) -> None:
+    package = make_package(repo={"license": "bsd-3-clause"})  # GitLab's licence key
     PyPIData.objects.filter(package=package).update(license="")
     html = client.get(package.get_absolute_url()).content.decode()
     assert "<dd>BSD-3-Clause</dd>" in html
@@ -307,8 +323,8 @@ def test_it_reads_the_code_hosts_license_by_the_same_rules(client):
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_its_health_panel_and_trends_take_the_same_queries_for_any_number_of_rows(
-    client, django_assert_num_queries, count
-):
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     """Scored, with `count` advisories, releases and snapshots and a compatibility table
     that grows with them: every health and trends panel is drawn, in PACKAGE_QUERIES."""
     from packagegrid.catalog.models import Snapshot

@@ -1,15 +1,19 @@
 """The edit-package page."""
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from packagegrid.catalog.models import EditRecord, Package
 from packagegrid.catalog.selectors import history_for
 from packagegrid.catalog.services import package_update
+from packagegrid.conftest import make_category, make_package, make_user
 from packagegrid.web.conflicts import CONFLICT_MESSAGE
 from packagegrid.web.package_views import EDITS_PER_HOUR
-from packagegrid.web.tests.factories import make_category, make_package, make_user
 from packagegrid.web.tests.grid_actors import conflict_cells, hidden_version
 
 pytestmark = pytest.mark.django_db
@@ -18,40 +22,32 @@ PAGE_QUERIES = 4  # session, user, the package, the categories
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits() -> None:
     cache.clear()
 
 
 @pytest.fixture(autouse=True)
-def _edits_take_effect(settings):
+def _edits_take_effect(settings: Settings) -> None:
     """These tests are about editing itself: nobody's change waits for review here
     (test_package_review.py covers held changes)."""
     settings.TRUSTED_EDITS = 0
 
 
 @pytest.fixture
-def alice():
-    return make_user("alice")
-
-
-@pytest.fixture
-def package():
+def package() -> Package:
     return make_package(
-        title="Widgets", slug="widgets", repo_url="https://github.com/example/widgets"
+        title="Widgets",
+        slug="widgets",
+        repo_url="https://github.com/example/widgets",
+        pypi_url="https://pypi.org/project/widgets/",
     )
 
 
-@pytest.fixture
-def logged_in(client, alice):
-    client.force_login(alice)
-    return client
-
-
-def _url(package):
+def _url(package: Package) -> str:
     return f"/packages/{package.slug}/edit/"
 
 
-def _form(package, **overrides):
+def _form(package: Package, **overrides: Any) -> dict[str, Any]:
     return {
         "repo_url": package.repo_url,
         "title": package.title,
@@ -63,7 +59,7 @@ def _form(package, **overrides):
     }
 
 
-def test_it_sends_anonymous_people_to_log_in(client, package):
+def test_it_sends_anonymous_people_to_log_in(client: Client, package: Package) -> None:
     response = client.get(_url(package))
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/packages/widgets/edit/"
@@ -73,9 +69,11 @@ def test_it_sends_anonymous_people_to_log_in(client, package):
     assert package.title == "Widgets"
 
 
-def test_it_shows_the_form_filled_in(logged_in, package, django_assert_num_queries):
+def test_it_shows_the_form_filled_in(
+    alice_client: Client, package: Package, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(PAGE_QUERIES):
-        response = logged_in.get(_url(package))
+        response = alice_client.get(_url(package))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Edit Widgets</h1>" in html
@@ -86,15 +84,17 @@ def test_it_shows_the_form_filled_in(logged_in, package, django_assert_num_queri
     assert 'name="slug"' not in html  # the address stays
 
 
-def test_it_answers_404_for_an_unknown_package(logged_in):
-    assert logged_in.get("/packages/nothing/edit/").status_code == 404
-    assert logged_in.post("/packages/nothing/edit/", {"title": "x"}).status_code == 404
+def test_it_answers_404_for_an_unknown_package(alice_client: Client) -> None:
+    assert alice_client.get("/packages/nothing/edit/").status_code == 404
+    assert alice_client.post("/packages/nothing/edit/", {"title": "x"}).status_code == 404
 
 
-def test_it_saves_changes_and_records_them(logged_in, alice, package):
+def test_it_saves_changes_and_records_them(
+    alice_client: Client, alice: User, package: Package
+) -> None:
     category = make_category(title="Forms")
     replacement = make_package(title="Widgets 2", slug="widgets-2")
-    response = logged_in.post(
+    response = alice_client.post(
         _url(package),
         _form(
             package,
@@ -119,11 +119,11 @@ def test_it_saves_changes_and_records_them(logged_in, alice, package):
     assert record.changes["replaced_by"] == [None, replacement.pk]
     assert (
         "Saved your changes to Widgets (old)."
-        in logged_in.get(response["Location"]).content.decode()
+        in alice_client.get(response["Location"]).content.decode()
     )
 
 
-def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
+def test_it_records_nothing_when_an_old_record_is_saved_unchanged(alice_client: Client) -> None:
     legacy = make_package(
         slug="legacy",
         repo_url="http://github.com/example/legacy/",
@@ -131,7 +131,7 @@ def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
     )
     legacy.pypi_url = "http://pypi.python.org/pypi/legacy"
     legacy.save()
-    response = logged_in.post(_url(legacy), _form(legacy))
+    response = alice_client.post(_url(legacy), _form(legacy))
     assert response.status_code == 302
     legacy.refresh_from_db()
     assert legacy.repo_url == "http://github.com/example/legacy/"
@@ -153,9 +153,11 @@ def test_it_records_nothing_when_an_old_record_is_saved_unchanged(logged_in):
         ({"documentation_url": "ftp://example.com/docs"}, "Enter an http or https URL."),
     ],
 )
-def test_it_shows_form_errors_and_changes_nothing(logged_in, package, overrides, message):
+def test_it_shows_form_errors_and_changes_nothing(
+    alice_client: Client, package: Package, overrides: dict[str, str], message: str
+) -> None:
     make_package(title="Taken", repo_url="https://github.com/example/taken")
-    response = logged_in.post(_url(package), _form(package, **overrides))
+    response = alice_client.post(_url(package), _form(package, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     package.refresh_from_db()
@@ -163,19 +165,21 @@ def test_it_shows_form_errors_and_changes_nothing(logged_in, package, overrides,
     assert not EditRecord.objects.exists()
 
 
-def test_it_refuses_a_cycle_of_replacements(logged_in, package):
+def test_it_refuses_a_cycle_of_replacements(alice_client: Client, package: Package) -> None:
     newer = make_package(slug="newer", replaced_by=package)
-    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    response = alice_client.post(_url(package), _form(package, replaced_by=newer.slug))
     assert response.status_code == 200
     assert "that would make a cycle" in response.content.decode()
     package.refresh_from_db()
     assert package.replaced_by is None
 
 
-def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(logged_in, package):
+def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(
+    alice_client: Client, package: Package
+) -> None:
     newest = make_package(slug="newest", title="Newest", replaced_by=package)
     newer = make_package(slug="newer", title="Newer", replaced_by=newest)
-    response = logged_in.post(_url(package), _form(package, replaced_by=newer.slug))
+    response = alice_client.post(_url(package), _form(package, replaced_by=newer.slug))
     assert response.status_code == 200
     html = response.content.decode()
     assert (
@@ -186,14 +190,14 @@ def test_it_refuses_a_longer_cycle_of_replacements_on_the_form(logged_in, packag
     assert package.replaced_by is None
 
 
-def test_it_says_a_package_cannot_replace_itself(logged_in, package):
-    response = logged_in.post(_url(package), _form(package, replaced_by=package.slug))
+def test_it_says_a_package_cannot_replace_itself(alice_client: Client, package: Package) -> None:
+    response = alice_client.post(_url(package), _form(package, replaced_by=package.slug))
     assert "A package cannot be replaced by itself." in response.content.decode()
     package.refresh_from_db()
     assert package.replaced_by is None
 
 
-def test_it_needs_the_csrf_token(alice, package):
+def test_it_needs_the_csrf_token(alice: User, package: Package) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     assert client.post(_url(package), _form(package, title="Changed")).status_code == 403
@@ -201,16 +205,16 @@ def test_it_needs_the_csrf_token(alice, package):
     assert package.title == "Widgets"
 
 
-def test_it_limits_how_many_edits_a_person_makes(logged_in, package):
+def test_it_limits_how_many_edits_a_person_makes(alice_client: Client, package: Package) -> None:
     for n in range(EDITS_PER_HOUR):
-        assert logged_in.post(_url(package), _form(package, title=f"T{n}")).status_code == 302
-    response = logged_in.post(_url(package), _form(package, title="One too many"))
+        assert alice_client.post(_url(package), _form(package, title=f"T{n}")).status_code == 302
+    response = alice_client.post(_url(package), _form(package, title="One too many"))
     assert response.status_code == 429
     package.refresh_from_db()
     assert package.title == f"T{EDITS_PER_HOUR - 1}"
 
 
-def test_it_lets_staff_edit_too(client, package):
+def test_it_lets_staff_edit_too(client: Client, package: Package) -> None:
     staff = make_user("sam")
     staff.is_staff = True
     staff.save()
@@ -220,15 +224,17 @@ def test_it_lets_staff_edit_too(client, package):
     assert package.title == "By staff"
 
 
-def test_the_form_carries_the_packages_version(logged_in, package):
-    html = logged_in.get(_url(package)).content.decode()
+def test_the_form_carries_the_packages_version(alice_client: Client, package: Package) -> None:
+    html = alice_client.get(_url(package)).content.decode()
     assert hidden_version(html, package.version)
 
 
-def test_a_stale_save_shows_both_values_and_changes_nothing(logged_in, package):
+def test_a_stale_save_shows_both_values_and_changes_nothing(
+    alice_client: Client, package: Package
+) -> None:
     form = {**_form(package, title="Mine"), "version": str(package.version)}
     package_update(package=package, user=make_user("bob"), title="Theirs")  # saved meanwhile
-    response = logged_in.post(_url(package), form)
+    response = alice_client.post(_url(package), form)
     assert response.status_code == 200
     html = response.content.decode()
     assert CONFLICT_MESSAGE in html
@@ -239,5 +245,5 @@ def test_a_stale_save_shows_both_values_and_changes_nothing(logged_in, package):
     assert EditRecord.objects.count() == 1
     # Saving the conflict form again is a deliberate choice: it keeps "Mine".
     form["version"] = str(package.version + 1)
-    assert logged_in.post(_url(package), form).status_code == 302
+    assert alice_client.post(_url(package), form).status_code == 302
     assert Package.objects.get(pk=package.pk).title == "Mine"

@@ -4,11 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.models import Package
-from packagegrid.conftest import make_health
-from packagegrid.web.tests.factories import make_category, make_package, make_usage
+from packagegrid.conftest import make_category, make_health, make_package, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -16,18 +17,27 @@ LIST_QUERIES = 4  # categories (for the filter), count, ids of a page, its rows
 CATEGORY_QUERIES = 4  # the category, count, ids of a page, its rows
 
 
+def _title_of(row: str) -> str:
+    found = re.search(r'class="package-title"[^>]*>([^<]+)<', row)
+    assert found is not None
+    return found[1]
+
+
 def _titles_in_order(html: str, *titles: str) -> bool:
     positions = [html.index(title) for title in titles]
     return positions == sorted(positions)
 
 
-def test_it_lists_packages_with_their_numbers(client):
+def test_it_lists_packages_with_their_numbers(client: Client) -> None:
     make_package(
         title="Alpha",
-        description="Does alpha things",
-        stars=1234,
-        forks=56,
-        last_commit_at=timezone.now() - timedelta(days=3),
+        repo={
+            "description": "Does alpha things",
+            "stars": 1234,
+            "forks": 56,
+            "last_commit_at": timezone.now() - timedelta(days=3),
+            "commits_over_52": [0] * 51 + [1],
+        },
     )
     response = client.get("/packages/")
     assert response.status_code == 200
@@ -40,15 +50,15 @@ def test_it_lists_packages_with_their_numbers(client):
     assert 'aria-label="1 commit in the last 52 weeks"' in html
 
 
-def test_it_escapes_a_script_in_a_description(client):
-    make_package(description="<script>alert('x')</script>")
+def test_it_escapes_a_script_in_a_description(client: Client) -> None:
+    make_package(repo={"description": "<script>alert('x')</script>"})
     html = client.get("/packages/").content.decode()
     assert "<script>alert(" not in html
     assert "&lt;script&gt;" in html
 
 
-def test_it_notes_missing_commit_data(client):
-    make_package(commits=[])
+def test_it_notes_missing_commit_data(client: Client) -> None:
+    make_package(repo={"commits_over_52": []})
     make_package(fetched=False)
     html = client.get("/packages/").content.decode()
     assert html.count("No commit data") == 2
@@ -68,24 +78,22 @@ def test_it_notes_missing_commit_data(client):
         ("nonsense", ["Charlie", "Alpha", "Bravo"]),
     ],
 )
-def test_it_sorts(client, sort, expected):
+def test_it_sorts(client: Client, sort: str, expected: list[str]) -> None:
     now = timezone.now()
     alpha = make_package(
-        title="Alpha", stars=5, forks=2, created=now - timedelta(days=3), last_commit_at=now
+        title="Alpha",
+        created=now - timedelta(days=3),
+        repo={"stars": 5, "forks": 2, "last_commit_at": now},
     )
     bravo = make_package(
         title="Bravo",
-        stars=9,
-        forks=1,
         created=now - timedelta(days=2),
-        last_commit_at=now - timedelta(days=100),
+        repo={"stars": 9, "forks": 1, "last_commit_at": now - timedelta(days=100)},
     )
     charlie = make_package(
         title="Charlie",
-        stars=1,
-        forks=7,
         created=now - timedelta(days=1),
-        last_commit_at=now - timedelta(days=10),
+        repo={"stars": 1, "forks": 7, "last_commit_at": now - timedelta(days=10)},
     )
     make_usage(charlie, 2)
     make_usage(bravo, 1)
@@ -95,22 +103,22 @@ def test_it_sorts(client, sort, expected):
     assert _titles_in_order(html, *expected)
 
 
-def test_it_breaks_equal_health_scores_by_stars_then_title(client):
+def test_it_breaks_equal_health_scores_by_stars_then_title(client: Client) -> None:
     for title, stars in [("Delta", 5), ("Bravo", 50), ("Alpha", 5)]:
-        make_health(make_package(title=title, stars=stars), 60)
+        make_health(make_package(title=title, repo={"stars": stars}), 60)
     html = client.get("/packages/").content.decode()
     assert _titles_in_order(html, "Bravo", "Alpha", "Delta")
     assert '<option value="health" selected>Health</option>' in html
 
 
-def test_it_shows_each_health_score_and_lifecycle(client):
+def test_it_shows_each_health_score_and_lifecycle(client: Client) -> None:
     make_health(make_package(title="Alive"), 88, "active")
-    make_health(make_package(title="Dead", archived=True), 7, "archived")
+    make_health(make_package(title="Dead", repo={"archived": True}), 7, "archived")
     make_package(title="New")
     html = client.get("/packages/").content.decode()
     # Each body row, by the package title it links to.
     rows = {
-        re.search(r'class="package-title"[^>]*>([^<]+)<', row)[1]: row
+        _title_of(row): row
         for row in html.split("<tr>")[2:]
     }
     assert '<span class="health-chip">88</span>' in rows["Alive"]
@@ -120,7 +128,7 @@ def test_it_shows_each_health_score_and_lifecycle(client):
     assert "Not scored" in rows["New"]
 
 
-def test_it_filters_by_text_in_title_or_slug(client):
+def test_it_filters_by_text_in_title_or_slug(client: Client) -> None:
     make_package(title="Django Payments", slug="payments")
     make_package(title="Other", slug="django-stripe-thing")
     make_package(title="Unrelated", slug="unrelated")
@@ -132,8 +140,8 @@ def test_it_filters_by_text_in_title_or_slug(client):
     assert "Django Payments" in html
 
 
-def test_it_filters_by_category(client):
-    apps = make_category(title="Apps", slug="apps")
+def test_it_filters_by_category(client: Client) -> None:
+    apps = make_category(title="Apps", slug="apps", title_plural="Apps")
     tools = make_category(title="Tools", slug="tools")
     make_package(title="An app", category=apps)
     make_package(title="A tool", category=tools)
@@ -145,9 +153,9 @@ def test_it_filters_by_category(client):
     assert "An app" in html
 
 
-def test_it_paginates_fifty_a_page(client):
+def test_it_paginates_fifty_a_page(client: Client) -> None:
     for index in range(51):
-        make_package(title=f"Pkg {index:03d}", stars=100 - index)
+        make_package(title=f"Pkg {index:03d}", repo={"stars": 100 - index})
     first = client.get("/packages/").content.decode()
     assert "Pkg 049" in first
     assert "Pkg 050" not in first
@@ -159,20 +167,22 @@ def test_it_paginates_fifty_a_page(client):
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "99999", ""])
-def test_it_survives_odd_page_numbers(client, page):
+def test_it_survives_odd_page_numbers(client: Client, page: str) -> None:
     make_package()
     assert client.get("/packages/", {"page": page}).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["x" * 10_000, "'\"%_\\", "😀 ǅ ﷽ \u202e"])
-def test_it_survives_odd_filters(client, query):
+def test_it_survives_odd_filters(client: Client, query: str) -> None:
     make_package()
     response = client.get("/packages/", {"q": query, "sort": query, "category": query})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     category = make_category(slug="apps")
     for index in range(count):
         package = make_package(category=category)
@@ -184,12 +194,12 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
         assert client.get("/packages/").status_code == 200
 
 
-def test_category_page_lists_only_its_packages(client):
-    apps = make_category(title="Apps", slug="apps")
+def test_category_page_lists_only_its_packages(client: Client) -> None:
+    apps = make_category(title="Apps", slug="apps", title_plural="Apps")
     apps.description = "Small reusable apps."
     apps.save(update_fields=["description"])
     make_package(title="An app", category=apps)
-    make_package(title="A tool")
+    make_package(title="A tool", category=make_category())
     response = client.get("/categories/apps/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -199,10 +209,10 @@ def test_category_page_lists_only_its_packages(client):
     assert "A tool" not in html
 
 
-def test_category_page_sorts_and_filters(client):
+def test_category_page_sorts_and_filters(client: Client) -> None:
     apps = make_category(slug="apps")
-    make_package(title="Alpha", stars=1, category=apps)
-    make_package(title="Bravo", stars=2, category=apps)
+    make_package(title="Alpha", category=apps, repo={"stars": 1})
+    make_package(title="Bravo", category=apps, repo={"stars": 2})
     html = client.get("/categories/apps/", {"sort": "title"}).content.decode()
     assert _titles_in_order(html, "Alpha", "Bravo")
     html = client.get("/categories/apps/").content.decode()
@@ -214,13 +224,15 @@ def test_category_page_sorts_and_filters(client):
     assert "Alpha" not in html
 
 
-def test_category_page_is_404_for_an_unknown_slug(client):
+def test_category_page_is_404_for_an_unknown_slug(client: Client) -> None:
     assert client.get("/categories/nope/").status_code == 404
     assert client.get("/categories/%00/").status_code == 400
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_category_page_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_category_page_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     category = make_category(slug="apps")
     for index in range(count):
         make_health(make_package(category=category), index)
@@ -228,7 +240,7 @@ def test_category_page_takes_a_constant_number_of_queries(client, django_assert_
         assert client.get("/categories/apps/").status_code == 200
 
 
-def test_it_updates_results_in_place_with_shareable_urls(client):
+def test_it_updates_results_in_place_with_shareable_urls(client: Client) -> None:
     page = client.get("/packages/").content.decode()
     assert 'hx-boost="true"' in page
     assert 'hx-select="#package-results"' in page

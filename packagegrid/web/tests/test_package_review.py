@@ -1,13 +1,23 @@
 """High-impact edits by newcomers: a change of repository URL or "replaced by" waits for
 staff review; other fields of the same edit are saved at once."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from packagegrid.catalog.models import EditRecord, Package, PendingChange
 from packagegrid.catalog.review_services import edits_need_review
 from packagegrid.catalog.selectors import history_for
-from packagegrid.web.tests.factories import make_package, make_user
+from packagegrid.conftest import make_package, make_user
+
+if TYPE_CHECKING:
+    from packagegrid.conftest import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -15,31 +25,31 @@ TRUSTED = 3
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings):
+def _setup(settings: Settings) -> None:
     cache.clear()
     settings.TRUSTED_EDITS = TRUSTED
 
 
 @pytest.fixture
-def package():
+def package() -> Package:
     return make_package(title="Widgets", slug="widgets", repo_url="https://github.com/ex/widgets")
 
 
 @pytest.fixture
-def newcomer(client):
+def newcomer(client: Client) -> User:
     person = make_user("newcomer")
     client.force_login(person)
     return person
 
 
-def _staff(username):
+def _staff(username: str) -> User:
     person = make_user(username)
     person.is_staff = True
     person.save(update_fields=["is_staff"])
     return person
 
 
-def _form(package, **overrides):
+def _form(package: Package, **overrides: Any) -> dict[str, Any]:
     return {
         "repo_url": package.repo_url,
         "title": package.title,
@@ -52,11 +62,13 @@ def _form(package, **overrides):
     }
 
 
-def _edit(client, package, **overrides):
+def _edit(client: Client, package: Package, **overrides: Any) -> TestResponse:
     return client.post(f"/packages/{package.slug}/edit/", _form(package, **overrides))
 
 
-def test_a_newcomers_repository_change_waits_while_the_title_is_saved(client, newcomer, package):
+def test_a_newcomers_repository_change_waits_while_the_title_is_saved(
+    client: Client, newcomer: User, package: Package
+) -> None:
     response = _edit(
         client, package, title="Widgets!", repo_url="https://github.com/someone-else/widgets"
     )
@@ -75,7 +87,9 @@ def test_a_newcomers_repository_change_waits_while_the_title_is_saved(client, ne
     assert "Change pending review." in page
 
 
-def test_a_newcomer_cannot_deprecate_a_package_at_once(client, newcomer, package):
+def test_a_newcomer_cannot_deprecate_a_package_at_once(
+    client: Client, newcomer: User, package: Package
+) -> None:
     successor = make_package(title="Widgets 2", slug="widgets-2")
     _edit(client, package, replaced_by="widgets-2")
     package.refresh_from_db()
@@ -86,7 +100,9 @@ def test_a_newcomer_cannot_deprecate_a_package_at_once(client, newcomer, package
     assert "Change pending review." in html
 
 
-def test_a_held_change_is_checked_like_an_edit(client, newcomer, package):
+def test_a_held_change_is_checked_like_an_edit(
+    client: Client, newcomer: User, package: Package
+) -> None:
     make_package(title="Other", slug="other", repo_url="https://github.com/ex/other")
     response = _edit(client, package, repo_url="https://github.com/ex/other")
     assert response.status_code == 200
@@ -94,13 +110,17 @@ def test_a_held_change_is_checked_like_an_edit(client, newcomer, package):
     assert not PendingChange.objects.exists()
 
 
-def test_unchanged_high_impact_fields_hold_nothing(client, newcomer, package):
+def test_unchanged_high_impact_fields_hold_nothing(
+    client: Client, newcomer: User, package: Package
+) -> None:
     _edit(client, package, title="Renamed")
     assert not PendingChange.objects.exists()
     assert Package.objects.get(pk=package.pk).title == "Renamed"
 
 
-def test_staff_and_people_with_enough_accepted_edits_are_not_held(client, package):
+def test_staff_and_people_with_enough_accepted_edits_are_not_held(
+    client: Client, package: Package
+) -> None:
     staff = _staff("staffer")
     assert not edits_need_review(staff)
     regular = make_user("regular")
@@ -117,11 +137,13 @@ def test_staff_and_people_with_enough_accepted_edits_are_not_held(client, packag
     assert not PendingChange.objects.exists()
 
 
-def _review(client, change, decision):
+def _review(client: Client, change: PendingChange, decision: str) -> TestResponse:
     return client.post(f"/moderation/changes/{change.pk}/", {"decision": decision})
 
 
-def test_staff_approve_a_held_change_as_the_authors_edit(client, newcomer, package):
+def test_staff_approve_a_held_change_as_the_authors_edit(
+    client: Client, newcomer: User, package: Package
+) -> None:
     successor = make_package(title="Widgets 2", slug="widgets-2")
     _edit(client, package, replaced_by="widgets-2")
     change = PendingChange.objects.get()
@@ -139,12 +161,15 @@ def test_staff_approve_a_held_change_as_the_authors_edit(client, newcomer, packa
     assert change.status == PendingChange.Status.APPROVED
     assert change.resolved_by == staff
     record = history_for(package).first()
+    assert record is not None
     assert record.user == newcomer
     assert record.changes == {"replaced_by": [None, successor.pk]}
     assert "Change pending review." not in client.get(package.get_absolute_url()).content.decode()
 
 
-def test_staff_reject_a_held_change_and_nothing_changes(client, newcomer, package):
+def test_staff_reject_a_held_change_and_nothing_changes(
+    client: Client, newcomer: User, package: Package
+) -> None:
     _edit(client, package, repo_url="https://github.com/someone-else/widgets")
     change = PendingChange.objects.get()
     client.force_login(_staff("moderator"))
@@ -160,7 +185,9 @@ def test_staff_reject_a_held_change_and_nothing_changes(client, newcomer, packag
     assert package.repo_url == "https://github.com/ex/widgets"
 
 
-def test_approval_refuses_a_change_overtaken_by_a_newer_edit(client, newcomer, package):
+def test_approval_refuses_a_change_overtaken_by_a_newer_edit(
+    client: Client, newcomer: User, package: Package
+) -> None:
     _edit(client, package, repo_url="https://github.com/someone-else/widgets")
     change = PendingChange.objects.get()
     Package.objects.filter(pk=package.pk).update(repo_url="https://github.com/ex/widgets-new")
@@ -174,7 +201,7 @@ def test_approval_refuses_a_change_overtaken_by_a_newer_edit(client, newcomer, p
 
 
 @pytest.mark.parametrize("who", ["anonymous", "user"])
-def test_only_staff_review(client, newcomer, package, who):
+def test_only_staff_review(client: Client, newcomer: User, package: Package, who: str) -> None:
     _edit(client, package, repo_url="https://github.com/someone-else/widgets")
     change = PendingChange.objects.get()
     client.logout()
@@ -187,7 +214,9 @@ def test_only_staff_review(client, newcomer, package, who):
     assert Package.objects.get(pk=package.pk).repo_url == "https://github.com/ex/widgets"
 
 
-def test_the_review_page_takes_a_constant_number_of_queries(client, django_assert_num_queries):
+def test_the_review_page_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     client.force_login(_staff("moderator"))
     successor = make_package(title="Successor", slug="successor")
     for n in range(5):

@@ -3,16 +3,18 @@
 import re
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.conftest import make_health
-from packagegrid.search.selectors import PER_PAGE
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_category,
     make_grid,
+    make_health,
     make_package,
     make_usage,
 )
+from packagegrid.search.selectors import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +29,19 @@ def _titles(html: str) -> list[str]:
     ]
 
 
-def test_it_prompts_for_a_query_when_empty(client, django_assert_num_queries):
+def test_it_prompts_for_a_query_when_empty(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     with django_assert_num_queries(0):
         response = client.get("/search/")
     assert response.status_code == 200
     assert "Type a package name" in response.content.decode()
 
 
-def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(client):
-    package = make_package(title="django-payments", description="Take payments")
+def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(
+    client: Client,
+) -> None:
+    package = make_package(title="django-payments", repo={"description": "Take payments"})
     grid = make_grid(title="Payments grid", description="Payment providers")
     response = client.get("/search/", {"q": "payment"})
     assert response.status_code == 200
@@ -49,51 +55,53 @@ def test_it_shows_packages_and_grids_with_type_link_and_highlighted_description(
     assert "2 results" in html
 
 
-def test_it_ranks_a_name_above_a_description(client):
-    make_package(title="django-ponies-extra", description="Unrelated", stars=9000)
-    make_package(title="Something", description="Ponies for everyone", stars=9999)
-    make_package(title="ponies", stars=1)
+def test_it_ranks_a_name_above_a_description(client: Client) -> None:
+    make_package(title="django-ponies-extra", repo={"description": "Unrelated", "stars": 9000})
+    make_package(title="Something", repo={"description": "Ponies for everyone", "stars": 9999})
+    make_package(title="ponies", repo={"stars": 1})
     titles = _titles(client.get("/search/", {"q": "ponies"}).content.decode())
     assert titles == ["ponies", "django-ponies-extra", "Something"]
 
 
-def test_it_says_so_when_nothing_matches(client):
+def test_it_says_so_when_nothing_matches(client: Client) -> None:
     make_package(title="Something")
     html = client.get("/search/", {"q": "zzzz"}).content.decode()
     assert "No packages or grids match." in html
 
 
-def test_it_says_so_when_the_query_has_nothing_to_search_for(client, django_assert_num_queries):
+def test_it_says_so_when_the_query_has_nothing_to_search_for(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     make_package(title="Something")
     with django_assert_num_queries(0):
         html = client.get("/search/", {"q": '"*:-()'}).content.decode()
     assert "has no letters or digits to search for" in html
 
 
-def test_it_finds_a_name_with_a_typo_and_says_so(client):
+def test_it_finds_a_name_with_a_typo_and_says_so(client: Client) -> None:
     make_package(title="django-downloadview")
     html = client.get("/search/", {"q": "django-downlodview"}).content.decode()
     assert _titles(html) == ["django-downloadview"]
     assert "including names close to it" in html
 
 
-def test_it_escapes_the_query_and_descriptions(client):
-    make_package(title="scripted", description="<script>alert(1)</script>")
+def test_it_escapes_the_query_and_descriptions(client: Client) -> None:
+    make_package(title="scripted", repo={"description": "<script>alert(1)</script>"})
     html = client.get("/search/", {"q": "<script>"}).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;<mark>script</mark>&gt;alert(1)" in html
     assert 'value="&lt;script&gt;"' in html
 
 
-def test_it_counts_matches_by_facet(client):
+def test_it_counts_matches_by_facet(client: Client) -> None:
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     grid = make_grid(title="Widget grid", slug="widget-grid")
-    one = make_package(title="widget one", category=apps, license="MIT")
+    one = make_package(title="widget one", category=apps, repo={"license": "MIT"})
     add_to_grid(grid, one)
     make_health(one, 81, "active")
-    make_package(title="widget two", category=apps, archived=True)
-    three = make_package(title="widget three", category=tools, latest_version=None)
+    make_package(title="widget two", category=apps, repo={"archived": True})
+    three = make_package(title="widget three", category=tools, pypi={"latest_version": None})
     make_health(three, 12, "abandoned")
     html = client.get("/search/", {"q": "widget"}).content.decode()
     assert "4 results" in html
@@ -115,11 +123,11 @@ def test_it_counts_matches_by_facet(client):
     assert facets["No PyPI release"] == "1"
 
 
-def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client):
+def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client: Client) -> None:
     apps = make_category(title="App", slug="apps")
     tools = make_category(title="Tool", slug="tools")
     make_package(title="widget one", category=apps)
-    make_package(title="widget two", category=apps, archived=True)
+    make_package(title="widget two", category=apps, repo={"archived": True})
     make_package(title="widget three", category=tools)
     html = client.get("/search/", {"q": "widget", "category": "apps"}).content.decode()
     assert sorted(_titles(html)) == ["widget one", "widget two"]
@@ -134,10 +142,10 @@ def test_it_filters_by_facets_and_keeps_the_alternatives_counted(client):
     assert "Clear all filters" in html
 
 
-def test_it_shows_the_health_score_and_lifecycle_of_each_package(client):
-    dead = make_package(title="widget dead", stars=90_000)
+def test_it_shows_the_health_score_and_lifecycle_of_each_package(client: Client) -> None:
+    dead = make_package(title="widget dead", repo={"stars": 90_000})
     make_health(dead, 9, "abandoned")
-    alive = make_package(title="widget alive", stars=3)
+    alive = make_package(title="widget alive", repo={"stars": 3})
     make_health(alive, 84, "active")
     make_package(title="widget new")  # not scored yet
     make_grid(title="widget grid")
@@ -174,16 +182,19 @@ def test_it_shows_the_health_score_and_lifecycle_of_each_package(client):
     ],
 )
 def test_it_sends_the_retired_status_filter_to_the_lifecycle_filter(
-    client, django_assert_num_queries, params, location
-):
+    client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    params: dict[str, str],
+    location: str,
+) -> None:
     with django_assert_num_queries(0):
         response = client.get("/search/", params)
     assert response.status_code == 301
     assert response["Location"] == location
 
 
-def test_it_never_calls_a_dead_package_active(client):
-    dead = make_package(title="widget dead", last_commit_at=None)
+def test_it_never_calls_a_dead_package_active(client: Client) -> None:
+    dead = make_package(title="widget dead", repo={"last_commit_at": None})
     make_health(dead, 5, "abandoned")
     response = client.get("/search/", {"q": "widget", "status": "active"}, follow=True)
     html = response.content.decode()
@@ -193,7 +204,7 @@ def test_it_never_calls_a_dead_package_active(client):
     assert ">Active</span>" not in html
 
 
-def test_it_says_so_when_filters_leave_nothing(client):
+def test_it_says_so_when_filters_leave_nothing(client: Client) -> None:
     make_package(title="widget one")
     html = client.get("/search/", {"q": "widget", "license": "nope"}).content.decode()
     assert "No results match these filters." in html
@@ -207,15 +218,17 @@ def test_it_says_so_when_filters_leave_nothing(client):
         ("last-commit", ["widget a", "widget b", "widget c"]),
     ],
 )
-def test_it_sorts_by_stars_usage_and_last_commit(client, sort, expected):
+def test_it_sorts_by_stars_usage_and_last_commit(
+    client: Client, sort: str, expected: list[str]
+) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
 
     now = timezone.now()
-    a = make_package(title="widget a", stars=5, last_commit_at=now - timedelta(days=1))
-    make_package(title="widget b", stars=50, last_commit_at=now - timedelta(days=10))
-    c = make_package(title="widget c", stars=10, last_commit_at=None)
+    a = make_package(title="widget a", repo={"stars": 5, "last_commit_at": now - timedelta(days=1)})
+    make_package(title="widget b", repo={"stars": 50, "last_commit_at": now - timedelta(days=10)})
+    c = make_package(title="widget c", repo={"stars": 10, "last_commit_at": None})
     make_usage(c, count=2)
     make_usage(a)
     html = client.get("/search/", {"q": "widget", "sort": sort}).content.decode()
@@ -223,10 +236,10 @@ def test_it_sorts_by_stars_usage_and_last_commit(client, sort, expected):
     assert '<span class="sort-current" aria-current="true">' in html
 
 
-def test_it_pages_results_with_shareable_links(client):
+def test_it_pages_results_with_shareable_links(client: Client) -> None:
     category = make_category(title="App", slug="apps")
     for index in range(PER_PAGE + 5):
-        make_package(title=f"widget {index:02}", category=category, stars=index)
+        make_package(title=f"widget {index:02}", category=category, repo={"stars": index})
     first = client.get("/search/", {"q": "widget", "category": "apps"}).content.decode()
     assert len(_titles(first)) == PER_PAGE
     assert 'href="?q=widget&amp;category=apps&amp;page=2"' in first
@@ -253,7 +266,7 @@ def test_it_pages_results_with_shareable_links(client):
         "\uff24\uff2a\uff21\uff2e\uff27\uff2f",  # DJANGO in full-width letters
     ],
 )
-def test_it_never_fails_on_odd_input(client, query):
+def test_it_never_fails_on_odd_input(client: Client, query: str) -> None:
     make_package(title="django-widgets")
     make_grid(title="Widgets")
     response = client.get("/search/", {"q": query, "category": query, "sort": query})
@@ -261,7 +274,9 @@ def test_it_never_fails_on_odd_input(client, query):
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+def test_it_takes_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     for index in range(count):
         make_health(make_package(title=f"widget {index}"), index, "stale")
         make_grid(title=f"widget grid {index}")
@@ -273,10 +288,12 @@ def test_it_takes_a_constant_number_of_queries(client, django_assert_num_queries
 
 
 @pytest.mark.parametrize("count", [2, 30])
-def test_it_takes_one_more_query_for_typos(client, django_assert_num_queries, count):
+def test_it_takes_one_more_query_for_typos(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
     make_package(title="django-gadgets")
     for index in range(count):
-        make_package(title=f"gadget {index}", description="Reusable widgets")
+        make_package(title=f"gadget {index}", repo={"description": "Reusable widgets"})
     with django_assert_num_queries(TYPO_QUERIES):
         response = client.get("/search/", {"q": "django-gadgtes"})
     assert _titles(response.content.decode())[0] == "django-gadgets"

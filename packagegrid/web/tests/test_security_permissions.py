@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from packagegrid.web.tests.factories import make_package
+from packagegrid.conftest import make_package
 from packagegrid.web.tests.security_support import World, build_world, db_changes, db_snapshot
 
 OK = "ok"

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.test import Client
 
 from packagegrid.web.tests.security_support import World, build_world
+
+if TYPE_CHECKING:
+    from packagegrid.conftest import TestResponse
 
 ATTACKS = [
     "//evil.example",
@@ -52,7 +55,7 @@ def is_on_site(location: str) -> bool:
     return parts.netloc in {"", "testserver"}
 
 
-def _all_on_site(response: HttpResponse) -> bool:
+def _all_on_site(response: TestResponse) -> bool:
     targets = [response.get("Location") or response.get("HX-Redirect") or ""]
     query = parse_qs(urlsplit(targets[0]).query)
     targets += query.get("next", [])
@@ -62,27 +65,27 @@ def _all_on_site(response: HttpResponse) -> bool:
 @dataclass(frozen=True, slots=True)
 class NextView:
     label: str
-    send: Callable[[Client, World, str], HttpResponse]
+    send: Callable[[Client, World, str], TestResponse]
     actor: str  # "anonymous", "member", "staff"
 
 
 def _post(
     path: Callable[[World], str], **data: str
-) -> Callable[[Client, World, str], HttpResponse]:
-    def send(client: Client, world: World, target: str) -> HttpResponse:
+) -> Callable[[Client, World, str], TestResponse]:
+    def send(client: Client, world: World, target: str) -> TestResponse:
         return client.post(path(world), {**data, "next": target})
 
     return send
 
 
-def _get(path: Callable[[World], str]) -> Callable[[Client, World, str], HttpResponse]:
-    def send(client: Client, world: World, target: str) -> HttpResponse:
+def _get(path: Callable[[World], str]) -> Callable[[Client, World, str], TestResponse]:
+    def send(client: Client, world: World, target: str) -> TestResponse:
         return client.get(path(world), {"next": target})
 
     return send
 
 
-def _login(client: Client, world: World, target: str) -> HttpResponse:
+def _login(client: Client, world: World, target: str) -> TestResponse:
     return client.post(
         "/accounts/login/", {"login": "bob", "password": "pw-bob-123", "next": target}
     )

@@ -1,13 +1,20 @@
 """/sitemap.xml: the static pages, readiness pages, every package, grid and category."""
 
+from __future__ import annotations
+
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from pytest_django import DjangoAssertNumQueries
 
+from packagegrid.conftest import make_category, make_grid, make_package
 from packagegrid.health.releases import PRODUCTS, known_releases
-from packagegrid.web.tests.factories import make_category, make_grid, make_package
+
+if TYPE_CHECKING:
+    from packagegrid.conftest import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +24,7 @@ SITE = "https://packages.example"
 SITEMAP_QUERIES = 6
 
 
-def _entries(response):
+def _entries(response: TestResponse) -> dict[str | None, str | None]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)
@@ -25,7 +32,7 @@ def _entries(response):
 
 
 @override_settings(SITE_URL=SITE)
-def test_it_lists_static_pages_packages_grids_and_categories(client):
+def test_it_lists_static_pages_packages_grids_and_categories(client: Client) -> None:
     category = make_category(slug="forms")
     package = make_package(slug="widgets", category=category)
     package.last_fetched = package.modified + timedelta(days=2)
@@ -44,17 +51,17 @@ def test_it_lists_static_pages_packages_grids_and_categories(client):
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_it_takes_the_same_queries_whatever_the_number_of_rows(
-    client, count, django_assert_num_queries
-):
+    client: Client, count: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     for _ in range(count):
         make_grid()
-        make_package()  # each in a category of its own
+        make_package(category=make_category())  # each in a category of its own
     with django_assert_num_queries(SITEMAP_QUERIES):
         entries = _entries(client.get("/sitemap.xml"))
     readiness = 1 + sum(len(known_releases(p)) for p in PRODUCTS)  # no query: shipped data
     assert len(entries) == 5 + readiness + 3 * count  # 5 static pages
 
 
-def test_it_is_named_in_robots_txt(client):
+def test_it_is_named_in_robots_txt(client: Client) -> None:
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in body.splitlines()

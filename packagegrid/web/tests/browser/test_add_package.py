@@ -2,13 +2,12 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from packagegrid.catalog.models import Package
+from packagegrid.conftest import make_category, make_grid, make_package, make_user
 from packagegrid.web.tests.browser.conftest import screenshot
-from packagegrid.web.tests.factories import make_category, make_grid, make_package
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +17,7 @@ PASTED = "https://github.com/jazzband/django-axes/tree/master/"
 def _log_in(page: Page, live_server: object, username: str) -> None:
     """Give the browser the session of a logged-in person (the login form has its own test)."""
     client = Client()
-    client.force_login(User.objects.create_user(username=username))
+    client.force_login(make_user(username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": str(live_server)}])
 

@@ -6,9 +6,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from packagegrid.catalog.models import Flag, Usage
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_package, make_usage, make_user
 from packagegrid.web.tests.browser.conftest import screenshot
-from packagegrid.web.tests.factories import make_usage, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

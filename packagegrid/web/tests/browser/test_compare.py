@@ -3,14 +3,14 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from packagegrid.web.tests.browser.conftest import screenshot
-from packagegrid.web.tests.factories import (
+from packagegrid.conftest import (
     add_to_grid,
     make_feature,
     make_grid,
     make_package,
     set_cell,
 )
+from packagegrid.web.tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_packages_ticked_on_different_pages_are_compared_from_the_tray(
     page: Page, live_server: object
 ) -> None:
-    axes = make_package(title="django-axes", slug="django-axes", stars=30)
-    make_package(title="django-filter", slug="django-filter", stars=20)
-    defender = make_package(title="django-defender", slug="django-defender", stars=10)
+    axes = make_package(title="django-axes", slug="django-axes", repo={"stars": 30})
+    make_package(title="django-filter", slug="django-filter", repo={"stars": 20})
+    defender = make_package(title="django-defender", slug="django-defender", repo={"stars": 10})
     grid = make_grid(title="Login throttling")
     add_to_grid(grid, axes, defender)
     feature = make_feature(grid, "Locks out by address")

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from packagegrid.conftest import make_grid, make_package
-from packagegrid.web.tests.factories import make_user
+from packagegrid.conftest import make_grid, make_package, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,11 +2,10 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.test import Client
 from playwright.sync_api import Page, expect
 
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_package, make_user
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.grids.services import element_set
 from packagegrid.web.tests.browser.conftest import screenshot
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _log_in(page: Page, live_server: object, username: str) -> None:
     """Give the browser the session of a logged-in person (the login form has its own test)."""
     client = Client()
-    client.force_login(User.objects.create_user(username=username))
+    client.force_login(make_user(username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": str(live_server)}])
 
@@ -124,7 +123,7 @@ def test_a_stale_inline_cell_save_shows_both_values_and_saving_again_keeps_mine(
     textarea = cell.get_by_role("textbox")
     expect(textarea).to_be_focused()
     # Someone else saves the cell while this form is open.
-    bob = User.objects.create_user(username="bob")
+    bob = make_user("bob")
     element_set(grid_package=link, feature=feature, text="theirs", user=bob)
     textarea.fill("mine")
     cell.get_by_role("button", name="Save").click()

@@ -6,19 +6,18 @@ page itself must never be wider than the window.
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from packagegrid.conftest import make_grid, make_package
+from packagegrid.conftest import make_grid, make_package, make_user
 from packagegrid.grids.models import Element
 from packagegrid.health.services import package_apply_compatibility
 from packagegrid.web.tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _page_width(page: Page) -> int:
@@ -28,7 +27,7 @@ def _page_width(page: Page) -> int:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_no_page_is_wider_than_the_window(
-    page: Page, live_server: object, viewport: dict[str, int]
+    page: Page, live_server: object, viewport: ViewportSize
 ) -> None:
     packages = [
         make_package(title=f"django-wide-package-number-{n}", repo={"commits_over_52": [n] * 52})
@@ -100,7 +99,7 @@ def test_on_a_touch_screen_editable_cells_show_their_pencil(
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     page = context.new_page()
     client = Client()
-    client.force_login(User.objects.create_user(username="toucher"))
+    client.force_login(make_user("toucher"))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": str(live_server)}])
     page.goto(f"{live_server}{grid.get_absolute_url()}")

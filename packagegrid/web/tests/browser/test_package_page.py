@@ -2,12 +2,12 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from packagegrid.catalog.models import RepoData
-from packagegrid.web.tests.factories import make_package
+from packagegrid.conftest import make_package, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,10 +16,10 @@ def test_a_new_package_page_shows_its_data_when_the_first_fetch_lands(
     page: Page, live_server: object
 ) -> None:
     client = Client()
-    client.force_login(User.objects.create_user(username="adder"))
+    client.force_login(make_user("adder"))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": str(live_server)}])
-    package = make_package(title="django-just-added", fetched=False)
+    package = make_package(title="django-just-added", fetched=False, created=timezone.now())
 
     page.goto(f"{live_server}{package.get_absolute_url()}")
     expect(page.get_by_role("status")).to_contain_text("Fetching data.")
