@@ -22,12 +22,17 @@ from django.db.models import (
 )
 
 from packagegrid.catalog.models import EditRecord, Package, PyPIData, RepoData
-from packagegrid.catalog.selectors import (
-    MAX_FILTER_LENGTH,
-    last_release_subquery,
-    usage_count_subquery,
-)
+from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.health.models import Advisory, Compatibility, PackageHealth, Product
+from packagegrid.health.releases import release_spans
+from packagegrid.health.selectors import (
+    LatestRelease,
+    advisories_against,
+    latest_release_of,
+    latest_release_prefetch,
+    package_health_of,
+)
 from packagegrid.lib.licenses import package_license
 
 
@@ -57,11 +62,17 @@ DEFAULT_GRID_COMPARISON_SORT = "stars"
 class ComparisonColumn:
     """One package of the grid, with what the standard rows show."""
 
-    package: Package  # annotated with `usage` and `last_released`
+    package: Package  # annotated with `usage`
     repo: RepoData | None  # None when never fetched
     pypi: PyPIData | None  # None when never fetched
     description: str  # the code host's, else PyPI's summary
     license: str
+    health: PackageHealth | None  # without its factors; None when never scored
+    # Supported feature releases as runs of consecutive releases: [("4.2", "5.2")].
+    django: list[tuple[str, str]]
+    python: list[tuple[str, str]]
+    latest_release: LatestRelease | None  # the release PyPI calls latest, when stored
+    advisories: list[Advisory]  # those affecting the latest release (`advisories_against`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +90,20 @@ class GridComparison:
     columns: list[ComparisonColumn]
     rows: list[ComparisonRow]
 
+    @property
+    def advised(self) -> list[ComparisonColumn]:
+        """The columns whose latest release has an advisory, in column order."""
+        return [column for column in self.columns if column.advisories]
+
 
 def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
-    """The comparison table of all of `grid`'s packages, in three queries.
+    """The comparison table of all of `grid`'s packages, in six queries (see
+    `comparison_packages`, then the features and the cells).
 
     Columns are the packages ordered by `sort` (an unknown key means
-    DEFAULT_GRID_COMPARISON_SORT; ties break on title); rows are the features in their
-    own order, with each cell's raw text (escaping is the template's job).
+    DEFAULT_GRID_COMPARISON_SORT; ties break on title); rows are the
+    features in their own order, with each cell's raw text (escaping is the template's
+    job).
     """
     if sort not in GRID_COMPARISON_SORTS:
         sort = DEFAULT_GRID_COMPARISON_SORT
@@ -111,14 +129,40 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
     return GridComparison(grid=grid, sort=sort, columns=columns, rows=rows)
 
 
+# The products whose supported releases the comparison rows show.
+COMPARISON_PRODUCTS = (Product.DJANGO, Product.PYTHON)
+
+
 def comparison_packages() -> QuerySet[Package]:
-    """Packages with what the standard comparison rows show: category and fetched data
-    joined (minus the bulky JSON the table does not use), `usage` and `last_released`
-    annotated. One query, whatever the filter."""
+    """Packages with what the standard comparison rows show: category, fetched data and
+    stored health joined (minus the bulky JSON the table does not use), `usage`
+    annotated; their Django and Python compatibility, advisories that are not withdrawn
+    and latest release prefetched. Four queries, whatever the filter and the number of
+    packages."""
     return (
-        Package.objects.select_related("category", "repo_data", "pypi_data")
-        .defer("repo_data__participants", "pypi_data__classifiers", "pypi_data__project_urls")
-        .annotate(usage=usage_count_subquery(), last_released=last_release_subquery())
+        Package.objects.select_related("category", "repo_data", "pypi_data", "health")
+        .defer(
+            "repo_data__participants",
+            "pypi_data__classifiers",
+            "pypi_data__project_urls",
+            "health__factors",
+        )
+        .annotate(usage=usage_count_subquery())
+        .prefetch_related(
+            Prefetch(
+                "compatibility",
+                queryset=Compatibility.objects.filter(product__in=COMPARISON_PRODUCTS).only(
+                    "package_id", "product", "version"
+                ),
+                to_attr="compared_compatibility",
+            ),
+            Prefetch(
+                "advisories",
+                queryset=Advisory.objects.filter(withdrawn__isnull=True),
+                to_attr="open_advisories",
+            ),
+            latest_release_prefetch(),
+        )
     )
 
 
@@ -126,6 +170,10 @@ def comparison_column(package: Package) -> ComparisonColumn:
     """The column of a package read through `comparison_packages` (no query)."""
     repo = getattr(package, "repo_data", None)
     pypi = getattr(package, "pypi_data", None)
+    supported: dict[str, list[str]] = {product: [] for product in COMPARISON_PRODUCTS}
+    for row in package.compared_compatibility:  # type: ignore[attr-defined]  # prefetched
+        supported[row.product].append(row.version)
+    latest_version = pypi.latest_version if pypi else None
     return ComparisonColumn(
         package=package,
         repo=repo,
@@ -134,6 +182,11 @@ def comparison_column(package: Package) -> ComparisonColumn:
         license=package_license(
             pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
         ),
+        health=package_health_of(package),
+        django=release_spans(Product.DJANGO, supported[Product.DJANGO]),
+        python=release_spans(Product.PYTHON, supported[Product.PYTHON]),
+        latest_release=latest_release_of(package),
+        advisories=advisories_against(package.open_advisories, latest_version),  # type: ignore[attr-defined]  # prefetched
     )
 
 
@@ -158,10 +211,16 @@ class PackageComparison:
     shared_grids: list[SharedGridRows]  # by grid title
     not_found: list[str]  # slugs no package has, in the order given
 
+    @property
+    def advised(self) -> list[ComparisonColumn]:
+        """The columns whose latest release has an advisory, in column order."""
+        return [column for column in self.columns if column.advisories]
+
 
 def package_comparison(*, slugs: list[str]) -> PackageComparison:
-    """The packages named by `slugs` side by side: one query, plus one for their grids when
-    two or more were found, plus two when they share a grid (its features and cells).
+    """The packages named by `slugs` side by side: four queries (`comparison_packages`),
+    plus one for their grids when two or more were found, plus two when they share a grid
+    (its features and cells).
 
     Slugs match exactly, as in a package's address. The caller caps the number of slugs
     (COMPARE_MAX_PACKAGES); duplicates should be removed first. A grid is shared when it
