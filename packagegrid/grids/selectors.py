@@ -49,13 +49,18 @@ def grid_list_for_api() -> QuerySet[Grid]:
 
 # Sort key (the `sort` query parameter of the grid page) -> ORDER BY on the packages.
 GRID_COMPARISON_SORTS: dict[str, tuple[str, list[OrderBy]]] = {
+    # Packages never scored go last; among equal scores the most starred come first.
+    "health": (
+        "Health",
+        [F("health__score").desc(nulls_last=True), F("repo_data__stars").desc(nulls_last=True)],
+    ),
     "stars": ("Stars", [F("repo_data__stars").desc(nulls_last=True)]),
     "forks": ("Forks", [F("repo_data__forks").desc(nulls_last=True)]),
     "last_commit": ("Last commit", [F("repo_data__last_commit_at").desc(nulls_last=True)]),
     "usage": ("Usage", [F("usage").desc()]),
     "title": ("Title", []),
 }
-DEFAULT_GRID_COMPARISON_SORT = "stars"
+DEFAULT_GRID_COMPARISON_SORT = "health"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +106,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
     `comparison_packages`, then the features and the cells).
 
     Columns are the packages ordered by `sort` (an unknown key means
-    DEFAULT_GRID_COMPARISON_SORT; ties break on title); rows are the
+    DEFAULT_GRID_COMPARISON_SORT, the health score; ties break on title); rows are the
     features in their own order, with each cell's raw text (escaping is the template's
     job).
     """

@@ -128,7 +128,7 @@ def test_selector_builds_cells_in_column_order(django_assert_num_queries):
 def test_selector_falls_back_to_the_default_sort():
     grid = _grid_with(make_package(title="Low", stars=1), make_package(title="High", stars=5))
     comparison = grid_comparison(grid=grid, sort="'; DROP TABLE grids_grid; --")
-    assert comparison.sort == "stars"
+    assert comparison.sort == "health"
     assert [column.package.title for column in comparison.columns] == ["High", "Low"]
 
 
@@ -313,6 +313,31 @@ def test_it_shows_no_banner_when_no_latest_release_is_affected(client):
     html = client.get(_grid_with(package).get_absolute_url()).content.decode()
     assert 'id="advisories"' not in html
     assert "Security advisories" not in html
+
+
+def test_it_orders_packages_by_health_score_then_stars_then_title_by_default(client):
+    packages = {
+        "Low": (40, 900),
+        "High": (90, 1),
+        "Tie b": (70, 5),
+        "Tie a": (70, 5),
+        "Tie many stars": (70, 50),
+        "Unscored": (None, 10_000),
+    }
+    grid = make_grid(slug="scored")
+    for title, (score, stars) in packages.items():
+        package = make_package(title=title, stars=stars)
+        add_to_grid(grid, package)
+        if score is not None:
+            _score(package, score)
+    html = client.get(grid.get_absolute_url()).content.decode()
+    expected = ["High", "Tie many stars", "Tie a", "Tie b", "Low", "Unscored"]
+    positions = [html.index(f">{title}</a>") for title in expected]
+    assert positions == sorted(positions)
+    assert '<a href="/grids/g/scored/?sort=health" aria-current="true">Health</a>' in html
+    # An explicit order still wins.
+    html = client.get(grid.get_absolute_url(), {"sort": "stars"}).content.decode()
+    assert html.index(">Unscored</a>") < html.index(">Low</a>") < html.index(">High</a>")
 
 
 @pytest.mark.parametrize("count", [1, 12])
