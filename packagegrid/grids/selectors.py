@@ -106,9 +106,9 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
     `comparison_packages`, then the features and the cells).
 
     Columns are the packages ordered by `sort` (an unknown key means
-    DEFAULT_GRID_COMPARISON_SORT, the health score; ties break on title); rows are the
-    features in their own order, with each cell's raw text (escaping is the template's
-    job).
+    DEFAULT_GRID_COMPARISON_SORT: the health score, then stars; remaining ties break on
+    title); rows are the features in their own order, with each cell's raw text
+    (escaping is the template's job).
     """
     if sort not in GRID_COMPARISON_SORTS:
         sort = DEFAULT_GRID_COMPARISON_SORT
