@@ -116,6 +116,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
     packages = list(
         comparison_packages().filter(grid_packages__grid=grid).order_by(*ordering, "title", "id")
     )
+    supported = supported_releases(packages)
     features = list(Feature.objects.filter(grid=grid).order_by("id"))
     texts = {
         (package_id, feature_id): text
@@ -123,7 +124,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
             grid_package__grid=grid
         ).values_list("grid_package__package_id", "feature_id", "text")
     }
-    columns = [comparison_column(package) for package in packages]
+    columns = [comparison_column(package, supported) for package in packages]
     rows = [
         ComparisonRow(
             feature=feature,
@@ -139,11 +140,10 @@ COMPARISON_PRODUCTS = (Product.DJANGO, Product.PYTHON)
 
 
 def comparison_packages() -> QuerySet[Package]:
-    """Packages with what the standard comparison rows show: category, fetched data and
-    stored health joined (minus the bulky JSON the table does not use), `usage`
-    annotated; their Django and Python compatibility, advisories that are not withdrawn
-    and latest release prefetched. Four queries, whatever the filter and the number of
-    packages."""
+    """Packages with what the standard comparison rows show (with `supported_releases`):
+    category, fetched data and stored health joined (minus the bulky JSON the table does
+    not use), `usage` annotated; their advisories that are not withdrawn and latest
+    release prefetched. Three queries, whatever the filter and the number of packages."""
     return (
         Package.objects.select_related("category", "repo_data", "pypi_data", "health")
         .defer(
@@ -155,13 +155,6 @@ def comparison_packages() -> QuerySet[Package]:
         .annotate(usage=usage_count_subquery())
         .prefetch_related(
             Prefetch(
-                "compatibility",
-                queryset=Compatibility.objects.filter(product__in=COMPARISON_PRODUCTS).only(
-                    "package_id", "product", "version"
-                ),
-                to_attr="compared_compatibility",
-            ),
-            Prefetch(
                 "advisories",
                 queryset=Advisory.objects.filter(withdrawn__isnull=True),
                 to_attr="open_advisories",
@@ -171,13 +164,29 @@ def comparison_packages() -> QuerySet[Package]:
     )
 
 
-def comparison_column(package: Package) -> ComparisonColumn:
-    """The column of a package read through `comparison_packages` (no query)."""
+# package id -> product -> the feature releases some source says it supports.
+SupportedReleases = dict[int, dict[str, list[str]]]
+
+
+def supported_releases(packages: Sequence[Package]) -> SupportedReleases:
+    """The Django and Python releases each of `packages` supports (one query, none for no
+    packages). Read as plain values: a grid has hundreds of these rows."""
+    supported: SupportedReleases = {package.pk: {} for package in packages}
+    if packages:
+        rows = Compatibility.objects.filter(
+            package_id__in=list(supported), product__in=COMPARISON_PRODUCTS
+        ).values_list("package_id", "product", "version")
+        for package_id, product, version in rows:
+            supported[package_id].setdefault(product, []).append(version)
+    return supported
+
+
+def comparison_column(package: Package, supported: SupportedReleases) -> ComparisonColumn:
+    """The column of a package read through `comparison_packages`, with its releases
+    from `supported_releases` (no query)."""
     repo = getattr(package, "repo_data", None)
     pypi = getattr(package, "pypi_data", None)
-    supported: dict[str, list[str]] = {product: [] for product in COMPARISON_PRODUCTS}
-    for row in package.compared_compatibility:  # type: ignore[attr-defined]  # prefetched
-        supported[row.product].append(row.version)
+    releases = supported.get(package.pk, {})
     latest_version = pypi.latest_version if pypi else None
     return ComparisonColumn(
         package=package,
@@ -188,8 +197,8 @@ def comparison_column(package: Package) -> ComparisonColumn:
             pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
         ),
         health=package_health_of(package),
-        django=release_spans(Product.DJANGO, supported[Product.DJANGO]),
-        python=release_spans(Product.PYTHON, supported[Product.PYTHON]),
+        django=release_spans(Product.DJANGO, releases.get(Product.DJANGO, [])),
+        python=release_spans(Product.PYTHON, releases.get(Product.PYTHON, [])),
         latest_release=latest_release_of(package),
         advisories=advisories_against(package.open_advisories, latest_version),  # type: ignore[attr-defined]  # prefetched
     )
@@ -223,9 +232,9 @@ class PackageComparison:
 
 
 def package_comparison(*, slugs: list[str]) -> PackageComparison:
-    """The packages named by `slugs` side by side: four queries (`comparison_packages`),
-    plus one for their grids when two or more were found, plus two when they share a grid
-    (its features and cells).
+    """The packages named by `slugs` side by side: four queries (`comparison_packages`
+    and `supported_releases`; one when none is found), plus one for their grids when two
+    or more were found, plus two when they share a grid (its features and cells).
 
     Slugs match exactly, as in a package's address. The caller caps the number of slugs
     (COMPARE_MAX_PACKAGES); duplicates should be removed first. A grid is shared when it
@@ -238,8 +247,9 @@ def package_comparison(*, slugs: list[str]) -> PackageComparison:
         else {}
     )
     packages = [found[slug] for slug in slugs if slug in found]
+    supported = supported_releases(packages)
     return PackageComparison(
-        columns=[comparison_column(package) for package in packages],
+        columns=[comparison_column(package, supported) for package in packages],
         shared_grids=_shared_grid_rows(packages) if len(packages) > 1 else [],
         not_found=[slug for slug in slugs if slug not in found],
     )
