@@ -22,12 +22,17 @@ from django.db.models import (
 )
 
 from packagegrid.catalog.models import EditRecord, Package, PyPIData, RepoData
-from packagegrid.catalog.selectors import (
-    MAX_FILTER_LENGTH,
-    last_release_subquery,
-    usage_count_subquery,
-)
+from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+from packagegrid.health.models import Advisory, Compatibility, PackageHealth, Product
+from packagegrid.health.releases import release_spans
+from packagegrid.health.selectors import (
+    LatestRelease,
+    advisories_against,
+    latest_release_of,
+    latest_release_prefetch,
+    package_health_of,
+)
 from packagegrid.lib.licenses import package_license
 
 
@@ -44,24 +49,35 @@ def grid_list_for_api() -> QuerySet[Grid]:
 
 # Sort key (the `sort` query parameter of the grid page) -> ORDER BY on the packages.
 GRID_COMPARISON_SORTS: dict[str, tuple[str, list[OrderBy]]] = {
+    # Packages never scored go last; among equal scores the most starred come first.
+    "health": (
+        "Health",
+        [F("health__score").desc(nulls_last=True), F("repo_data__stars").desc(nulls_last=True)],
+    ),
     "stars": ("Stars", [F("repo_data__stars").desc(nulls_last=True)]),
     "forks": ("Forks", [F("repo_data__forks").desc(nulls_last=True)]),
     "last_commit": ("Last commit", [F("repo_data__last_commit_at").desc(nulls_last=True)]),
     "usage": ("Usage", [F("usage").desc()]),
     "title": ("Title", []),
 }
-DEFAULT_GRID_COMPARISON_SORT = "stars"
+DEFAULT_GRID_COMPARISON_SORT = "health"
 
 
 @dataclass(frozen=True, slots=True)
 class ComparisonColumn:
     """One package of the grid, with what the standard rows show."""
 
-    package: Package  # annotated with `usage` and `last_released`
+    package: Package  # annotated with `usage`
     repo: RepoData | None  # None when never fetched
     pypi: PyPIData | None  # None when never fetched
     description: str  # the code host's, else PyPI's summary
     license: str
+    health: PackageHealth | None  # without its factors; None when never scored
+    # Supported feature releases as runs of consecutive releases: [("4.2", "5.2")].
+    django: list[tuple[str, str]]
+    python: list[tuple[str, str]]
+    latest_release: LatestRelease | None  # the release PyPI calls latest, when stored
+    advisories: list[Advisory]  # those affecting the latest release (`advisories_against`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +95,20 @@ class GridComparison:
     columns: list[ComparisonColumn]
     rows: list[ComparisonRow]
 
+    @property
+    def advised(self) -> list[ComparisonColumn]:
+        """The columns whose latest release has an advisory, in column order."""
+        return [column for column in self.columns if column.advisories]
+
 
 def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
-    """The comparison table of all of `grid`'s packages, in three queries.
+    """The comparison table of all of `grid`'s packages, in six queries (see
+    `comparison_packages`, then the features and the cells).
 
     Columns are the packages ordered by `sort` (an unknown key means
-    DEFAULT_GRID_COMPARISON_SORT; ties break on title); rows are the features in their
-    own order, with each cell's raw text (escaping is the template's job).
+    DEFAULT_GRID_COMPARISON_SORT: the health score, then stars; remaining ties break on
+    title); rows are the features in their own order, with each cell's raw text
+    (escaping is the template's job).
     """
     if sort not in GRID_COMPARISON_SORTS:
         sort = DEFAULT_GRID_COMPARISON_SORT
@@ -93,6 +116,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
     packages = list(
         comparison_packages().filter(grid_packages__grid=grid).order_by(*ordering, "title", "id")
     )
+    supported = supported_releases(packages)
     features = list(Feature.objects.filter(grid=grid).order_by("id"))
     texts = {
         (package_id, feature_id): text
@@ -100,7 +124,7 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
             grid_package__grid=grid
         ).values_list("grid_package__package_id", "feature_id", "text")
     }
-    columns = [comparison_column(package) for package in packages]
+    columns = [comparison_column(package, supported) for package in packages]
     rows = [
         ComparisonRow(
             feature=feature,
@@ -111,21 +135,59 @@ def grid_comparison(*, grid: Grid, sort: str) -> GridComparison:
     return GridComparison(grid=grid, sort=sort, columns=columns, rows=rows)
 
 
+# The products whose supported releases the comparison rows show.
+COMPARISON_PRODUCTS = (Product.DJANGO, Product.PYTHON)
+
+
 def comparison_packages() -> QuerySet[Package]:
-    """Packages with what the standard comparison rows show: category and fetched data
-    joined (minus the bulky JSON the table does not use), `usage` and `last_released`
-    annotated. One query, whatever the filter."""
+    """Packages with what the standard comparison rows show (with `supported_releases`):
+    category, fetched data and stored health joined (minus the bulky JSON the table does
+    not use), `usage` annotated; their advisories that are not withdrawn and latest
+    release prefetched. Three queries, whatever the filter and the number of packages."""
     return (
-        Package.objects.select_related("category", "repo_data", "pypi_data")
-        .defer("repo_data__participants", "pypi_data__classifiers", "pypi_data__project_urls")
-        .annotate(usage=usage_count_subquery(), last_released=last_release_subquery())
+        Package.objects.select_related("category", "repo_data", "pypi_data", "health")
+        .defer(
+            "repo_data__participants",
+            "pypi_data__classifiers",
+            "pypi_data__project_urls",
+            "health__factors",
+        )
+        .annotate(usage=usage_count_subquery())
+        .prefetch_related(
+            Prefetch(
+                "advisories",
+                queryset=Advisory.objects.filter(withdrawn__isnull=True),
+                to_attr="open_advisories",
+            ),
+            latest_release_prefetch(),
+        )
     )
 
 
-def comparison_column(package: Package) -> ComparisonColumn:
-    """The column of a package read through `comparison_packages` (no query)."""
+# package id -> product -> the feature releases some source says it supports.
+SupportedReleases = dict[int, dict[str, list[str]]]
+
+
+def supported_releases(packages: Sequence[Package]) -> SupportedReleases:
+    """The Django and Python releases each of `packages` supports (one query, none for no
+    packages). Read as plain values: a grid has hundreds of these rows."""
+    supported: SupportedReleases = {package.pk: {} for package in packages}
+    if packages:
+        rows = Compatibility.objects.filter(
+            package_id__in=list(supported), product__in=COMPARISON_PRODUCTS
+        ).values_list("package_id", "product", "version")
+        for package_id, product, version in rows:
+            supported[package_id].setdefault(product, []).append(version)
+    return supported
+
+
+def comparison_column(package: Package, supported: SupportedReleases) -> ComparisonColumn:
+    """The column of a package read through `comparison_packages`, with its releases
+    from `supported_releases` (no query)."""
     repo = getattr(package, "repo_data", None)
     pypi = getattr(package, "pypi_data", None)
+    releases = supported.get(package.pk, {})
+    latest_version = pypi.latest_version if pypi else None
     return ComparisonColumn(
         package=package,
         repo=repo,
@@ -134,6 +196,11 @@ def comparison_column(package: Package) -> ComparisonColumn:
         license=package_license(
             pypi_license=pypi.license if pypi else "", repo_license=repo.license if repo else ""
         ),
+        health=package_health_of(package),
+        django=release_spans(Product.DJANGO, releases.get(Product.DJANGO, [])),
+        python=release_spans(Product.PYTHON, releases.get(Product.PYTHON, [])),
+        latest_release=latest_release_of(package),
+        advisories=advisories_against(package.open_advisories, latest_version),  # type: ignore[attr-defined]  # prefetched
     )
 
 
@@ -158,10 +225,16 @@ class PackageComparison:
     shared_grids: list[SharedGridRows]  # by grid title
     not_found: list[str]  # slugs no package has, in the order given
 
+    @property
+    def advised(self) -> list[ComparisonColumn]:
+        """The columns whose latest release has an advisory, in column order."""
+        return [column for column in self.columns if column.advisories]
+
 
 def package_comparison(*, slugs: list[str]) -> PackageComparison:
-    """The packages named by `slugs` side by side: one query, plus one for their grids when
-    two or more were found, plus two when they share a grid (its features and cells).
+    """The packages named by `slugs` side by side: four queries (`comparison_packages`
+    and `supported_releases`; one when none is found), plus one for their grids when two
+    or more were found, plus two when they share a grid (its features and cells).
 
     Slugs match exactly, as in a package's address. The caller caps the number of slugs
     (COMPARE_MAX_PACKAGES); duplicates should be removed first. A grid is shared when it
@@ -174,8 +247,9 @@ def package_comparison(*, slugs: list[str]) -> PackageComparison:
         else {}
     )
     packages = [found[slug] for slug in slugs if slug in found]
+    supported = supported_releases(packages)
     return PackageComparison(
-        columns=[comparison_column(package) for package in packages],
+        columns=[comparison_column(package, supported) for package in packages],
         shared_grids=_shared_grid_rows(packages) if len(packages) > 1 else [],
         not_found=[slug for slug in slugs if slug not in found],
     )

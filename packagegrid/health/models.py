@@ -7,9 +7,11 @@ agree with the stored `PyPIData` and releases.
 from __future__ import annotations
 
 from django.db import models
+from packaging.version import InvalidVersion, Version
 
 from packagegrid.catalog.models import Package
 from packagegrid.health.model import AXES
+from packagegrid.lib.links import is_web_url
 
 # The keys of a factor in API v5, in order (`packagegrid.health.model.Factor.as_dict`).
 FACTOR_KEYS = ("axis", "name", "value", "points", "max_points", "explanation")
@@ -76,6 +78,41 @@ class Advisory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.advisory_id} on {self.package_id}"
+
+    @property
+    def web_link(self) -> str:
+        """`link` when it is an http(s) URL, safe for an href; "" otherwise."""
+        return self.link if is_web_url(self.link) else ""
+
+    def is_fixed_in(self, version: str | None) -> bool:
+        """Whether `version` already carries the fix: it is at or past a fixed version of
+        its own release line (same major.minor), or past every fixed version.
+
+        False when `version` is None, when no fixed version is known, and for versions
+        PEP 440 cannot read: when in doubt the warning stays. A fix on another line does
+        not count ("4.0.5" is not fixed by `fixed_in` ["3.2.25", "4.2.11"]).
+
+        >>> Advisory(fixed_in=["3.2.25", "4.2.11"]).is_fixed_in("3.2.26")
+        True
+        """
+        if not version:
+            return False
+        try:
+            current = Version(version)
+            fixes = [Version(str(fixed)) for fixed in self.fixed_in]
+        except InvalidVersion:
+            return False
+        if not fixes:
+            return False
+        return current >= max(fixes) or any(
+            current >= fixed and _line(fixed) == _line(current) for fixed in fixes
+        )
+
+
+def _line(version: Version) -> tuple[int, int]:
+    """The release line (major, minor) of a version: "2" and "2.0.3" are both (2, 0)."""
+    major, minor, *_ = (*version.release, 0, 0)
+    return major, minor
 
 
 class CIMatrix(models.Model):

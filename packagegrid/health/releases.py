@@ -135,6 +135,28 @@ def known_release(product: str, version: str) -> ProductRelease | None:
     return next((r for r in _load().get(product, []) if r.version == version), None)
 
 
+def release_spans(product: str, versions: Iterable[str]) -> list[tuple[str, str]]:
+    """`versions` (feature releases of `product`) as runs of consecutive known releases,
+    oldest first: each run is (first, last), the same version twice for a run of one.
+
+    A version that is not a known release makes a run of its own.
+
+    >>> release_spans("django", ["5.2", "4.2", "5.0", "5.1", "3.2"])
+    [('3.2', '3.2'), ('4.2', '5.2')]
+    """
+    index = {release.version: i for i, release in enumerate(known_releases(product))}
+    spans: list[tuple[str, str]] = []
+    previous = None
+    for version in sorted(set(versions), key=feature_key):
+        position = index.get(version)
+        if spans and position is not None and previous is not None and position == previous + 1:
+            spans[-1] = (spans[-1][0], version)
+        else:
+            spans.append((version, version))
+        previous = position
+    return spans
+
+
 def releases_merge_pypi(
     product: str,
     existing: Sequence[ProductRelease],

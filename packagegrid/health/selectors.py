@@ -4,6 +4,7 @@ the requirements checker. Every function runs a fixed number of queries."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -80,11 +81,44 @@ def compatibility_mapping(rows: list[Compatibility]) -> CompatibilityMap:
     return mapping
 
 
+def advisories_against(advisories: Iterable[Advisory], version: str | None) -> list[Advisory]:
+    """The advisories that still affect `version`, the package's latest: those neither
+    withdrawn nor fixed in it (`Advisory.is_fixed_in`), in the order given (no query).
+
+    PyPI lists advisories against the latest version, but the stored ones may be older
+    than the latest version known, so one that version already fixes is left out.
+    """
+    return [a for a in advisories if a.withdrawn is None and not a.is_fixed_in(version)]
+
+
+LATEST_RELEASES = "latest_releases"
+
+
+def latest_release_prefetch() -> Prefetch[str, QuerySet[Release], str]:
+    """Prefetch, as `LATEST_RELEASES`, each package's release named by
+    `PyPIData.latest_version` (at most one): one query for any number of packages."""
+    latest = Release.objects.filter(version=F("package__pypi_data__latest_version")).only(
+        "package_id", "version", "uploaded_at", "yanked"
+    )
+    return Prefetch("releases", queryset=latest, to_attr=LATEST_RELEASES)
+
+
+def latest_release_of(package: Package) -> LatestRelease | None:
+    """The latest release of a package read with `latest_release_prefetch()` (no query);
+    None when PyPI's latest version is not among its stored releases."""
+    releases: list[Release] = getattr(package, LATEST_RELEASES)
+    if not releases:
+        return None
+    return LatestRelease(releases[0].version, releases[0].uploaded_at, releases[0].yanked)
+
+
 def package_facts(*, package: Package, latest_version: str | None) -> PackageFacts:
     """The health facts of `package` (three queries): its compatibility, the advisories
-    against its latest version that are not withdrawn, and its latest release."""
+    against its latest version (`advisories_against`), and its latest release."""
     rows = list(Compatibility.objects.filter(package=package))
-    advisories = list(Advisory.objects.filter(package=package, withdrawn__isnull=True))
+    advisories = advisories_against(
+        Advisory.objects.filter(package=package, withdrawn__isnull=True), latest_version
+    )
     release = (
         Release.objects.filter(package=package, version=latest_version).first()
         if latest_version
@@ -358,16 +392,13 @@ def package_list_for_api_v5() -> QuerySet[Package]:
 
     Six queries a page with its count, whatever the page size.
     """
-    latest = Release.objects.filter(version=F("package__pypi_data__latest_version")).only(
-        "package_id", "version", "uploaded_at", "yanked"
-    )
     return (
         package_list_for_api()
         .select_related("health")
         .prefetch_related(
             Prefetch("compatibility", queryset=Compatibility.objects.order_by("id")),
             Prefetch("advisories", queryset=Advisory.objects.filter(withdrawn__isnull=True)),
-            Prefetch("releases", queryset=latest, to_attr="latest_releases"),
+            latest_release_prefetch(),
         )
     )
 

@@ -76,7 +76,7 @@ def test_it_sorts_each_status_by_health_score_before_usage(
 ) -> None:
     make_health(packages["ready"], 71, "active")
     make_health(packages["popular"], 35, "stale")
-    also_ready = make_package(title="Ready Unscored", slug="ready-unscored", stars=900)
+    also_ready = make_package(title="Ready Unscored", slug="ready-unscored", repo={"stars": 900})
     apply_pypi(also_ready, classifiers=["Framework :: Django :: 5.2"])
     make_usage(also_ready, 5)
     with django_assert_num_queries(READINESS_QUERIES):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import (
@@ -14,10 +15,23 @@ from packagegrid.conftest import (
     set_cell,
 )
 from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, package_comparison
+from packagegrid.health.models import PackageHealth
+from packagegrid.health.scores import package_health_recompute
+from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
 
-COMPARE_QUERIES = 2  # the packages with everything the rows show, and their grids
+# The packages with their joins, their Django and Python compatibility, advisories and
+# latest releases, then their grids.
+COMPARE_QUERIES = 5
+DASH = " \N{EN DASH} "  # between the ends of a run of releases
+CLASSIFIERS = [
+    "Framework :: Django :: 4.2",
+    "Framework :: Django :: 5.0",
+    "Framework :: Django :: 5.1",
+    "Framework :: Django :: 5.2",
+    "Programming Language :: Python :: 3.13",
+]
 
 
 def test_it_shows_the_packages_side_by_side_in_the_order_given(client: Client) -> None:
@@ -44,6 +58,51 @@ def test_it_shows_the_packages_side_by_side_in_the_order_given(client: Client) -
     assert '<span class="badge badge-warn">archived</span>' in html
     assert 'class="sparkline"' in html
     assert "Not found" not in html
+
+
+def test_it_shows_health_lifecycle_compatibility_and_the_latest_release(client: Client) -> None:
+    alpha = make_package(title="Alpha", slug="alpha")
+    apply_pypi(alpha, classifiers=CLASSIFIERS, version="3.1")
+    package_health_recompute()
+    bravo = make_package(title="Bravo", slug="bravo", pypi={"latest_version": "0.2"})
+    make_release(bravo, "0.2", yanked=True)
+    health = PackageHealth.objects.get(package=alpha)
+    html = client.get("/compare/alpha,bravo/").content.decode()
+    assert f'<td class="num"><a href="/packages/p/alpha/rules/">{health.score}</a></td>' in html
+    assert '<td class="num"><span class="muted">Not scored</span></td>' in html
+    assert f'data-lifecycle="{health.lifecycle}">{health.get_lifecycle_display()}</span>' in html
+    assert f'<span class="lifecycle-reason">{health.lifecycle_reason}</span>' in html
+    assert (
+        f'<td><a href="/readiness/django/4.2/">4.2</a>{DASH}'
+        '<a href="/readiness/django/5.2/">5.2</a></td>'
+    ) in html
+    assert '<td><a href="/readiness/python/3.13/">3.13</a></td>' in html
+    assert html.count('<td><span class="muted">None declared</span></td>') == 2  # Bravo's
+    assert '<span class="version">3.1</span><br>' in html
+    assert '<span class="version">0.2</span> <span class="badge badge-warn">Yanked</span>' in html
+
+
+def test_it_shows_the_advisory_banner_only_for_affected_latest_releases(client: Client) -> None:
+    alpha = make_package(title="Alpha", slug="alpha")
+    apply_pypi(alpha, advisories=[advisory("GHSA-open", summary="SQL injection.")])
+    bravo = make_package(title="Bravo", slug="bravo")
+    apply_pypi(
+        bravo,
+        advisories=[
+            advisory("GHSA-withdrawn", withdrawn=timezone.now()),
+            advisory("GHSA-fixed", fixed_in=["1.9", "2.0"]),
+        ],
+    )
+    html = client.get("/compare/bravo,alpha/").content.decode()
+    banner = html.split('id="advisories">')[1].split("</div>")[0]
+    assert "against the latest release of 1 package:" in banner
+    assert ">GHSA-open</a> (CVE-2026-0001): SQL injection." in banner
+    assert "Fixed in 2.0.1." in banner
+    assert "GHSA-withdrawn" not in html
+    assert "GHSA-fixed" not in html
+    assert html.count('href="#advisories">advisory</a>') == 1
+    html = client.get("/compare/bravo/").content.decode()
+    assert 'id="advisories"' not in html
 
 
 def test_it_lists_unknown_slugs_as_not_found(client: Client) -> None:
@@ -105,11 +164,17 @@ def test_it_takes_the_same_queries_for_2_or_25_packages(
     packages = [make_package(slug=f"pkg-{n}") for n in range(count)]
     for package in packages:
         make_usage(package)
-        make_release(package, "1.0")
+        apply_pypi(package, classifiers=CLASSIFIERS, advisories=[advisory()])
+    package_health_recompute()
     slugs = ",".join(package.slug for package in packages)
     with django_assert_num_queries(COMPARE_QUERIES):
         response = client.get(f"/compare/{slugs}/")
-    assert response.content.decode().count('<th scope="col">') == count
+    html = response.content.decode()
+    assert html.count('<th scope="col">') == count
+    assert html.count("lifecycle-reason") == count
+    assert html.count('href="/readiness/django/5.2/"') == count
+    assert html.count('href="/readiness/python/3.13/"') == count
+    assert html.count("GHSA-aaaa-bbbb-cccc</a>") == count
 
 
 def test_it_keeps_the_order_and_reports_missing_slugs_in_the_selector() -> None:

@@ -1,5 +1,6 @@
 """The grid page and its comparison selector."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,15 +15,22 @@ from packagegrid.conftest import (
     make_full_grid,
     make_grid,
     make_package,
+    make_release,
     make_usage,
     set_cell,
 )
 from packagegrid.grids.models import Grid
 from packagegrid.grids.selectors import grid_comparison
+from packagegrid.health.models import PackageHealth
+from packagegrid.health.scores import package_health_recompute
+from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
 
-GRID_QUERIES = 4  # the grid, its packages with joins, features, cells
+# The grid, then the selector: its packages with joins, their Django and Python
+# compatibility, advisories and latest releases, the features, the cells.
+SELECTOR_QUERIES = 6
+GRID_QUERIES = 1 + SELECTOR_QUERIES
 
 
 def _grid_with(*packages: Package) -> Grid:
@@ -116,7 +124,7 @@ def test_selector_builds_cells_in_column_order(
     set_cell(grid, alpha, first, "a1")
     set_cell(grid, bravo, first, "b1")
     set_cell(grid, alpha, second, "a2")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(SELECTOR_QUERIES):
         comparison = grid_comparison(grid=grid, sort="title")
     assert comparison.sort == "title"
     assert [column.package.title for column in comparison.columns] == ["Alpha", "Bravo"]
@@ -130,7 +138,7 @@ def test_selector_falls_back_to_the_default_sort() -> None:
         make_package(title="Low", repo={"stars": 1}), make_package(title="High", repo={"stars": 5})
     )
     comparison = grid_comparison(grid=grid, sort="'; DROP TABLE grids_grid; --")
-    assert comparison.sort == "stars"
+    assert comparison.sort == "health"
     assert [column.package.title for column in comparison.columns] == ["High", "Low"]
 
 
@@ -168,3 +176,208 @@ def test_it_shows_a_package_that_was_never_fetched(client: Client) -> None:
     html = response.content.decode()
     assert ">Not yet</a>" in html
     assert "No commit data" in html
+
+
+# Health, lifecycle, compatibility, latest release and advisories ----------------------
+
+DASH = " \N{EN DASH} "  # between the ends of a run of releases
+DJANGO_AND_PYTHON = [
+    "Framework :: Django :: 3.2",
+    "Framework :: Django :: 4.2",
+    "Framework :: Django :: 5.0",
+    "Framework :: Django :: 5.1",
+    "Framework :: Django :: 5.2",
+    "Programming Language :: Python :: 3.12",
+    "Programming Language :: Python :: 3.13",
+]
+
+
+def _row(html: str, label: str) -> list[str]:
+    """The cells of the standard row `label`, as HTML, in column order."""
+    row = html.split(f'<th scope="row">{label}</th>', 1)[1].split("</tr>", 1)[0]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.DOTALL)
+
+
+def _score(
+    package: Package,
+    score: int,
+    *,
+    lifecycle: str = "active",
+    reason: str = "Released 2 months ago.",
+) -> PackageHealth:
+    return PackageHealth.objects.create(
+        package=package,
+        score=score,
+        model="test",
+        lifecycle=lifecycle,
+        lifecycle_reason=reason,
+        axes={},
+        factors=[],
+        computed_at=timezone.now(),
+    )
+
+
+def test_it_shows_the_health_score_and_lifecycle_with_its_reason(client: Client) -> None:
+    alpha = make_package(title="Alpha", slug="alpha")
+    bravo = make_package(title="Bravo", slug="bravo")
+    charlie = make_package(title="Charlie", slug="charlie")
+    _score(alpha, 88, reason="Released 2 months ago; expected every 6 months.")
+    _score(bravo, 31, lifecycle="abandoned", reason="No commit or release in 6 years.")
+    html = client.get(_grid_with(alpha, bravo, charlie).get_absolute_url()).content.decode()
+    assert _row(html, "Health") == [
+        '<a href="/packages/p/alpha/rules/">88</a>',
+        '<a href="/packages/p/bravo/rules/">31</a>',
+        '<span class="muted">Not scored</span>',
+    ]
+    assert _row(html, "Lifecycle") == [
+        '<span class="badge lifecycle-badge" data-lifecycle="active">Active</span>'
+        '<span class="lifecycle-reason">Released 2 months ago; expected every 6 months.</span>',
+        '<span class="badge badge-warn lifecycle-badge" data-lifecycle="abandoned">Abandoned</span>'
+        '<span class="lifecycle-reason">No commit or release in 6 years.</span>',
+        '<span class="muted">Unknown</span>',
+    ]
+
+
+def test_it_shows_supported_django_and_python_releases_linking_to_readiness(client: Client) -> None:
+    alpha = make_package(title="Alpha", repo={"stars": 2})
+    apply_pypi(alpha, classifiers=DJANGO_AND_PYTHON)
+    bravo = make_package(title="Bravo", repo={"stars": 1})
+    response = client.get(_grid_with(alpha, bravo).get_absolute_url(), {"sort": "stars"})
+    html = response.content.decode()
+    # 4.0 and 4.1 are missing: 3.2 stands alone, 4.2 to 5.2 is one run.
+    assert _row(html, "Django") == [
+        '<a href="/readiness/django/3.2/">3.2</a>, <a href="/readiness/django/4.2/">4.2</a>'
+        f'{DASH}<a href="/readiness/django/5.2/">5.2</a>',
+        '<span class="muted">None declared</span>',
+    ]
+    assert _row(html, "Python") == [
+        f'<a href="/readiness/python/3.12/">3.12</a>{DASH}'
+        '<a href="/readiness/python/3.13/">3.13</a>',
+        '<span class="muted">None declared</span>',
+    ]
+
+
+def test_it_shows_the_latest_release_with_its_date_and_marks_it_yanked(client: Client) -> None:
+    alpha = make_package(title="Alpha", repo={"stars": 4}, pypi={"latest_version": "2.0"})
+    make_release(alpha, "2.0", days_ago=3)
+    make_release(alpha, "1.0", days_ago=400)
+    bravo = make_package(title="Bravo", repo={"stars": 3}, pypi={"latest_version": "1.1"})
+    make_release(bravo, "1.1", days_ago=20, yanked=True)
+    charlie = make_package(
+        title="Charlie", repo={"stars": 2}, pypi={"latest_version": "0.9"}
+    )  # no release stored
+    delta = make_package(title="Delta", fetched=False, repo={"stars": 1})
+    grid = _grid_with(alpha, bravo, charlie, delta)
+    html = client.get(grid.get_absolute_url(), {"sort": "stars"}).content.decode()
+    cells = _row(html, "Latest release")
+    assert cells[0].startswith('<span class="version">2.0</span><br><span class="muted small">')
+    assert ">3 days ago</time>" in cells[0]
+    assert "Yanked" not in cells[0]
+    assert cells[1].startswith(
+        '<span class="version">1.1</span> <span class="badge badge-warn">Yanked</span><br>'
+    )
+    assert ">2 weeks ago</time>" in cells[1]
+    assert cells[2:] == ['<span class="version">0.9</span>', '<span class="muted">Unknown</span>']
+
+
+def test_it_shows_a_banner_for_advisories_against_the_latest_release(client: Client) -> None:
+    alpha = make_package(title="Alpha", repo={"stars": 3})
+    apply_pypi(
+        alpha,
+        advisories=[
+            advisory(
+                "GHSA-aaaa-bbbb-cccc",
+                aliases=["CVE-2026-0001"],
+                summary="Cross-site scripting in <the> widget.",
+                fixed_in=["2.0.1", "2.1"],
+            )
+        ],
+    )
+    bravo = make_package(title="Bravo", repo={"stars": 2})
+    apply_pypi(
+        bravo,
+        advisories=[
+            advisory("GHSA-gone", withdrawn=timezone.now()),
+            advisory("GHSA-past", fixed_in=["1.5"]),  # 2.0, the latest, is past the fix
+        ],
+    )
+    charlie = make_package(title="Charlie", repo={"stars": 1})
+    grid = _grid_with(alpha, bravo, charlie)
+    html = client.get(grid.get_absolute_url(), {"sort": "stars"}).content.decode()
+    banner = html.split('<div class="notice notice-warn" role="note" id="advisories">')[1]
+    banner = banner.split("</div>")[0]
+    assert "against the latest release of 1 package:" in banner
+    assert f'<a href="{alpha.get_absolute_url()}">Alpha</a> <span class="version">2.0</span>' in (
+        banner
+    )
+    assert (
+        '<a href="https://osv.dev/vulnerability/GHSA-aaaa-bbbb-cccc" rel="noopener nofollow">'
+        "GHSA-aaaa-bbbb-cccc</a> (CVE-2026-0001): Cross-site scripting in &lt;the&gt; widget."
+    ) in banner
+    assert "Fixed in 2.0.1, 2.1." in banner
+    assert "GHSA-gone" not in html
+    assert "GHSA-past" not in html
+    assert "Bravo" not in banner
+    # The affected column's head points at the banner.
+    assert html.count('<a class="badge badge-warn" href="#advisories">advisory</a>') == 1
+    assert html.index('href="#advisories"') < html.index(">Bravo</a>")
+
+
+def test_it_shows_no_banner_when_no_latest_release_is_affected(client: Client) -> None:
+    package = make_package()
+    apply_pypi(
+        package,
+        advisories=[
+            advisory("GHSA-gone", withdrawn=timezone.now()),
+            advisory("GHSA-past", fixed_in=["2.0"]),  # fixed in the latest version itself
+        ],
+    )
+    html = client.get(_grid_with(package).get_absolute_url()).content.decode()
+    assert 'id="advisories"' not in html
+    assert "Security advisories" not in html
+
+
+def test_it_orders_packages_by_health_score_then_stars_then_title_by_default(
+    client: Client,
+) -> None:
+    packages = {
+        "Low": (40, 900),
+        "High": (90, 1),
+        "Tie b": (70, 5),
+        "Tie a": (70, 5),
+        "Tie many stars": (70, 50),
+        "Unscored": (None, 10_000),
+    }
+    grid = make_grid(slug="scored")
+    for title, (score, stars) in packages.items():
+        package = make_package(title=title, repo={"stars": stars})
+        add_to_grid(grid, package)
+        if score is not None:
+            _score(package, score)
+    html = client.get(grid.get_absolute_url()).content.decode()
+    expected = ["High", "Tie many stars", "Tie a", "Tie b", "Low", "Unscored"]
+    positions = [html.index(f">{title}</a>") for title in expected]
+    assert positions == sorted(positions)
+    assert '<a href="/grids/g/scored/?sort=health" aria-current="true">Health</a>' in html
+    # An explicit order still wins.
+    html = client.get(grid.get_absolute_url(), {"sort": "stars"}).content.decode()
+    assert html.index(">Unscored</a>") < html.index(">Low</a>") < html.index(">High</a>")
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_health_rows_take_a_constant_number_of_queries(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
+    packages = [make_package(title=f"Pkg {i:02d}") for i in range(count)]
+    for package in packages:
+        apply_pypi(package, classifiers=DJANGO_AND_PYTHON, advisories=[advisory()])
+    package_health_recompute()
+    grid = _grid_with(*packages)
+    set_cell(grid, packages[0], make_feature(grid, "Async"), "yes")
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get(grid.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('href="/readiness/django/3.2/"') == count
+    assert html.count("lifecycle-reason") == count
+    assert html.count('<a class="badge badge-warn" href="#advisories">advisory</a>') == count
+    assert html.count('<span class="version">2.0</span>') == 2 * count  # row and banner

@@ -11,7 +11,9 @@ from packagegrid.web.tests.grid_actors import fresh_cache, small_grid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fresh_cache.__name__)]
 
-ANONYMOUS_QUERIES = 4  # the grid, its packages with joins, features, cells
+# The grid, its packages with joins, their Django and Python compatibility, advisories
+# and latest releases, features, cells.
+ANONYMOUS_QUERIES = 7
 SIGNED_IN_QUERIES = ANONYMOUS_QUERIES + 2  # the session and the user
 
 

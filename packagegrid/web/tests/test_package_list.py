@@ -117,10 +117,7 @@ def test_it_shows_each_health_score_and_lifecycle(client: Client) -> None:
     make_package(title="New")
     html = client.get("/packages/").content.decode()
     # Each body row, by the package title it links to.
-    rows = {
-        _title_of(row): row
-        for row in html.split("<tr>")[2:]
-    }
+    rows = {_title_of(row): row for row in html.split("<tr>")[2:]}
     assert '<span class="health-chip">88</span>' in rows["Alive"]
     assert 'data-lifecycle="active">Active</span>' in rows["Alive"]
     assert 'data-lifecycle="archived">Archived</span>' in rows["Dead"]

@@ -1,4 +1,4 @@
-"""Sparklines and grid cells."""
+"""Sparklines, grid cells and supported-release runs."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from packagegrid.web.templatetags.grid_tags import release_spans
 from packagegrid.web.templatetags.packagegrid import (
     cell,
     clip,
@@ -110,3 +111,18 @@ def test_it_clips_long_text() -> None:
     assert clip("short", 10) == "short"
     assert clip("a" * 20, 10) == "a" * 9 + "…"
     assert clip(None, 5) == ""
+
+
+def test_release_spans_link_each_end_of_a_run_to_its_readiness_page() -> None:
+    html = release_spans("python", [("3.8", "3.8"), ("3.10", "3.13")])
+    assert html == (
+        '<a href="/readiness/python/3.8/">3.8</a>, <a href="/readiness/python/3.10/">3.10</a>'
+        ' \N{EN DASH} <a href="/readiness/python/3.13/">3.13</a>'
+    )
+    assert release_spans("django", []) == '<span class="muted">None declared</span>'
+
+
+def test_release_spans_escape_what_they_show() -> None:
+    html = release_spans("django", [("<b>", "<b>")])
+    assert "<b>" not in html
+    assert html == '<a href="/readiness/django/&lt;b&gt;/">&lt;b&gt;</a>'
