@@ -24,8 +24,8 @@ TOOLS = ["search_packages", "package_health", "compare_packages", "compatibility
 V5_QUERIES = 5
 SEARCH_QUERIES = 2 + V5_QUERIES  # the matches, the page's documents
 COMPATIBILITY_QUERIES = V5_QUERIES + 1  # the readiness status
-GRID_QUERIES = 1 + 3 + V5_QUERIES  # the grid, its comparison table
-COMPARE_QUERIES = 1 + 3 + V5_QUERIES  # the packages, their grids, the shared grid's rows
+GRID_QUERIES = 1 + 6 + V5_QUERIES  # the grid, its comparison table (with health rows)
+COMPARE_QUERIES = 1 + 6 + V5_QUERIES  # the packages, their grids, the shared grid's rows
 
 
 def _call(name: str, arguments: dict[str, Any]) -> CallToolResult:
