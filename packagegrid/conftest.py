@@ -91,6 +91,9 @@ def _limits_in_memory(settings: Any) -> None:
         },
     }
     caches["limits"].clear()
+    # Tests that loop over the API are not throttled; packagegrid/api/tests/test_rate_limits.py
+    # sets small limits of its own.
+    settings.API_RATE_LIMIT = settings.API_RATE_LIMIT_KEY = 10**6
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files
     "corsheaders",
+    "django_filters",  # API v5 list filters
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # PostgreSQL rejects NUL in text: such requests are a 400 before any view or cache.
     "packagegrid.lib.nul.NulRequestMiddleware",
+    # Outside the response cache: cached API answers are counted and carry the headers.
+    "packagegrid.api.throttle.ApiRateLimitMiddleware",
     # Before sessions and auth: a cached response skips all the work below it.
     "packagegrid.caching.middleware.ResponseCacheMiddleware",
     # Inside the cache (which keys on Accept-Encoding), so a hit is served compressed.
@@ -164,6 +168,11 @@ else:
 # How many proxies you run in front of the site, each adding to X-Forwarded-For: the
 # client's address is the entry this many from the right (packagegrid.limits.addresses).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# API v3/v4/v5 rate limits (packagegrid.api.throttle): requests per API_RATE_PERIOD
+# seconds, per address without an API key, per key with one.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_LIMIT_KEY = env_int("API_RATE_LIMIT_KEY", 1200)
+API_RATE_PERIOD = env_int("API_RATE_PERIOD", 60)
 
 # Anonymous GET responses are cached this long, and dropped at once when any content
 # changes (see packagegrid/caching). Off by default while developing.
@@ -315,6 +324,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "x-api-key"]
+CORS_EXPOSE_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"]
 
 # Outbound HTTP: every base URL is configurable so tests can talk to a local server.
 HTTP_TIMEOUT_SECONDS = float(env_str("HTTP_TIMEOUT_SECONDS", "10"))

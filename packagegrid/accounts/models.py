@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from packagegrid.catalog.models import TimestampedModel
 
@@ -17,3 +18,26 @@ class Profile(TimestampedModel):
 
     def __str__(self) -> str:
         return self.github_account or str(self.user)
+
+
+class ApiKey(models.Model):
+    """A key a person made for the API's higher rate limit. Only its SHA-256 is stored:
+    the key itself is shown once, when it is made. Keys are read-only: they raise the
+    limit and grant nothing else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=12, help_text="The key's first characters, to tell keys apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

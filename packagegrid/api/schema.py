@@ -39,6 +39,13 @@ class LegacyErrorSerializer(serializers.Serializer[Any]):
 
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object.")
+BAD_REQUEST = OpenApiResponse(
+    description='A parameter cannot be read: `{"<parameter>": ["<what to send>"]}`.',
+    response={
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+)
 LEGACY_NOT_FOUND = OpenApiResponse(LegacyErrorSerializer, description="No such object.")
 LOGIN_REDIRECT = OpenApiResponse(
     description="Anonymous visitors are redirected (302) to the login page."
@@ -179,6 +186,14 @@ class V5ReleaseSerializer(serializers.Serializer[Any]):
     yanked = serializers.BooleanField()
 
 
+class V5FetchStateSerializer(serializers.Serializer[Any]):
+    last_success = _datetime(null=True)
+    checked = _datetime(null=True, help_text="When the source was last asked.")
+    last_error = serializers.CharField(allow_null=True, help_text="Null when it last succeeded.")
+    last_error_at = _datetime(null=True)
+    error_count = serializers.IntegerField(help_text="Failures in a row.")
+
+
 class V5PackageSerializer(V4PackageSerializer):
     """Every API v4 key, as v4 has it, then the health facts."""
 
@@ -193,9 +208,123 @@ class V5PackageSerializer(V4PackageSerializer):
     advisories = V5AdvisorySerializer(many=True)
     latest_release = V5ReleaseSerializer(allow_null=True)
     license = serializers.CharField(allow_null=True, help_text="Null when unknown.")
+    usage_count = serializers.IntegerField(help_text="People who use it.")
+    favorite_count = serializers.IntegerField(help_text="People who favour it.")
+    releases = serializers.CharField(help_text="Absolute link to its releases (API v5).")
+    fetch = serializers.DictField(
+        child=V5FetchStateSerializer(),
+        help_text='Per source ("github", "gitlab", "pypi", "github_ci", "repository", ...).',
+    )
 
 
-V5RootSerializer = _links("V5RootSerializer", packages="Absolute link to the package list.")
+class V5LinkedSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    url = serializers.CharField(help_text="Absolute link (API v5).")
+
+
+class V5GridPackageSerializer(V5LinkedSerializer):
+    title = serializers.CharField()
+
+
+class V5FeatureSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+
+
+class V5CellSerializer(serializers.Serializer[Any]):
+    feature = serializers.IntegerField(help_text="The feature's id.")
+    package = serializers.IntegerField(help_text="The package's id.")
+    text = serializers.CharField(help_text="Markdown; may be empty.")
+
+
+class V5GridSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    is_locked = serializers.BooleanField()
+    is_featured = serializers.BooleanField()
+    created = _datetime()
+    modified = _datetime()
+    packages = V5GridPackageSerializer(many=True, help_text="By title.")
+    features = V5FeatureSerializer(many=True)
+    url = serializers.CharField()
+
+
+class V5GridDetailSerializer(V5GridSerializer):
+    cells = V5CellSerializer(many=True, help_text="The cells that have been filled in.")
+
+
+class V5CategorySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    title_plural = serializers.CharField()
+    description = serializers.CharField()
+    show_pypi = serializers.BooleanField()
+    package_count = serializers.IntegerField()
+    packages = serializers.CharField(help_text="Absolute link to its packages (API v5).")
+    created = _datetime()
+    modified = _datetime()
+    url = serializers.CharField()
+
+
+class V5ReleaseItemSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    package = V5LinkedSerializer()
+    version = serializers.CharField()
+    uploaded = _datetime(null=True)
+    yanked = serializers.BooleanField()
+    yanked_reason = serializers.CharField()
+    requires_python = serializers.CharField()
+    is_prerelease = serializers.BooleanField()
+    url = serializers.CharField()
+
+
+class V5PersonSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    date_joined = _datetime()
+    github_account = serializers.CharField()
+    gitlab_url = serializers.CharField()
+    bitbucket_url = serializers.CharField()
+    packages_added = V5LinkedSerializer(many=True)
+    grids = V5LinkedSerializer(many=True, help_text="The grids they made.")
+    url = serializers.CharField()
+
+
+class V5SearchItemSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=["package", "grid"])
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    weight = serializers.IntegerField()
+    health_score = serializers.IntegerField(allow_null=True)
+    lifecycle = serializers.ChoiceField(choices=Lifecycle.values, allow_null=True)
+    url = serializers.CharField()
+
+
+class V5SearchSerializer(serializers.Serializer[Any]):
+    results = V5SearchItemSerializer(many=True, help_text="At most 20, best first.")
+
+
+class V5CompareSerializer(serializers.Serializer[Any]):
+    packages = V5PackageSerializer(many=True, help_text="In the order given.")
+    not_found = _strings("Slugs no package has.")
+
+
+V5RootSerializer = _links(
+    "V5RootSerializer",
+    packages="Absolute link to the package list.",
+    releases="Absolute link to the release list.",
+    grids="Absolute link to the grid list.",
+    categories="Absolute link to the category list.",
+    users="Absolute link to the people list.",
+    search="Absolute link to search.",
+    compare="Absolute link to compare.",
+)
 
 # --- API v3 ----------------------------------------------------------------------------
 # Keys in alphabetical order, as tastypie wrote them; links are paths, not absolute.
@@ -321,17 +450,48 @@ def page_envelope_schema(results: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": list(properties), "properties": properties}
 
 
+def cursor_envelope_schema(results: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema of a v5 cursor page: absolute `next` and `previous` links or null,
+    and `results`."""
+    link = {"type": ["string", "null"], "format": "uri"}
+    properties = {"next": link, "previous": link, "results": results}
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
 def document_refused_requests(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Adds to every operation the 400 that `packagegrid.lib.nul` answers, before any
     view, to a request whose address or query string holds a NUL character (a
     drf-spectacular postprocessing hook)."""
-    refused = {
+    refused: dict[str, Any] = {
         "description": "The address or query string holds a NUL character.",
         "content": {"text/plain": {"schema": {"type": "string"}}},
     }
-    for item in result["paths"].values():
+    rate_headers = {
+        name: {"schema": {"type": "integer"}, "description": text}
+        for name, text in [
+            ("RateLimit-Limit", "Requests allowed in the window."),
+            ("RateLimit-Remaining", "Requests left in the window."),
+            ("RateLimit-Reset", "Seconds until the window ends."),
+        ]
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    throttled = {
+        "description": "Over the rate limit; retry after `Retry-After` seconds.",
+        "headers": {**rate_headers, "Retry-After": {"schema": {"type": "integer"}}},
+        "content": error,
+    }
+    bad_key = {"description": "An unknown or revoked API key.", "content": error}
+    for path, item in result["paths"].items():
         for operation in item.values():
-            operation["responses"].setdefault("400", refused)
+            answers = operation["responses"]
+            if "400" in answers:  # the operation's own 400, and the NUL refusal
+                answers["400"]["description"] += f" Or: {refused['description']}"
+                answers["400"].setdefault("content", {}).update(refused["content"])
+            else:
+                answers["400"] = refused
+            if path.startswith(("/api/v3/", "/api/v4/", "/api/v5/")):
+                operation["responses"].setdefault("429", throttled)
+                operation["responses"].setdefault("401", bad_key)
     return result
 
 
@@ -368,4 +528,17 @@ V3_LIST_PACKAGES = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     description="Any non-empty value adds each person's `packages`.",
+)
+RELEASE_PACKAGE = OpenApiParameter(
+    "package",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="A package's id or slug: only its releases.",
+)
+COMPARE_PACKAGES = OpenApiParameter(
+    "packages",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="Comma-separated package slugs, at most 25.",
 )

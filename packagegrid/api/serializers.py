@@ -10,14 +10,17 @@ from typing import Any
 
 from rest_framework import serializers
 
+from packagegrid.accounts.models import Profile
 from packagegrid.api.links import LinkBuilder
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData
-from packagegrid.grids.models import Grid
+from packagegrid.fetchers.models import FetchState
+from packagegrid.grids.models import Element, Grid
 from packagegrid.health.selectors import compatibility_mapping, package_health_of
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.timestamps import iso_local
 from packagegrid.search.selectors import SearchItem
 
+V5_ROOT = "v5:api-root"
 _NO_REPO_DATA = RepoData()
 _NO_PYPI_DATA = PyPIData()
 
@@ -168,4 +171,169 @@ class PackageV5Serializer(PackageSerializer):
             ),
             license=package_license(pypi_license=pypi.license, repo_license=repo.license) or None,
         )
+        v5: LinkBuilder | None = self.context.get("v5_links")
+        data.update(v5_package_extras(instance, v5 or LinkBuilder.for_site(V5_ROOT)))
         return data
+
+
+# --- API v5's other resources ------------------------------------------------------------
+
+
+def _fetch_states(instance: Package) -> dict[str, Any]:
+    """Per source ("github", "pypi", ...): when it last answered, when it was last asked,
+    and its last error (None when the last attempt succeeded)."""
+    states: list[FetchState] = list(instance.fetch_states.all())
+    return {
+        state.source: {
+            "last_success": iso_local(state.last_success_at),
+            "checked": iso_local(state.checked_at),
+            "last_error": state.last_error or None if state.error_count else None,
+            "last_error_at": iso_local(state.last_error_at),
+            "error_count": state.error_count,
+        }
+        for state in states
+    }
+
+
+def v5_package_extras(instance: Package, v5: LinkBuilder) -> dict[str, Any]:
+    """What API v5 adds to a package after its health facts (expects the annotations and
+    prefetches of `package_list_for_api_v5()`)."""
+    return {
+        "usage_count": getattr(instance, "usage_count", 0),
+        "favorite_count": getattr(instance, "favorite_count", 0),
+        "releases": f"{v5.prefix}releases/?package={instance.id}",
+        "fetch": _fetch_states(instance),
+    }
+
+
+class V5Links:
+    """API v5 links for the serializers below, from `context["v5_links"]`."""
+
+    context: dict[str, Any]
+
+    @property
+    def v5(self) -> LinkBuilder:
+        links: LinkBuilder = self.context["v5_links"]
+        return links
+
+
+class GridV5Serializer(V5Links, serializers.BaseSerializer[Grid]):
+    """A grid with its packages and features; `cells` only when `context["cells"]` maps
+    the grid's id to its cells (the detail)."""
+
+    def to_representation(self, instance: Grid) -> dict[str, Any]:
+        v5 = self.v5
+        data: dict[str, Any] = {
+            "id": instance.id,
+            "slug": instance.slug,
+            "title": instance.title,
+            "description": instance.description,
+            "is_locked": instance.is_locked,
+            "is_featured": instance.is_featured,
+            "created": iso_local(instance.created),
+            "modified": iso_local(instance.modified),
+            "packages": [
+                {
+                    "id": member.package_id,
+                    "slug": member.package.slug,
+                    "title": member.package.title,
+                    "url": v5("packages", member.package_id),
+                }
+                for member in instance.grid_packages.all()
+            ],
+            "features": [
+                {"id": feature.id, "title": feature.title, "description": feature.description}
+                for feature in instance.features.all()
+            ],
+            "url": v5("grids", instance.id),
+        }
+        cells: list[Element] | None = self.context.get("cells")
+        if cells is not None:
+            data["cells"] = [
+                {
+                    "feature": cell.feature_id,
+                    "package": cell.grid_package.package_id,
+                    "text": cell.text,
+                }
+                for cell in cells
+            ]
+        return data
+
+
+class CategoryV5Serializer(V5Links, serializers.BaseSerializer[Category]):
+    def to_representation(self, instance: Category) -> dict[str, Any]:
+        return {
+            "id": instance.id,
+            "slug": instance.slug,
+            "title": instance.title,
+            "title_plural": instance.title_plural,
+            "description": instance.description,
+            "show_pypi": instance.show_pypi,
+            "package_count": getattr(instance, "package_count", 0),
+            "packages": f"{self.v5.prefix}packages/?category={instance.slug}",
+            "created": iso_local(instance.created),
+            "modified": iso_local(instance.modified),
+            "url": self.v5("categories", instance.id),
+        }
+
+
+class ReleaseV5Serializer(V5Links, serializers.BaseSerializer[Release]):
+    def to_representation(self, instance: Release) -> dict[str, Any]:
+        return {
+            "id": instance.id,
+            "package": {
+                "id": instance.package.id,
+                "slug": instance.package.slug,
+                "url": self.v5("packages", instance.package.id),
+            },
+            "version": instance.version,
+            "uploaded": iso_local(instance.uploaded_at),
+            "yanked": instance.yanked,
+            "yanked_reason": instance.yanked_reason,
+            "requires_python": instance.requires_python,
+            "is_prerelease": instance.is_prerelease,
+            "url": self.v5("releases", instance.id),
+        }
+
+
+class PersonV5Serializer(V5Links, serializers.BaseSerializer[Any]):
+    """A person's public facts only: no e-mail address, name, login time or favourites."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        try:
+            profile: Profile | None = instance.profile
+        except Profile.DoesNotExist:
+            profile = None
+        v5 = self.v5
+        return {
+            "id": instance.id,
+            "username": instance.username,
+            "date_joined": iso_local(instance.date_joined),
+            "github_account": profile.github_account if profile else "",
+            "gitlab_url": profile.gitlab_url if profile else "",
+            "bitbucket_url": profile.bitbucket_url if profile else "",
+            "packages_added": [
+                {"id": p.id, "slug": p.slug, "url": v5("packages", p.id)}
+                for p in instance.created_packages.all()
+            ],
+            "grids": [
+                {"id": g.id, "slug": g.slug, "url": v5("grids", g.id)}
+                for g in instance.created_grids.all()
+            ],
+            "url": v5("users", instance.id),
+        }
+
+
+class SearchItemV5Serializer(V5Links, serializers.BaseSerializer[SearchItem]):
+    def to_representation(self, instance: SearchItem) -> dict[str, Any]:
+        collection = "packages" if instance.item_type == "package" else "grids"
+        return {
+            "type": instance.item_type,
+            "slug": instance.slug,
+            "title": instance.title,
+            "description": instance.description,
+            "weight": instance.weight,
+            "health_score": instance.health_score,
+            "lifecycle": instance.lifecycle or None,
+            "url": self.v5(collection, instance.slug),
+        }

@@ -48,13 +48,19 @@ v4.register("categories", views.CategoryViewSet, basename="category")
 class V5RootView(APIRootView):
     """packagegrid's REST API v5, read-only.
 
-    - `packages`: every package, newest first, with every API v4 key plus `health`,
-      `compatibility`, `advisories`, `latest_release` and `license`; one by id or slug at
-      `packages/<id or slug>/`.
+    - `packages`: every package with every API v4 key plus `health`, `compatibility`,
+      `advisories`, `latest_release`, `license`, `usage_count`, `favorite_count`,
+      `releases` and `fetch`; one by id or slug at `packages/<id or slug>/`. Filters:
+      `category`, `grid`, `license`, `lifecycle`, `django`, `python`, `has_advisory`,
+      `updated_since`; `ordering` by `health`, `stars`, `usage`, `last_release`, `title`
+      or `id` (`-` for descending).
+    - `releases`: every release, newest upload first; `?package=<id or slug>`.
+    - `grids`: grids with packages and features; one grid adds its `cells`.
+    - `categories`, `users` (public facts only), `search/?q=` and
+      `compare/?packages=a,b,c`.
 
-    Lists are paged with `page` (from 1) and `page_size` (default 20, at most 100), and
-    answer `count`, `next`, `previous` and `results`. A package's `category` and `grids`
-    links point at API v4, which serves those resources.
+    Lists are cursor pages: follow `next` and `previous`; `page_size` up to 100. A
+    package's `category` and `grids` links point at API v4, as v4 has them.
     """
 
     schema = DefaultSchema()
@@ -70,6 +76,12 @@ class V5Router(DefaultRouter):
 
 v5 = V5Router()
 v5.register("packages", views.PackageV5ViewSet, basename="package")
+v5.register("releases", views.ReleaseV5ViewSet, basename="release")
+v5.register("grids", views.GridV5ViewSet, basename="grid")
+v5.register("categories", views.CategoryV5ViewSet, basename="category")
+v5.register("users", views.PersonV5ViewSet, basename="user")
+v5.register("search", views.SearchV5ViewSet, basename="search")
+v5.register("compare", views.CompareV5ViewSet, basename="compare")
 
 urlpatterns = [
     path("", pages.api_home, name="api-home"),

@@ -6,38 +6,74 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from packagegrid.api.filters import (
+    PACKAGE_SORTS,
+    RELEASE_SORTS,
+    V5_TITLE_SORTS,
+    PackageFilter,
+    parse_ordering,
+    release_package_filter,
+)
 from packagegrid.api.links import LinkBuilder
-from packagegrid.api.pagination import V5PageNumberPagination
+from packagegrid.api.pagination import ID_SORT, KeysetCursorPagination, SortKey
 from packagegrid.api.schema import (
+    BAD_REQUEST,
+    COMPARE_PACKAGES,
     NOT_FOUND,
+    RELEASE_PACKAGE,
     SEARCH_QUERY,
     V4CategorySerializer,
     V4GridSerializer,
     V4PackageSerializer,
     V4SearchItemSerializer,
+    V5CategorySerializer,
+    V5CompareSerializer,
+    V5GridDetailSerializer,
+    V5GridSerializer,
     V5PackageSerializer,
+    V5PersonSerializer,
+    V5ReleaseItemSerializer,
+    V5SearchSerializer,
     id_or_slug,
+)
+from packagegrid.api.selectors import (
+    category_list_for_api_v5,
+    grid_cells_for_api_v5,
+    grid_list_for_api_v5,
+    person_list_for_api_v5,
+    release_list_for_api_v5,
 )
 from packagegrid.api.serializers import (
     CategorySerializer,
+    CategoryV5Serializer,
     GridSerializer,
+    GridV5Serializer,
     PackageSerializer,
     PackageV5Serializer,
+    PersonV5Serializer,
+    ReleaseV5Serializer,
     SearchItemSerializer,
+    SearchItemV5Serializer,
 )
 from packagegrid.catalog.models import Category
 from packagegrid.catalog.selectors import package_list_for_api
-from packagegrid.grids.selectors import grid_list_for_api
+from packagegrid.grids.models import Grid
+from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, grid_list_for_api
 from packagegrid.health.selectors import package_list_for_api_v5
 from packagegrid.lib.ids import parse_id
 from packagegrid.search.selectors import search_items
 
 V4_ROOT = "v4:api-root"
+V5_ROOT = "v5:api-root"
 
 
 class LinkContextMixin:
@@ -111,20 +147,209 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         return "API endpoint that allows packages to be viewed or edited."
 
 
+class V5Mixin(LinkContextMixin):
+    """API v5 lists: cursor pages, ordered by `?ordering=` among `sorts` (a 400 for any
+    other value); serializers get `v5_links` too."""
+
+    sorts: dict[str, SortKey] = {"id": ID_SORT}
+    default_ordering = "-id"
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["v5_links"] = LinkBuilder(context["request"], V5_ROOT)
+        return context
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        request.v5_order = parse_ordering(request, self.sorts, self.default_ordering)  # type: ignore[attr-defined]  # read by KeysetCursorPagination
+        response: Response = super().list(request, *args, **kwargs)  # type: ignore[misc]  # mixin over a ViewSet
+        return response
+
+
+def ordering_parameter(sorts: dict[str, SortKey], default: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ordering",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=[f"{sign}{name}" for name in sorts for sign in ("", "-")],
+        description=f"The order; `-` for descending, ties broken by id. Default `{default}`.",
+    )
+
+
 @extend_schema_view(
-    list=extend_schema(responses={200: V5PackageSerializer(many=True), 404: NOT_FOUND}),
+    list=extend_schema(
+        responses={200: V5PackageSerializer(many=True), 400: BAD_REQUEST},
+        parameters=[ordering_parameter(PACKAGE_SORTS, "-id")],
+    ),
     retrieve=extend_schema(
         responses={200: V5PackageSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
     ),
 )
-class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
-    """Packages with their health, compatibility, advisories, latest release and licence,
-    newest id first; found by id or slug. Paged with `page` and `page_size` (20, at most
-    100)."""
+class PackageV5ViewSet(V5Mixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+    """Packages with their health, compatibility, advisories, latest release, licence,
+    usage and favourite counts and fetch states; found by id or slug. Cursor pages,
+    filters and orderings as the README's API v5 reference describes."""
 
     queryset = package_list_for_api_v5()
     serializer_class = PackageV5Serializer
-    pagination_class = V5PageNumberPagination
+    pagination_class = KeysetCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PackageFilter
+    sorts = PACKAGE_SORTS
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: V5ReleaseItemSerializer(many=True), 400: BAD_REQUEST},
+        parameters=[ordering_parameter(RELEASE_SORTS, "-uploaded"), RELEASE_PACKAGE],
+    ),
+    retrieve=extend_schema(responses={200: V5ReleaseItemSerializer, 404: NOT_FOUND}),
+)
+class ReleaseV5ViewSet(V5Mixin, IdLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+    """Releases, newest upload first; `?package=<id or slug>` for one package's."""
+
+    queryset = release_list_for_api_v5()
+    serializer_class = ReleaseV5Serializer
+    pagination_class = KeysetCursorPagination
+    sorts = RELEASE_SORTS
+    default_ordering = "-uploaded"
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return release_package_filter(queryset, self.request)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: V5GridSerializer(many=True), 400: BAD_REQUEST},
+        parameters=[ordering_parameter(V5_TITLE_SORTS, "-id")],
+    ),
+    retrieve=extend_schema(
+        responses={200: V5GridDetailSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
+    ),
+)
+class GridV5ViewSet(V5Mixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+    """Grids with their packages and features; one grid adds its cells."""
+
+    queryset = grid_list_for_api_v5()
+    serializer_class = GridV5Serializer
+    pagination_class = KeysetCursorPagination
+    sorts = V5_TITLE_SORTS
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        grid = self.get_object()
+        assert isinstance(grid, Grid)
+        context = {**self.get_serializer_context(), "cells": grid_cells_for_api_v5(grid)}
+        return Response(GridV5Serializer(grid, context=context).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: V5CategorySerializer(many=True), 400: BAD_REQUEST},
+        parameters=[ordering_parameter(V5_TITLE_SORTS, "-id")],
+    ),
+    retrieve=extend_schema(
+        responses={200: V5CategorySerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
+    ),
+)
+class CategoryV5ViewSet(V5Mixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+    """Categories with their number of packages."""
+
+    queryset = category_list_for_api_v5()
+    serializer_class = CategoryV5Serializer
+    pagination_class = KeysetCursorPagination
+    sorts = V5_TITLE_SORTS
+
+
+class PersonLookupMixin(IdLookupMixin):
+    """Finds a person by id first, then by username."""
+
+    lookup_value_regex = r"[-\w.@+]+"
+
+    def could_match(self, key: str) -> bool:
+        return True
+
+    def find(self, queryset: QuerySet[Any], key: str) -> Model | None:
+        found: Model | None = super().find(queryset, key) or queryset.filter(username=key).first()
+        return found
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: V5PersonSerializer(many=True), 400: BAD_REQUEST}),
+    retrieve=extend_schema(
+        responses={200: V5PersonSerializer, 404: NOT_FOUND},
+        parameters=[
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern=r"^[-\w.@+]+$",
+                description="The id, or the username.",
+            )
+        ],
+    ),
+)
+class PersonV5ViewSet(V5Mixin, PersonLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+    """People's public facts: username, profile links, the packages they added and the
+    grids they made. Nothing private (no e-mail address, name or favourites)."""
+
+    queryset = person_list_for_api_v5()
+    serializer_class = PersonV5Serializer
+    pagination_class = KeysetCursorPagination
+
+
+class OneObjectSchema(AutoSchema):
+    """The schema of a `list` action that answers one object, not a list."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
+class SearchV5ViewSet(V5Mixin, viewsets.ViewSet):
+    """The 20 best packages and grids for `?q=`."""
+
+    schema = OneObjectSchema()
+
+    @extend_schema(responses=V5SearchSerializer, parameters=[SEARCH_QUERY])
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        items = search_items(query=request.query_params.get("q", ""))
+        serializer = SearchItemV5Serializer(context=self.get_serializer_context())
+        return Response({"results": [serializer.to_representation(item) for item in items]})
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {"request": self.request, "v5_links": LinkBuilder(self.request, V5_ROOT)}
+
+
+class CompareV5ViewSet(V5Mixin, viewsets.ViewSet):
+    """Packages side by side: `?packages=a,b,c` (slugs, at most COMPARE_MAX_PACKAGES)."""
+
+    schema = OneObjectSchema()
+
+    @extend_schema(
+        responses={200: V5CompareSerializer, 400: BAD_REQUEST}, parameters=[COMPARE_PACKAGES]
+    )
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        raw = request.query_params.get("packages", "")
+        slugs = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
+        if not slugs:
+            raise ValidationError({"packages": ["Name the packages: ?packages=slug-a,slug-b."]})
+        if len(slugs) > COMPARE_MAX_PACKAGES:
+            raise ValidationError(
+                {"packages": [f"Compare at most {COMPARE_MAX_PACKAGES} packages."]}
+            )
+        found = {p.slug: p for p in package_list_for_api_v5().filter(slug__in=slugs)}
+        serializer = PackageV5Serializer(context=self.get_serializer_context())
+        return Response(
+            {
+                "packages": [serializer.to_representation(found[s]) for s in slugs if s in found],
+                "not_found": [s for s in slugs if s not in found],
+            }
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "links": LinkBuilder(self.request, V4_ROOT),
+            "v5_links": LinkBuilder(self.request, V5_ROOT),
+        }
 
 
 @extend_schema_view(

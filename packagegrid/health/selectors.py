@@ -25,8 +25,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from packaging.requirements import InvalidRequirement, Requirement
 
-from packagegrid.catalog.models import Package, Release
-from packagegrid.catalog.selectors import package_list_for_api, usage_count_subquery
+from packagegrid.catalog.models import Favorite, Package, Release, Usage
+from packagegrid.catalog.selectors import (
+    package_list_for_api,
+    people_count_subquery,
+    usage_count_subquery,
+)
+from packagegrid.fetchers.models import FetchState
 from packagegrid.health.compatibility import Compatibility as CompatibilityMap
 from packagegrid.health.models import (
     Advisory,
@@ -390,15 +395,22 @@ def package_list_for_api_v5() -> QuerySet[Package]:
     prefetched (`latest_releases`: the release named by `PyPIData.latest_version`, at
     most one).
 
-    Six queries a page with its count, whatever the page size.
+    Also annotated with `usage_count` and `favorite_count`, with each source's fetch
+    state prefetched (`fetch_states`, by source). Six queries a page, whatever the page
+    size.
     """
     return (
         package_list_for_api()
         .select_related("health")
+        .annotate(
+            usage_count=people_count_subquery(Usage),
+            favorite_count=people_count_subquery(Favorite),
+        )
         .prefetch_related(
             Prefetch("compatibility", queryset=Compatibility.objects.order_by("id")),
             Prefetch("advisories", queryset=Advisory.objects.filter(withdrawn__isnull=True)),
             latest_release_prefetch(),
+            Prefetch("fetch_states", queryset=FetchState.objects.order_by("source")),
         )
     )
 

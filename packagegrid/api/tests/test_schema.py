@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from packagegrid.accounts.models import Profile
-from packagegrid.conftest import make_grid, make_package
+from packagegrid.conftest import make_grid, make_package, make_release
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +118,18 @@ def test_it_covers_every_read_operation_of_v3_v4_and_v5(schema: dict[str, Any]) 
         "/api/v4/packages/{id}/",
         "/api/v4/search/",
         "/api/v5/",
+        "/api/v5/categories/",
+        "/api/v5/categories/{id}/",
+        "/api/v5/compare/",
+        "/api/v5/grids/",
+        "/api/v5/grids/{id}/",
         "/api/v5/packages/",
         "/api/v5/packages/{id}/",
+        "/api/v5/releases/",
+        "/api/v5/releases/{id}/",
+        "/api/v5/search/",
+        "/api/v5/users/",
+        "/api/v5/users/{id}/",
     ]
     methods = {method for item in schema["paths"].values() for method in item}
     assert methods == {"get"}
@@ -159,6 +169,7 @@ def test_it_answers_every_operation_as_the_schema_says(client: Client) -> None:
     package = make_package(documentation_url=None, repo={"last_commit_at": None})
     make_package(pypi={"latest_version": None})
     grid = make_grid(packages=[package])
+    release = make_release(package, "1.0")
     user = User.objects.create_user("alice")
     Profile.objects.create(user=user, github_account="alice")
     client.force_login(user)
@@ -174,9 +185,14 @@ def test_it_answers_every_operation_as_the_schema_says(client: Client) -> None:
             found = {**found, "id": str(grid.pk), "slug": grid.slug}
         elif "/categories/" in path:
             found = {**found, "id": str(package.category_id), "slug": package.category.slug}
+        elif "/releases/" in path:
+            found = {**found, "id": str(release.pk)}
+        elif "/users/" in path:
+            found = {**found, "id": str(user.pk)}
         else:
             found = {**found, "id": str(package.pk), "slug": package.slug}
-        response = client.get(_filled(path, found), {"list_packages": "1", "q": "thing"})
+        params = {"list_packages": "1", "q": "thing", "packages": package.slug}
+        response = client.get(_filled(path, found), params)
         assert response.status_code == 200, (operation_id, response.content)
         _assert_valid(schema, operation_id, 200, response.json())
         if "{" in path:

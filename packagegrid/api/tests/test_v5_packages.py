@@ -17,13 +17,24 @@ from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
 
-V5_KEYS = [*PACKAGE_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
+V5_KEYS = [
+    *PACKAGE_KEYS,
+    "health",
+    "compatibility",
+    "advisories",
+    "latest_release",
+    "license",
+    "usage_count",
+    "favorite_count",
+    "releases",
+    "fetch",
+]
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
-# The page's count, the packages with their joins, then prefetched: grid links,
-# compatibility rows, advisories and the latest release.
+# The packages with their joins, then prefetched: grid links, compatibility rows,
+# advisories, the latest release and the fetch states.
 LIST_QUERIES = 6
-DETAIL_QUERIES = 5  # the same without the count
+DETAIL_QUERIES = 6
 TODAY = date(2026, 12, 6)
 
 
@@ -138,7 +149,6 @@ def test_it_takes_the_same_queries_for_any_page_size(
     package_health_recompute(today=TODAY)
     with django_assert_num_queries(LIST_QUERIES):
         data = _get(client, "/api/v5/packages/?page_size=30")
-    assert data["count"] == count
     assert len(data["results"]) == count
     assert all(
         item["health"] and item["advisories"] and item["latest_release"] for item in data["results"]
@@ -147,18 +157,19 @@ def test_it_takes_the_same_queries_for_any_page_size(
         _get(client, f"/api/v5/packages/{data['results'][0]['slug']}/")
 
 
-def test_it_pages_by_number(client: Any) -> None:
+def test_it_pages_by_cursor(client: Any) -> None:
     for _ in range(3):
         make_package()
     data = _get(client, "/api/v5/packages/?page_size=2")
-    assert list(data) == ["count", "next", "previous", "results"]
-    assert [p["id"] for p in data["results"]] == list(
-        Package.objects.order_by("-id").values_list("id", flat=True)[:2]
-    )
-    assert data["next"] == "http://testserver/api/v5/packages/?page=2&page_size=2"
-    assert len(_get(client, "/api/v5/packages/?page=2&page_size=2")["results"]) == 1
-    assert client.get("/api/v5/packages/?page=3&page_size=2").status_code == 404
-    assert client.get("/api/v5/packages/?page=nope").status_code == 404
+    assert list(data) == ["next", "previous", "results"]
+    ids = list(Package.objects.order_by("-id").values_list("id", flat=True))
+    assert [p["id"] for p in data["results"]] == ids[:2]
+    assert data["previous"] is None
+    second = _get(client, data["next"])
+    assert [p["id"] for p in second["results"]] == ids[2:]
+    assert second["next"] is None
+    assert [p["id"] for p in _get(client, second["previous"])["results"]] == ids[:2]
+    assert client.get("/api/v5/packages/?cursor=nope").status_code == 400
     assert client.get("/api/v5/packages/nope/").status_code == 404
 
 
@@ -172,4 +183,7 @@ def test_the_page_size_is_at_most_100(client: Any) -> None:
 
 
 def test_the_root_lists_packages(client: Any) -> None:
-    assert _get(client, "/api/v5/") == {"packages": "http://testserver/api/v5/packages/"}
+    assert _get(client, "/api/v5/") == {
+        name: f"http://testserver/api/v5/{name}/"
+        for name in ["packages", "releases", "grids", "categories", "users", "search", "compare"]
+    }

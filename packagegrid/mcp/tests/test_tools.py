@@ -21,7 +21,7 @@ TODAY = date(2026, 12, 6)
 TOOLS = ["search_packages", "package_health", "compare_packages", "compatibility", "grid"]
 # package_list_for_api_v5: the packages, then grid links, compatibility, advisories and
 # the latest release.
-V5_QUERIES = 5
+V5_QUERIES = 6
 SEARCH_QUERIES = 2 + V5_QUERIES  # the matches, the page's documents
 COMPATIBILITY_QUERIES = V5_QUERIES + 1  # the readiness status
 GRID_QUERIES = 1 + 6 + V5_QUERIES  # the grid, its comparison table (with health rows)
@@ -90,6 +90,7 @@ def test_it_explains_a_package_health_exactly_as_api_v5_does(client: Any) -> Non
     assert data["package"] == api | {
         "category": data["package"]["category"],
         "grids": data["package"]["grids"],
+        "releases": data["package"]["releases"],
     }
     assert data["package"]["category"].endswith(f"/api/v4/categories/{package.category_id}/")
     assert data["scored"] is True

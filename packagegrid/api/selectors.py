@@ -1,0 +1,81 @@
+"""Reads behind API v5's grids, categories, releases and people: each a fixed number of
+queries a page, whatever its size."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Prefetch, QuerySet
+
+from packagegrid.catalog.models import Category, Package, Release
+from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+
+
+def grid_list_for_api_v5() -> QuerySet[Grid]:
+    """Grids with their packages (id, slug, title; by title) and features: three queries
+    a page."""
+    members = (
+        GridPackage.objects.select_related("package")
+        .only("grid_id", "package_id", "package__slug", "package__title")
+        .order_by("package__title", "package_id")
+    )
+    return Grid.objects.prefetch_related(
+        Prefetch("grid_packages", queryset=members),
+        Prefetch("features", queryset=Feature.objects.order_by("id")),
+    )
+
+
+def grid_cells_for_api_v5(grid: Grid) -> list[Element]:
+    """The grid's cells (one query), by feature then package."""
+    return list(
+        Element.objects.filter(feature__grid=grid)
+        .select_related("grid_package")
+        .only("feature_id", "text", "grid_package__package_id")
+        .order_by("feature_id", "grid_package__package_id")
+    )
+
+
+def category_list_for_api_v5() -> QuerySet[Category]:
+    """Categories with their number of packages: one query a page."""
+    return Category.objects.annotate(package_count=Count("packages"))
+
+
+def release_list_for_api_v5() -> QuerySet[Release]:
+    """Releases with their package's id and slug: one query a page."""
+    return Release.objects.select_related("package").only(
+        "id",
+        "version",
+        "uploaded_at",
+        "yanked",
+        "yanked_reason",
+        "requires_python",
+        "is_prerelease",
+        "package__id",
+        "package__slug",
+    )
+
+
+def person_list_for_api_v5() -> QuerySet[AbstractBaseUser]:
+    """Active people with their profile, the packages they added and the grids they
+    made (ids and slugs only): three queries a page."""
+    user_model = get_user_model()
+    return (
+        user_model._default_manager.filter(is_active=True)
+        .select_related("profile")
+        .only(
+            "id",
+            "username",
+            "date_joined",
+            "profile__github_account",
+            "profile__gitlab_url",
+            "profile__bitbucket_url",
+        )
+        .prefetch_related(
+            Prefetch(
+                "created_packages",
+                queryset=Package.objects.only("id", "slug", "created_by_id").order_by("id"),
+            ),
+            Prefetch(
+                "created_grids",
+                queryset=Grid.objects.only("id", "slug", "created_by_id").order_by("id"),
+            ),
+        )
+    )
