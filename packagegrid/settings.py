@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "packagegrid.health",
     "packagegrid.dumps",
     "packagegrid.mcp",
+    "packagegrid.watching",
     "packagegrid.demo",
     "packagegrid.benchmarks",
 ]

@@ -262,6 +262,10 @@ class Release(models.Model):
     requires_python = models.CharField(max_length=200, blank=True)
     # A PEP 440 pre- or development release; False for versions PEP 440 cannot read.
     is_prerelease = models.BooleanField(default=False)
+    # When packagegrid first stored it (watchers' digests and feeds go by this, since a
+    # release can be fetched long after its upload); None for releases stored before
+    # this was recorded.
+    found_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         ordering = ["-uploaded_at"]

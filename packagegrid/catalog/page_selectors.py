@@ -35,6 +35,7 @@ from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.search.selectors import search_items
+from packagegrid.watching.selectors import viewer_watches
 
 HOME_LIST_SIZE = 10
 HOME_GRID_COUNT = 8
@@ -238,8 +239,9 @@ def package_page(
 ) -> PackagePage:
     """Everything the package page shows, in four queries.
 
-    The package is annotated with `usage` and `favorite_count`, and with `viewer_uses` and
-    `viewer_favorite` (whether `viewer` uses and favors it; False for nobody logged in),
+    The package is annotated with `usage` and `favorite_count`, and with `viewer_uses`,
+    `viewer_favorite` and `viewer_watches` (whether `viewer` uses, favors and watches it;
+    False for nobody logged in),
     all in the query that reads it. Raises Package.DoesNotExist for an unknown slug.
     """
     package = (
@@ -255,6 +257,7 @@ def package_page(
                 )
             ),
             **viewer_annotations(viewer),
+            viewer_watches=viewer_watches(viewer, "package"),
         )
         .get(slug=slug)
     )

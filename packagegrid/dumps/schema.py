@@ -179,6 +179,8 @@ LEFT_OUT = {
     "search.SearchDocument": "derived: rebuilt from the records on import",
     "search.Synonym": "search configuration, seeded by a migration",
     "caching.ContentVersion": "bookkeeping",
+    "watching.Watch": "what a person watches, private",
+    "watching.WatchSettings": "digest settings and the private feed's secret",
 }
 
 

@@ -7,6 +7,7 @@ agree with the stored `PyPIData` and releases.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
 from packagegrid.catalog.models import Package
@@ -68,6 +69,9 @@ class Advisory(models.Model):
     fixed_in = models.JSONField(default=list, blank=True)  # versions that fix it
     link = models.URLField(max_length=500, blank=True)
     withdrawn = models.DateTimeField(null=True, blank=True)  # set when the advisory was withdrawn
+    # When packagegrid first stored it (watchers' digests and feeds go by this); None for
+    # advisories stored before this was recorded.
+    found_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         verbose_name_plural = "advisories"

@@ -48,6 +48,7 @@ from packagegrid.grids.services import (
     grid_update,
 )
 from packagegrid.lib.htmx import HtmxHttpRequest
+from packagegrid.watching.selectors import grid_for_page
 from packagegrid.web.conflicts import edit_conflict, edit_values
 from packagegrid.web.grid_cells import CellLinks
 from packagegrid.web.limits import rate_limit
@@ -149,7 +150,10 @@ def grid_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def grid_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    grid = get_object_or_404(Grid, slug=slug)
+    try:
+        grid = grid_for_page(slug=slug, viewer=request.user)
+    except Grid.DoesNotExist:
+        raise Http404("No such grid.") from None
     return render(request, "web/grid_detail.html", _grid_context(request, grid=grid))
 
 

@@ -86,6 +86,11 @@ def _grid(slug: str) -> Grid:
         raise Http404("No such grid.") from None
 
 
+def get_grid_for_member(request: HttpRequest, slug: str) -> tuple[Grid, User]:
+    """A grid a logged-in person watches, and that person."""
+    return _grid(slug), signed_in_user(request)
+
+
 def get_grid_for_editor(request: HttpRequest, slug: str) -> tuple[Grid, User]:
     """A grid the logged-in person may edit, and that person; 403 when it is locked and
     they are not staff, 404 when there is no such grid."""

@@ -122,6 +122,7 @@ class World:
             "pk": str(self.package.pk),
             "format": "json",
             "key": "no-such-key",
+            "token": "no-such-token",
             "uidb36": "1",
             "name": "packagegrid.jsonl.gz",
         }

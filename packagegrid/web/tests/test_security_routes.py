@@ -35,6 +35,9 @@ DOCUMENTED_CSRF_EXEMPT = {
     # Likewise a path under API v4 or v5 that no route accepts: a JSON 404 whatever the
     # method, never a CSRF page; it changes nothing.
     "api/^v[45]/[\\s\\S]*/$",
+    # Mail clients POST the digest's one-click unsubscribe without a token (RFC 8058);
+    # the signed token in its URL authenticates it.
+    "watch-unsubscribe",
 }
 
 
