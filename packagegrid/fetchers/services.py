@@ -5,7 +5,7 @@ touches the database; nothing here does network I/O.
 
 An unchanged refresh writes only the FetchState row (when it was checked, its ETags):
 fetched data, `Package.last_fetched` and snapshots are written only when a value changed,
-so the content version (`packagegrid.caching`) moves only then.
+so the package's content version (`packagegrid.caching`) moves only then.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from packagegrid.caching.services import content_changed
+from packagegrid.caching.services import packages_changed
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, ReleaseInfo, RepoFetch
@@ -189,8 +189,8 @@ def package_record_success(
 ) -> None:
     """Record that `source` answered (clearing any failure), in one UPDATE.
 
-    `etags` replaces the stored ETags when given. The content version changes only when
-    a failure shown on the package page is cleared.
+    `etags` replaces the stored ETags when given. The package's content version changes
+    only when a failure shown on the package page is cleared.
     """
     now = now or timezone.now()
     state = _state(package, source)
@@ -207,7 +207,7 @@ def package_record_success(
     # a cleared failure changes what a page shows.
     FetchState.objects.filter(pk=state.pk).update(**values)
     if state.error_count or state.needs_review:
-        content_changed()
+        packages_changed([package.pk])
 
 
 @transaction.atomic
