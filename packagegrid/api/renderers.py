@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import renderers
@@ -18,7 +19,7 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
     """
 
     def get_context(
-        self, data: Any, accepted_media_type: str | None, renderer_context: dict[str, Any]
+        self, data: Any, accepted_media_type: str | None, renderer_context: Mapping[str, Any]
     ) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(data, accepted_media_type, renderer_context)
         request = renderer_context.get("request")

@@ -88,7 +88,7 @@ def _pending() -> _Pending:
     pending: _Pending | None = getattr(_local, "pending", None)
     if pending is not None and (
         not connection.in_atomic_block
-        or any(func is pending.flush for _sids, func, _robust in connection.run_on_commit)
+        or any(entry[1] is pending.flush for entry in connection.run_on_commit)
     ):
         return pending
     # None yet, or its flush was dropped with a rolled-back transaction (bumping those

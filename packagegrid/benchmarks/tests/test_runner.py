@@ -105,7 +105,7 @@ def test_it_picks_targets_from_the_data_set(db: None) -> None:
 
     assert f"/grids/g/{LARGEST_GRID_SLUG}/" in paths
     assert "/categories/apps/" in paths
-    assert len(paths) == 13
+    assert len(paths) == 14
 
 
 def test_it_skips_a_url_that_answers_404(httpserver: HTTPServer) -> None:
