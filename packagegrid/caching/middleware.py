@@ -36,6 +36,8 @@ class ResponseCacheMiddleware:
         if not self._eligible(request):
             return self.get_response(request)
         versions = versions_of(page_version_keys(request.path_info))
+        # For fragments cached by version ({% versioned_cache %}): no second query.
+        request.content_versions = versions  # type: ignore[attr-defined]
         digest = self._digest(request, versions)
         etag = f'W/"{digest[:32]}"'
         last_modified = max(

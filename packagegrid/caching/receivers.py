@@ -128,6 +128,11 @@ def _category_changed(sender: Any, instance: Category, **kwargs: Any) -> None:
         return
     services.categories_changed([instance.pk])
     services.versions_bump([services.category_key(instance.slug)])
+    if not kwargs.get("created"):
+        # Its packages show its title (package pages, grid tables' cached fragments).
+        services.packages_changed(
+            Package.objects.filter(category_id=instance.pk).values_list("pk", flat=True)
+        )
 
 
 def _fetch_state_saved(sender: Any, instance: FetchState, **kwargs: Any) -> None:

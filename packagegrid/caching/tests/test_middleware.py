@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 from packagegrid.caching.bulk import after_bulk_write
 from packagegrid.catalog.models import Package, RepoData
 from packagegrid.conftest import make_grid, make_package
+from packagegrid.grids.models import Element
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -229,3 +230,29 @@ def test_the_browsable_api_keeps_its_token_for_people_logged_in(client: Client) 
     assert "X-Cache" not in response
     assert '"csrfToken": ""' not in response.content.decode()
     assert "csrftoken" in response.cookies
+
+
+def test_a_grid_table_is_cached_by_the_grid_version_for_people_logged_in_too(
+    client: Client,
+) -> None:
+    grid = make_grid(packages=[make_package(), make_package()], features=2, is_locked=True)
+    client.force_login(User.objects.create_user("bob"))
+    assert "Zebra stripes" not in client.get(grid.get_absolute_url()).content.decode()
+    cell = Element.objects.filter(grid_package__grid=grid).first()
+    assert cell is not None
+    Element.objects.filter(pk=cell.pk).update(text="Zebra stripes")  # no signal
+    cached = client.get(grid.get_absolute_url()).content.decode()
+    assert "Zebra stripes" not in cached  # the table came from the fragment cache
+    assert "X-Cache" not in client.get(grid.get_absolute_url())  # the page itself is not
+    cell.refresh_from_db()
+    cell.save()  # bumps the grid's version
+    assert "Zebra stripes" in client.get(grid.get_absolute_url()).content.decode()
+
+
+def test_a_grid_table_with_edit_forms_is_never_shared(client: Client) -> None:
+    grid = make_grid(packages=[make_package()], features=1)
+    client.force_login(User.objects.create_user("carol"))
+    first = client.get(grid.get_absolute_url()).content.decode()
+    assert "Add a feature" in first
+    Element.objects.filter(grid_package__grid=grid).update(text="Zebra stripes")  # no signal
+    assert "Zebra stripes" in client.get(grid.get_absolute_url()).content.decode()
