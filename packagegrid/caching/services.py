@@ -91,8 +91,8 @@ def _pending() -> _Pending:
         or any(entry[1] is pending.flush for entry in connection.run_on_commit)
     ):
         return pending
-    # None yet, or its flush was dropped with a rolled-back transaction (bumping those
-    # keys anyway would only cost a re-render): start anew.
+    # None yet, or its flush was dropped with a rolled-back transaction or savepoint
+    # (those changes never happened): start anew.
     pending = _local.pending = _Pending()
     if connection.in_atomic_block:
         pending.flush = lambda: _flush(pending)
