@@ -582,7 +582,12 @@ def row_measure(row: Row, *, port: int, duration: int, log: Log) -> None:
 
 
 def bench_run(
-    *, urls: list[str], duration: int, output_dir: Path, log: Log
+    *,
+    urls: list[str],
+    duration: int,
+    output_dir: Path,
+    log: Log,
+    mixed_per_hour: int = 1000,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Benchmark each database in a child process; print and save the combined table.
 
@@ -612,6 +617,8 @@ def bench_run(
                     url,
                     "--duration",
                     str(duration),
+                    "--mixed-fetches-per-hour",
+                    str(mixed_per_hour),
                     "--result-file",
                     str(result_file),
                 ],
