@@ -3,9 +3,10 @@
 For each database the parent process starts a child (`packagegrid bench --result-file`)
 whose environment names that database, with DEBUG off. The child migrates, builds the data
 set once, counts SQL queries in-process, serves the site with gunicorn on 127.0.0.1 and
-loads each URL with wrk at concurrency 1 and 8. The parent prints one table of all
-databases and writes it as JSON. A URL that answers 404 is reported as not implemented;
-no figure is ever made up.
+loads each URL with wrk at concurrency 1 and 8, once with the response cache off (what
+SPEC §9 compares) and once with it on, then the mixed-traffic row (`benchmarks.mixed`).
+The parent prints one table of all databases and writes it as JSON. A URL that answers
+404 is reported as not implemented; no figure is ever made up.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from psycopg.conninfo import make_conninfo
 
 from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build, bench_data_is_present
 from packagegrid.catalog.models import Category, Package
+from packagegrid.grids.models import Grid
 from packagegrid.search.selectors import search_index_is_complete
 from packagegrid.search.services import search_reindex
 
@@ -87,7 +89,8 @@ SEARCH_PATHS = (
 
 @dataclass(frozen=True, slots=True)
 class Upstream:
-    """djangopackages.org's own figures on the same machine (SPEC §9)."""
+    """djangopackages.org's own figures: the side-by-side rerun of the performance issue
+    (same machine, same data shape, one run), else SPEC §9's."""
 
     c1: float
     c8: float
@@ -125,6 +128,9 @@ class Row:
     runs: dict[str, WrkResult] = field(default_factory=dict)
     upstream: Upstream | None = None
     render_ms: float | None = None  # in-process, response cache off
+    # `runs` is with the response cache off; these with it on.
+    cached_runs: dict[str, WrkResult] = field(default_factory=dict)
+    body_kb: float | None = None  # the response body, before compression
 
     def ratio(self, concurrency: int) -> float | None:
         """Our requests/s over upstream's at that concurrency, when both are known."""
@@ -285,27 +291,42 @@ def bench_targets() -> list[Target]:
     )
     if package is None or category is None or charted is None:
         raise RuntimeError("The benchmark data set is missing; run `packagegrid benchdata`.")
-    return [
-        Target("v4 packages list", "/api/v4/packages/", Upstream(40, 71, "4")),
-        Target("v4 package detail json", f"/api/v4/packages/{package.id}/", Upstream(80, 159, "3")),
-        Target("v4 package detail api", f"/api/v4/packages/{package.id}/?format=api"),
-        Target("v4 grids list", "/api/v4/grids/", Upstream(15, 28, "3")),
-        Target("v4 categories list", "/api/v4/categories/"),
-        Target("v4 search", "/api/v4/search/?q=django", Upstream(14, 30, "1")),
-        Target("v3 packages list", "/api/v3/packages/", Upstream(10, 19, "44")),
-        Target("home", "/", Upstream(24, 40, "1-8")),
-        Target("package page", f"/packages/p/{package.slug}/", Upstream(47, 94, "4-7")),
+    # Upstream figures: the performance issue's side-by-side rerun, for the same URLs
+    # (its v4 search row is `q=django`, as here).
+    targets = [
+        Target("v4 packages list", "/api/v4/packages/", Upstream(47, 78, "4")),
+        Target(
+            "v4 package detail json", f"/api/v4/packages/{package.id}/", Upstream(128, 217, "3")
+        ),
+        Target(
+            "v4 package detail api",
+            f"/api/v4/packages/{package.id}/?format=api",
+            Upstream(69, 117, "3"),
+        ),
+        Target("v4 grids list", "/api/v4/grids/", Upstream(17, 24, "3")),
+        Target("v4 categories list", "/api/v4/categories/", Upstream(254, 477, "2")),
+        Target("v4 search", "/api/v4/search/?q=django", Upstream(18, 35, "1")),
+        Target("v3 packages list", "/api/v3/packages/", Upstream(9, 17, "44")),
+        Target("home", "/", Upstream(23, 49, "1-8")),
+        Target("package page", f"/packages/p/{package.slug}/", Upstream(47, 96, "4-7")),
         Target("package page (health panel + trends)", f"/packages/p/{charted.slug}/"),
         Target("readiness page /readiness/django/5.2/", "/readiness/django/5.2/"),
-        Target("grid page 25x15", f"/grids/g/{LARGEST_GRID_SLUG}/", Upstream(12, 19, "1-5")),
-        Target("category page", f"/categories/{category.slug}/", Upstream(14, 20, "3")),
-        Target("search page", "/search/?q=django"),
+        Target("grid page 25x15", f"/grids/g/{LARGEST_GRID_SLUG}/", Upstream(12, 24, "1-5")),
+        Target("category page", f"/categories/{category.slug}/", Upstream(16, 26, "3")),
+        Target("search page", "/search/?q=django", Upstream(9, 20, "")),
         Target("grids list", "/grids/"),
     ]
+    targets.append(Target("packages list", "/packages/", Upstream(11, 22, "")))
+    from packagegrid.benchmarks.mixed import WIDE_GRID_SLUG  # imports this module
+
+    if Grid.objects.filter(slug=WIDE_GRID_SLUG).exists():
+        targets.append(Target("grid page 100x30", f"/grids/g/{WIDE_GRID_SLUG}/"))
+    return targets
 
 
-def queries_per_request(path: str, *, renders: int = 10) -> tuple[int, int, float]:
-    """Status, SQL queries and median time (ms) of rendering `path` in-process.
+def queries_per_request(path: str, *, renders: int = 10) -> tuple[int, int, float, float]:
+    """Status, SQL queries, median time (ms) and body size (KB) of rendering `path`
+    in-process.
 
     The response cache is off here, so that these are the figures of a real render (a
     cached response takes one query); the first request warms up and is not counted.
@@ -322,7 +343,8 @@ def queries_per_request(path: str, *, renders: int = 10) -> tuple[int, int, floa
             started = time.perf_counter()
             client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
-    return response.status_code, queries, round(statistics.median(timings), 1)
+    size_kb = round(len(response.content) / 1024, 1)
+    return response.status_code, queries, round(statistics.median(timings), 1), size_kb
 
 
 def search_latency(path: str, *, rounds: int = 5) -> dict[str, float]:
@@ -372,9 +394,11 @@ def http_status(port: int, path: str) -> int:
 
 @contextmanager
 def gunicorn_serving(
-    *, log_file: Path, workers: int = GUNICORN_WORKERS
+    *, log_file: Path, workers: int = GUNICORN_WORKERS, env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """Run gunicorn (`workers` sync workers) on a free 127.0.0.1 port until the block ends.
+
+    `env` adds to this process's environment (for example RESPONSE_CACHE_SECONDS=0).
 
     Yields the master process and the port once `/api/v4/` answers. Raises RuntimeError
     when gunicorn exits or does not answer within STARTUP_TIMEOUT_S seconds.
@@ -398,7 +422,7 @@ def gunicorn_serving(
         # Gunicorn's control socket has one default path per user; two servers would clash.
         "--no-control-socket",
     ]
-    process = subprocess.Popen(command, cwd=settings.BASE_DIR)
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env={**os.environ, **(env or {})})
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:
@@ -442,8 +466,18 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sorted(sizes)
 
 
-def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[str, Any]:
-    """Benchmark every target on the database this process is configured for.
+def bench_database(
+    *,
+    url: str,
+    duration: int,
+    log_dir: Path,
+    log: Log,
+    mixed_per_hour: int = 1000,
+    mixed_duration: int | None = None,
+) -> dict[str, Any]:
+    """Benchmark every target on the database this process is configured for, with the
+    response cache off, then on, then the mixed-traffic row (`mixed_per_hour` fetch
+    results applied per hour, a tenth changing, a login every 3 s).
 
     Returns the report as a JSON-ready dict (see `bench_run`); gunicorn logs to
     `log_dir/gunicorn-<db>.log`.
@@ -459,13 +493,17 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
         log(f"[{db}] building the benchmark data set")
         log(f"[{db}] {bench_data_build(flush=True)}")
     call_command("collectstatic", interactive=False, verbosity=0)
+    from packagegrid.benchmarks import mixed  # imports this module
+
+    mixed.wide_grid_ensure()
+    mixed.login_user_ensure()
     targets = bench_targets()
     rows = [Row(t.label, t.path, db, "ok", upstream=t.upstream) for t in targets]
     for row in rows:
-        status, row.queries, row.render_ms = queries_per_request(row.path)
+        status, row.queries, row.render_ms, row.body_kb = queries_per_request(row.path)
         log(
             f"[{db}] {row.path}: HTTP {status} in-process, {row.queries} queries,"
-            f" rendered in {row.render_ms} ms"
+            f" rendered in {row.render_ms} ms, {row.body_kb} KB"
         )
     search = {label: search_latency(path) for label, path in SEARCH_PATHS}
     for label, figures in search.items():
@@ -475,9 +513,38 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
             f" at most {figures['max_queries']} queries"
         )
     log_dir.mkdir(parents=True, exist_ok=True)
-    with gunicorn_serving(log_file=log_dir / f"gunicorn-{db}.log") as (process, port):
+    log_file = log_dir / f"gunicorn-{db}.log"
+    log(f"[{db}] response cache off")
+    with gunicorn_serving(log_file=log_file, env={"RESPONSE_CACHE_SECONDS": "0"}) as (
+        process,
+        port,
+    ):
         for row in rows:
             row_measure(row, port=port, duration=duration, log=log)
+        rss_cache_off = worker_rss_mb(process.pid)
+    log(f"[{db}] gunicorn worker RSS after the cache-off runs: {rss_cache_off} MB")
+    cached_seconds = str(settings.RESPONSE_CACHE_SECONDS or 300)
+    log(f"[{db}] response cache on ({cached_seconds} s)")
+    with gunicorn_serving(log_file=log_file, env={"RESPONSE_CACHE_SECONDS": cached_seconds}) as (
+        process,
+        port,
+    ):
+        for row in rows:
+            cache_off = row.runs
+            row.runs = {}
+            if row.status == "ok":
+                row_measure(row, port=port, duration=duration, log=log)
+            row.runs, row.cached_runs = cache_off, row.runs
+        mixed_report = mixed.mixed_traffic_measure(
+            port=port,
+            row_paths=[row.path for row in rows if row.status == "ok"],
+            duration=mixed_duration or max(2 * duration, 10),
+            per_hour=mixed_per_hour,
+            changing=0.1,
+            login_every=3.0,
+            work_dir=log_dir,
+            log=lambda message: log(f"[{db}] {message}"),
+        )
         rss = worker_rss_mb(process.pid)
     log(f"[{db}] gunicorn worker RSS after the run: {rss} MB")
     return {
@@ -487,8 +554,10 @@ def bench_database(*, url: str, duration: int, log_dir: Path, log: Log) -> dict[
         "duration_s": duration,
         "gunicorn_workers": GUNICORN_WORKERS,
         "worker_rss_mb": rss,
+        "worker_rss_mb_cache_off": rss_cache_off,
         "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
-        "response_cache_s": settings.RESPONSE_CACHE_SECONDS,
+        "response_cache_s": int(cached_seconds),
+        "mixed": mixed_report,
         "python": platform.python_version(),
         "django": django.get_version(),
         "cpus": os.cpu_count(),
@@ -528,7 +597,12 @@ def row_measure(row: Row, *, port: int, duration: int, log: Log) -> None:
 
 
 def bench_run(
-    *, urls: list[str], duration: int, output_dir: Path, log: Log
+    *,
+    urls: list[str],
+    duration: int,
+    output_dir: Path,
+    log: Log,
+    mixed_per_hour: int = 1000,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Benchmark each database in a child process; print and save the combined table.
 
@@ -558,13 +632,15 @@ def bench_run(
                     url,
                     "--duration",
                     str(duration),
+                    "--mixed-fetches-per-hour",
+                    str(mixed_per_hour),
                     "--result-file",
                     str(result_file),
                 ],
                 env=bench_environment(url),
                 cwd=settings.BASE_DIR,
                 check=True,
-                timeout=900 + 40 * (2 * duration + 10),
+                timeout=900 + 80 * (2 * duration + 10) + 6 * max(2 * duration, 10),
             )
             report = json.loads(result_file.read_text())
         except (OSError, psycopg.Error, subprocess.SubprocessError, ValueError) as error:
@@ -599,6 +675,8 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         "upstream req/s c=1/c=8",
         "upstream queries",
         "ratio c=1/c=8",
+        "cache on req/s c=1/c=8",
+        "KB",
         "errors",
     ]
     lines = [header]
@@ -624,6 +702,19 @@ def format_table(reports: list[dict[str, Any]]) -> str:
                 f" p99 {figures['p99_ms']} ms, at most {figures['max_queries']} SQL queries"
             )
     for report in reports:
+        mixed = report.get("mixed")
+        if mixed:
+            busy, quiet = mixed["busy"], mixed["quiet"]
+            text.append(
+                f"{report['database']}: mixed traffic, c=8, {mixed['paths']} URLs, cache on:"
+                f" {busy['requests_per_second']:.1f} req/s, cache hit rate"
+                f" {busy['hit_rate']:.1%} while {mixed['fetch_results_applied']} fetch results"
+                f" were applied ({mixed['fetch_results_changed']} changed;"
+                f" {mixed['fetches_per_hour']}/hour) and {mixed['logins']} logins happened;"
+                f" quiet {quiet['requests_per_second']:.1f} req/s, hit rate"
+                f" {quiet['hit_rate']:.1%}; busy/quiet {mixed['busy_over_quiet']:.0%}"
+            )
+    for report in reports:
         text.append(
             f"{report['database']}: gunicorn {report['gunicorn_workers']} sync workers, RSS after"
             f" the run {report['worker_rss_mb']} MB; {report['duration_s']} s per wrk run;"
@@ -639,7 +730,7 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
         upstream["queries"] if upstream else "",
     ]
     if row["status"] != "ok":
-        return [row["path"], row["database"], row["status"], *[""] * 7, *upstream_cells, "", ""]
+        return [row["path"], row["database"], row["status"], *[""] * 7, *upstream_cells, *[""] * 4]
     c1, c8 = row["runs"]["c1"], row["runs"]["c8"]
     ratio = ""
     if row["ratio_c1"] is not None:
@@ -657,5 +748,13 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
         f"{row['render_ms']:.1f}" if row.get("render_ms") is not None else "",
         *upstream_cells,
         ratio,
+        _cached_cell(row.get("cached_runs") or {}),
+        f"{row['body_kb']:.1f}" if row.get("body_kb") is not None else "",
         str(c1["non_2xx_3xx"] + c8["non_2xx_3xx"] + c1["socket_errors"] + c8["socket_errors"]),
     ]
+
+
+def _cached_cell(runs: dict[str, Any]) -> str:
+    if "c1" not in runs or "c8" not in runs:
+        return ""
+    return f"{runs['c1']['requests_per_second']:.1f}/{runs['c8']['requests_per_second']:.1f}"

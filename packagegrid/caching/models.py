@@ -1,17 +1,23 @@
-"""The content version: one row whose token changes with every write to the content."""
+"""Content versions: one row per thing a page can show, whose token changes with it."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class ContentVersion(models.Model):
-    """A random token replaced on each change; cached responses are keyed by it.
+    """The version of one part of the content: a package, a grid, a category or a list.
 
-    Updated inside the writing transaction, so readers see the new token exactly when
-    they can see the new data, and a rolled-back write leaves the old one. A random token
-    (not a counter) means a rolled-back change can never reuse the key of another.
+    `key` names the part ("package:42", "package:django-rest-framework", "grid:7",
+    "category:apis", "packages", "grids", "categories", "users", "site"). The token is
+    replaced by a random one each time a value shown of that part changes, and
+    `changed_at` records when; cached responses and fragments are keyed by the tokens of
+    what they show. A random token (not a counter) means a key can never come back to a
+    value an older cached page was stored under.
     """
 
+    key = models.CharField(max_length=200, unique=True)
     token = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"content version {self.token}"
+        return f"{self.key} version {self.token}"

@@ -1,21 +1,211 @@
-"""Reading and changing the content version."""
+"""Reading and bumping content versions (see `ContentVersion`).
+
+Writers say what changed (`packages_changed`, `grids_changed`, `categories_changed`,
+`versions_bump`); the keys are collected per transaction and written once, after it
+commits: a rolled-back write bumps nothing, and a page rendered from the old data can
+only be stored under the old tokens (readers see the new tokens after the new data).
+Outside a transaction the bump is written at once.
+"""
+
+from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 from packagegrid.caching.models import ContentVersion
 
-_ROW = 1
+# Every page's versions include SITE: bumping it invalidates every cached response at
+# once (bulk imports, the search synonyms).
+SITE = "site"
+# The site-wide lists: every list of packages, of grids, of categories, and what shows
+# people (profiles). A change to one package bumps that package, its category, its grids
+# and PACKAGES; nothing else.
+PACKAGES = "packages"
+GRIDS = "grids"
+CATEGORIES = "categories"
+USERS = "users"
+HISTORY = "history"
 
 
-def content_version() -> int:
-    """The current token (one query)."""
-    token = ContentVersion.objects.filter(pk=_ROW).values_list("token", flat=True).first()
-    return token if token is not None else 0
+def package_key(id_or_slug: int | str) -> str:
+    return f"package:{id_or_slug}"
+
+
+def grid_key(id_or_slug: int | str) -> str:
+    return f"grid:{id_or_slug}"
+
+
+def category_key(id_or_slug: int | str) -> str:
+    return f"category:{id_or_slug}"
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    token: int
+    changed_at: datetime | None
+
+
+_UNKNOWN = Version(token=0, changed_at=None)
+
+
+def versions_of(keys: Iterable[str]) -> dict[str, Version]:
+    """The version of each key, in one query; a key never bumped has token 0."""
+    wanted = list(dict.fromkeys(keys))
+    found = {
+        key: Version(token=token, changed_at=changed_at)
+        for key, token, changed_at in ContentVersion.objects.filter(key__in=wanted).values_list(
+            "key", "token", "changed_at"
+        )
+    }
+    return {key: found.get(key, _UNKNOWN) for key in wanted}
+
+
+@dataclass(slots=True)
+class _Pending:
+    """The changes of the current transaction and the callback that writes them."""
+
+    keys: set[str] = field(default_factory=set)
+    package_ids: set[int] = field(default_factory=set)
+    grid_ids: set[int] = field(default_factory=set)
+    category_ids: set[int] = field(default_factory=set)
+    flush: Callable[[], None] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.package_ids or self.grid_ids or self.category_ids)
+
+
+_local = threading.local()
+
+
+def _pending() -> _Pending:
+    """The changes of the current transaction, written once when it commits."""
+    pending: _Pending | None = getattr(_local, "pending", None)
+    if pending is not None and (
+        not connection.in_atomic_block
+        or any(entry[1] is pending.flush for entry in connection.run_on_commit)
+    ):
+        return pending
+    # None yet, or its flush was dropped with a rolled-back transaction or savepoint
+    # (those changes never happened): start anew.
+    pending = _local.pending = _Pending()
+    if connection.in_atomic_block:
+        pending.flush = lambda: _flush(pending)
+        transaction.on_commit(pending.flush)
+    return pending
+
+
+def _after_change() -> None:
+    if not connection.in_atomic_block:
+        _flush(_pending())
+
+
+def versions_bump(keys: Iterable[str]) -> None:
+    """Give `keys` new tokens once the current transaction commits."""
+    _pending().keys.update(keys)
+    _after_change()
+
+
+def packages_changed(package_ids: Iterable[int]) -> None:
+    """A value shown of these packages changed: bump each package (by id and slug), its
+    category, its grids and the package lists."""
+    _pending().package_ids.update(package_ids)
+    _after_change()
+
+
+def grids_changed(grid_ids: Iterable[int]) -> None:
+    """A value shown of these grids changed: bump each grid (by id and slug) and the grid
+    lists."""
+    _pending().grid_ids.update(grid_ids)
+    _after_change()
+
+
+def categories_changed(category_ids: Iterable[int]) -> None:
+    """A category changed: bump it (by id and slug) and CATEGORIES, which every page that
+    names categories shows."""
+    _pending().category_ids.update(category_ids)
+    _after_change()
 
 
 def content_changed() -> None:
-    """Invalidate every cached response: call after writes that bypass model signals
-    (bulk_create, update(), raw SQL). Part of the caller's transaction."""
-    updated = ContentVersion.objects.filter(pk=_ROW).update(token=secrets.randbits(62))
-    if not updated:
-        ContentVersion.objects.get_or_create(pk=_ROW, defaults={"token": secrets.randbits(62)})
+    """Invalidate every cached response (after bulk imports and other writes whose reach is
+    not worth working out)."""
+    versions_bump([SITE])
+
+
+def _flush(pending: _Pending) -> None:
+    if getattr(_local, "pending", None) is pending:
+        _local.pending = None
+    if not pending:
+        return
+    keys = _resolve(pending)
+    if keys:
+        _write(keys)
+
+
+def _resolve(pending: _Pending) -> set[str]:
+    """The keys of `pending`: its own, plus those of the packages, grids and categories."""
+    # Imported here: the catalog and grids apps import this module's callers.
+    from packagegrid.catalog.models import Category, Package
+    from packagegrid.grids.models import Grid, GridPackage
+
+    keys = set(pending.keys)
+    grid_ids = set(pending.grid_ids)
+    category_ids = set(pending.category_ids)
+    if pending.package_ids:
+        keys.add(PACKAGES)
+        for package_id, slug, category_id in Package.objects.filter(
+            pk__in=pending.package_ids
+        ).values_list("pk", "slug", "category_id"):
+            keys.update((package_key(package_id), package_key(slug)))
+            # A category page lists its packages; a package change is not a change of
+            # the category itself (CATEGORIES stays).
+            keys.add(category_key(category_id))
+        keys.update(package_key(package_id) for package_id in pending.package_ids)
+        # A grid's page shows its packages' numbers; the grid lists do not (GRIDS stays).
+        grid_ids.update(
+            GridPackage.objects.filter(package_id__in=pending.package_ids).values_list(
+                "grid_id", flat=True
+            )
+        )
+    if pending.grid_ids:
+        keys.add(GRIDS)
+    if grid_ids:
+        for grid_id, slug in Grid.objects.filter(pk__in=grid_ids).values_list("pk", "slug"):
+            keys.update((grid_key(grid_id), grid_key(slug)))
+        keys.update(grid_key(grid_id) for grid_id in grid_ids)
+    if category_ids:
+        keys.add(CATEGORIES)
+        keys.update(category_key(category_id) for category_id in category_ids)
+    # Category pages are found by slug: name both for every category touched.
+    touched = {
+        int(key.split(":", 1)[1])
+        for key in keys
+        if key.startswith("category:") and key.split(":", 1)[1].isdigit()
+    }
+    if touched:
+        keys.update(
+            category_key(slug)
+            for slug in Category.objects.filter(pk__in=touched).values_list("slug", flat=True)
+        )
+    return keys
+
+
+def _write(keys: set[str]) -> None:
+    """New random tokens for `keys`, in one statement (sorted, so that two writers lock
+    rows in the same order)."""
+    now = timezone.now()
+    ContentVersion.objects.bulk_create(
+        [
+            ContentVersion(key=key[:200], token=secrets.randbits(62), changed_at=now)
+            for key in sorted(keys)
+        ],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["token", "changed_at"],
+    )

@@ -5,7 +5,7 @@ touches the database; nothing here does network I/O.
 
 An unchanged refresh writes only the FetchState row (when it was checked, its ETags):
 fetched data, `Package.last_fetched` and snapshots are written only when a value changed,
-so the content version (`packagegrid.caching`) moves only then.
+so the package's content version (`packagegrid.caching`) moves only then.
 """
 
 from __future__ import annotations

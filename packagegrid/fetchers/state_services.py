@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from packagegrid.caching.services import content_changed
+from packagegrid.caching.services import packages_changed
 from packagegrid.catalog.models import Package
 from packagegrid.fetchers.models import FetchState
 from packagegrid.fetchers.types import FetchFailed
@@ -62,7 +62,7 @@ def package_record_success(
     # a cleared failure changes what a page shows.
     FetchState.objects.filter(pk=state.pk).update(**values)
     if state.error_count or state.needs_review:
-        content_changed()
+        packages_changed([package.pk])
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from packaging.requirements import InvalidRequirement, Requirement
 
+from packagegrid.caching.services import packages_changed
 from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, RepoData
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
 from packagegrid.health import model
@@ -239,6 +240,10 @@ def package_health_recompute(
         PackageHealth.objects.bulk_update(changed, [*_FIELDS, "computed_at"])
     if moves:
         LifecycleChange.objects.bulk_create(moves)
+    if new or changed:
+        # Bulk writes send no model signals: name the packages whose pages now show other
+        # health values (the rules page shows every factor).
+        packages_changed([row.package_id for row in (*new, *changed)])
     if shown:
         health_recomputed.send(sender=PackageHealth, package_ids=shown)
     return len(new) + len(changed)

@@ -108,7 +108,7 @@ def test_it_picks_targets_from_the_data_set(db: None) -> None:
     assert f"/grids/g/{LARGEST_GRID_SLUG}/" in paths
     assert "/categories/apps/" in paths
     assert "/readiness/django/5.2/" in paths
-    assert len(paths) == 15
+    assert len(paths) == 16
     charted = next(t for t in bench_targets() if t.label == "package page (health panel + trends)")
     package = Package.objects.get(slug=charted.path.split("/")[3])
     assert package.snapshots.exists()

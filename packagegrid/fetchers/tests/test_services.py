@@ -3,13 +3,14 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from packagegrid.caching.services import content_version
+from packagegrid.caching.services import package_key, versions_of
 from packagegrid.catalog.models import Package, Release, RepoData, Snapshot
 from packagegrid.conftest import make_package
 from packagegrid.fetchers import services, state_services
@@ -173,17 +174,29 @@ def _apply_everything(package: Package, now: datetime) -> None:
         services.package_finish_fetch(package=package, now=now)
 
 
-def test_an_unchanged_refresh_writes_only_the_fetch_states() -> None:
-    package = make_package()
-    with CaptureQueriesContext(connection) as first:
-        _apply_everything(package, NOW)
-    version = content_version()
-    with CaptureQueriesContext(connection) as second:
+def _version(package: Package) -> int:
+    return versions_of([package_key(package.pk)])[package_key(package.pk)].token
+
+
+def test_an_unchanged_refresh_writes_only_the_fetch_states(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        package = make_package()
+        with CaptureQueriesContext(connection) as first:
+            _apply_everything(package, NOW)
+    version = _version(package)
+    assert version != 0
+    with (
+        CaptureQueriesContext(connection) as second,
+        django_capture_on_commit_callbacks(execute=True) as bumps,
+    ):
         _apply_everything(package, NOW + timedelta(hours=1))
     assert "UPDATE catalog_repodata" in _writes(first)
     assert "INSERT catalog_snapshot" in _writes(first)
     assert _writes(second) == ["UPDATE fetchers_fetchstate", "UPDATE fetchers_fetchstate"]
-    assert content_version() == version
+    assert bumps == []
+    assert _version(package) == version
     state = FetchState.objects.get(package=package, source="pypi")
     assert state.checked_at == NOW + timedelta(hours=1)
     package.refresh_from_db()

@@ -1,10 +1,12 @@
 """Recording a source's success or failure on a package's FetchState."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from packagegrid.caching.services import content_version
+from packagegrid.caching.services import package_key, versions_of
+from packagegrid.catalog.models import Package
 from packagegrid.conftest import make_package
 from packagegrid.fetchers import state_services
 from packagegrid.fetchers.models import FetchState
@@ -55,11 +57,21 @@ def test_it_waits_for_a_rate_limit_reset() -> None:
     assert state.next_attempt_at == reset
 
 
-def test_it_changes_the_content_version_when_a_failure_is_cleared() -> None:
-    package = make_package()
+def _version(package: Package) -> int:
+    return versions_of([package_key(package.pk)])[package_key(package.pk)].token
+
+
+def test_it_changes_the_package_version_when_a_failure_is_cleared(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     failure = FetchFailed("down", reason="server_error")
-    state_services.package_record_failure(package=package, source="github", error=failure, now=NOW)
-    version = content_version()
-    state_services.package_record_success(package=package, source="github", now=NOW)
-    assert content_version() != version
+    with django_capture_on_commit_callbacks(execute=True):
+        package = make_package()
+        state_services.package_record_failure(
+            package=package, source="github", error=failure, now=NOW
+        )
+    version = _version(package)
+    with django_capture_on_commit_callbacks(execute=True):
+        state_services.package_record_success(package=package, source="github", now=NOW)
+    assert _version(package) != version
     assert FetchState.objects.get(package=package, source="github").error_count == 0
