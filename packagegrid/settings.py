@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "packagegrid.accounts",
     "packagegrid.catalog",
     "packagegrid.grids",
+    "packagegrid.changes",
     "packagegrid.fetchers",
     "packagegrid.search",
     "packagegrid.api",
@@ -163,6 +164,10 @@ RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 0 if DEBUG else 300)
 # A person's change to a package's repository or replacement waits for staff review until
 # this many of their edits have taken effect (catalog.review_services).
 TRUSTED_EDITS = env_int("TRUSTED_EDITS", 5)
+
+# The change feed (/api/v5/changes/) keeps this many days of changes; a cursor older than
+# that is answered 410 Gone (resync from a dump). 0 keeps every change.
+CHANGES_RETENTION_DAYS = env_int("CHANGES_RETENTION_DAYS", 90)
 
 # Background work: tasks are rows in the database, run by `packagegrid worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

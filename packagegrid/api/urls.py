@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from packagegrid.api import views
+from packagegrid.api.changes import ChangesView
 
 
 class V4RootView(APIRootView):
@@ -54,6 +55,7 @@ v5 = V5Router()
 v5.register("packages", views.PackageV5ViewSet, basename="package")
 
 urlpatterns = [
+    path("v5/changes/", ChangesView.as_view(), name="v5-changes"),
     path("v5/", include((v5.urls, "v5"))),
     path("v4/", include((v4.urls, "v4"))),
     path("v3/", include(("packagegrid.api.legacy", "v3"))),

@@ -1,6 +1,6 @@
 """Signal receivers: any save or delete of the content changes the content version.
 
-This is the only use of signals in the project (cache invalidation). Writes that bypass
+Besides these, only the change feed (packagegrid.changes) listens to signals. Writes that bypass
 signals (bulk_create, QuerySet.update) call `content_changed()` themselves.
 """
 

@@ -26,6 +26,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, RepoData
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
+from packagegrid.changes.models import Action, Kind
+from packagegrid.changes.services import ChangeInfo, changes_record
 from packagegrid.health import model
 from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
 from packagegrid.health.models import Advisory, Compatibility, PackageHealth
@@ -198,6 +200,7 @@ def package_health_recompute(
     now = timezone.now()
     new: list[PackageHealth] = []
     changed: list[PackageHealth] = []
+    moved: list[int] = []  # packages whose lifecycle changed
     for package_id, package_facts in facts.items():
         health = model.assess(package_facts, context).as_dict()
         values = {name: health[name] for name in _FIELDS}
@@ -205,6 +208,8 @@ def package_health_recompute(
         if row is None:
             new.append(PackageHealth(package_id=package_id, computed_at=now, **values))
         elif any(getattr(row, name) != value for name, value in values.items()):
+            if row.lifecycle != values["lifecycle"]:
+                moved.append(package_id)
             for name, value in values.items():
                 setattr(row, name, value)
             row.computed_at = now
@@ -213,6 +218,11 @@ def package_health_recompute(
         PackageHealth.objects.bulk_create(new)
     if changed:
         PackageHealth.objects.bulk_update(changed, [*_FIELDS, "computed_at"])
+    # The change feed lists a package's lifecycle moves (scores move daily with ages and
+    # are left out); a bulk update sends no signals, so it is told here.
+    changes_record(
+        ChangeInfo(Kind.PACKAGE, package_id, Action.UPDATE, ["lifecycle"]) for package_id in moved
+    )
     return len(new) + len(changed)
 
 
