@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "packagegrid.catalog",
     "packagegrid.grids",
     "packagegrid.changes",
+    "packagegrid.webhooks",
     "packagegrid.fetchers",
     "packagegrid.search",
     "packagegrid.api",
@@ -168,6 +169,13 @@ TRUSTED_EDITS = env_int("TRUSTED_EDITS", 5)
 # The change feed (/api/v5/changes/) keeps this many days of changes; a cursor older than
 # that is answered 410 Gone (resync from a dump). 0 keeps every change.
 CHANGES_RETENTION_DAYS = env_int("CHANGES_RETENTION_DAYS", 90)
+
+# Outgoing webhooks: a failed delivery is tried again after WEBHOOK_RETRY_SECONDS, doubled
+# each time, WEBHOOK_MAX_ATTEMPTS times in all. Destinations on private or loopback
+# addresses are refused unless WEBHOOKS_ALLOW_PRIVATE (development and tests).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # Background work: tasks are rows in the database, run by `packagegrid worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

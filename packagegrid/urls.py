@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("packagegrid.accounts.urls")),
     path("", include("packagegrid.web.community_urls")),
     path("", include("packagegrid.health.urls")),
+    path("", include("packagegrid.webhooks.urls")),
 ]
