@@ -1,12 +1,14 @@
 """Recording changes where data is written: services, fetches, the admin, cascades."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from packagegrid.catalog.models import Category, EditRecord
+from packagegrid.catalog.djangopackages import import_lines
+from packagegrid.catalog.models import Category, EditRecord, Package
 from packagegrid.catalog.moderation_services import package_delete
 from packagegrid.catalog.services import package_update
 from packagegrid.changes.models import Change
@@ -14,7 +16,7 @@ from packagegrid.conftest import make_category, make_grid, make_package
 from packagegrid.fetchers import services as fetch_services
 from packagegrid.fetchers.types import PyPIFetch, PyPIProject, ReleaseInfo, RepoFetch, RepoInfo
 from packagegrid.grids import services as grid_services
-from packagegrid.grids.models import Feature
+from packagegrid.grids.models import Feature, Grid
 from packagegrid.health.models import PackageHealth
 from packagegrid.health.scores import package_health_recompute
 
@@ -168,3 +170,18 @@ def test_a_rolled_back_change_leaves_no_record() -> None:
         Category.objects.create(title="Gone", slug="gone")
         raise RuntimeError
     assert _since(start) == []
+
+
+def test_an_import_records_its_bulk_inserted_grids_and_grid_links() -> None:
+    line = (
+        (Path(__file__).resolve().parents[2] / "demo" / "data" / "packages.jsonl")
+        .open(encoding="utf-8")
+        .readline()
+    )
+    import_lines([line])
+    package = Package.objects.get()
+    grid_ids = set(Grid.objects.values_list("pk", flat=True))
+    log = _log()
+    assert ("package", package.pk, "create") in [c[:3] for c in log]
+    assert {c[1] for c in log if c[0] == "grid" and c[2] == "create"} == grid_ids
+    assert {c[1] for c in log if c[0] == "grid" and c[3] == ["packages"]} == grid_ids

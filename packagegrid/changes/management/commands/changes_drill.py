@@ -5,8 +5,11 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from packagegrid.changes.drill import FeedReader, feed_drill
+from packagegrid.changes.models import Action, Kind
+from packagegrid.changes.services import ChangeInfo, changes_record
 
 
 class Command(BaseCommand):
@@ -20,8 +23,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--writers", type=int, default=4)
         parser.add_argument("--transactions", type=int, default=15, help="per writer")
+        parser.add_argument(
+            "--backlog",
+            type=int,
+            default=0,
+            help="first record this many more changes (of made-up categories), to measure "
+            "reading a long feed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for start in range(0, options["backlog"], 1000):
+            with transaction.atomic():
+                changes_record(
+                    ChangeInfo(Kind.CATEGORY, 10**9 + n, Action.UPDATE, ["description"])
+                    for n in range(start, min(start + 1000, options["backlog"]))
+                )
         result = feed_drill(writers=options["writers"], transactions=options["transactions"])
         reader = FeedReader(limit=1000)
         began = time.monotonic()
