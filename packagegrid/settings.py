@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "packagegrid.accounts",
     "packagegrid.catalog",
     "packagegrid.grids",
+    "packagegrid.changes",
+    "packagegrid.webhooks",
     "packagegrid.fetchers",
     "packagegrid.search",
     "packagegrid.api",
@@ -182,6 +184,17 @@ RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 0 if DEBUG else 300)
 # A person's change to a package's repository or replacement waits for staff review until
 # this many of their edits have taken effect (catalog.review_services).
 TRUSTED_EDITS = env_int("TRUSTED_EDITS", 5)
+
+# The change feed (/api/v5/changes/) keeps this many days of changes; a cursor older than
+# that is answered 410 Gone (resync from a dump). 0 keeps every change.
+CHANGES_RETENTION_DAYS = env_int("CHANGES_RETENTION_DAYS", 90)
+
+# Outgoing webhooks: a failed delivery is tried again after WEBHOOK_RETRY_SECONDS, doubled
+# each time, WEBHOOK_MAX_ATTEMPTS times in all. Destinations on private or loopback
+# addresses are refused unless WEBHOOKS_ALLOW_PRIVATE (development and tests).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # Background work: tasks are rows in the database, run by `packagegrid worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("packagegrid.web.watch_urls")),
     path("", include("packagegrid.health.urls")),
     path("", include("packagegrid.dumps.urls")),
+    path("", include("packagegrid.webhooks.urls")),
 ]

@@ -10,6 +10,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.schemas.inspectors import DefaultSchema
 
 from packagegrid.api import pages, views
+from packagegrid.api.changes import ChangesView
 from packagegrid.api.schema import V4RootSerializer, V5RootSerializer
 
 
@@ -88,6 +89,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", pages.swagger_ui, name="api-docs"),
     path("redoc/", pages.redoc, name="api-redoc"),
+    path("v5/changes/", ChangesView.as_view(), name="v5-changes"),
     path("v5/", include((v5.urls, "v5"))),
     path("v4/", include((v4.urls, "v4"))),
     re_path(r"^v[45]/[\s\S]*/$", views.not_found),

@@ -1,7 +1,7 @@
 """Signal receivers: a save or delete bumps the versions of what shows the row, and only
 when a shown value can have changed.
 
-This is the only use of signals in the project (cache invalidation). Writes that bypass
+Besides these, only the change feed (packagegrid.changes) listens to signals. Writes that bypass
 signals (bulk_create, QuerySet.update) call the services of `packagegrid.caching.services`
 themselves. Rows that no page shows bump nothing: a login (`User.last_login`), fetch
 bookkeeping (a FetchState's check time and ETags), sessions, counters, task rows.

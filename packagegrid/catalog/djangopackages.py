@@ -37,6 +37,8 @@ from pydantic import (
 from packagegrid.caching.bulk import after_bulk_write
 from packagegrid.catalog.history_services import edit_record, field_values
 from packagegrid.catalog.models import Category, EditRecord, Package, PyPIData, RepoData
+from packagegrid.changes.models import Action, Kind
+from packagegrid.changes.services import ChangeInfo, changes_record
 from packagegrid.fetchers.http import HttpClient, HttpError
 from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url, repo_key_for_url
@@ -258,10 +260,14 @@ def _ensure_category(category_id: int) -> None:
 
 def _ensure_grids(grid_ids: list[int]) -> None:
     existing = set(Grid.objects.filter(pk__in=grid_ids).values_list("pk", flat=True))
-    Grid.objects.bulk_create(
+    made = Grid.objects.bulk_create(
         Grid(pk=grid_id, title=f"Grid {grid_id}", slug=f"grid-{grid_id}")
         for grid_id in grid_ids
         if grid_id not in existing
+    )
+    # A bulk insert sends no signals: the change feed is told here.
+    changes_record(
+        ChangeInfo(Kind.GRID, grid.pk, Action.CREATE, ["title", "slug"]) for grid in made
     )
 
 
@@ -278,10 +284,14 @@ def _sync_grid_links(package_id: int, grid_ids: list[int]) -> bool:
     if current == wanted:
         return False
     GridPackage.objects.filter(package_id=package_id, grid_id__in=current - wanted).delete()
-    GridPackage.objects.bulk_create(
+    added = GridPackage.objects.bulk_create(
         GridPackage(package_id=package_id, grid_id=grid_id)
         for grid_id in grid_ids
         if grid_id not in current
+    )
+    # A bulk insert sends no signals: the change feed is told of the grids' new package.
+    changes_record(
+        ChangeInfo(Kind.GRID, link.grid_id, Action.UPDATE, ["packages"]) for link in added
     )
     return True
 

@@ -136,9 +136,15 @@ class HttpClient:
         self.sleep(min(delay, self.max_wait))
 
     def request(
-        self, method: str, url: str, *, headers: Mapping[str, str] | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
     ) -> httpx.Response:
-        """Send a request, retrying transient failures; return the final response.
+        """Send a request (with `content` as its body), retrying transient failures;
+        return the final response.
 
         Raises HttpError(permanent=False) when retries run out on a transient failure.
         Any other status (2xx, 3xx, 304, 4xx) is returned for the caller to interpret.
@@ -150,7 +156,7 @@ class HttpClient:
             try:
                 with self._lock:
                     self.requests_made += 1
-                response = self._client.request(method, url, headers=headers)
+                response = self._client.request(method, url, headers=headers, content=content)
             except httpx.TimeoutException:
                 last_error, reason = "timed out", "timeout"
             except httpx.TransportError as exc:

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
+from packagegrid.changes.models import Action, Kind
+from packagegrid.changes.services import ChangeInfo, change_record, changes_record
 from packagegrid.fetchers.state_services import package_record_success
 from packagegrid.fetchers.types import PyPIFetch, ReleaseInfo, RepoFetch
 from packagegrid.health.scores import package_health_recompute
@@ -134,6 +136,11 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
             requires_dist=project.requires_dist,
         ):
             changed.append("compatibility")
+        derived = [name for name in ("advisories", "compatibility") if name in changed]
+        if derived:
+            change_record(
+                kind=Kind.PACKAGE, object_id=package.pk, action=Action.UPDATE, fields=derived
+            )
         if releases_changed:  # bulk writes send no signals: the latest release date changed
             search_index_package(package_id=package.pk)
         changed += releases_changed
@@ -147,20 +154,35 @@ _RELEASE_FIELDS = ("uploaded_at", "yanked", "yanked_reason", "requires_python", 
 
 def _apply_releases(package: Package, releases: list[ReleaseInfo]) -> list[str]:
     stored = {r.version: r for r in Release.objects.filter(package=package)}
-    new, updated = [], []
+    new: list[Release] = []
+    updated: list[tuple[Release, list[str]]] = []
     for info in releases:
         release = stored.get(info.version)
         values = {name: getattr(info, name) for name in _RELEASE_FIELDS}
         if release is None:
             new.append(Release(package=package, version=info.version, **values))
-        elif any(getattr(release, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(release, name, value)
-            updated.append(release)
+            continue
+        changed = [name for name, value in values.items() if getattr(release, name) != value]
+        if changed:
+            for name in changed:
+                setattr(release, name, values[name])
+            updated.append((release, changed))
     if new:
         Release.objects.bulk_create(new)
     if updated:
-        Release.objects.bulk_update(updated, list(_RELEASE_FIELDS))
+        Release.objects.bulk_update([release for release, _ in updated], list(_RELEASE_FIELDS))
+    # Bulk writes send no signals: the change feed is told here.
+    changes_record(
+        [
+            *(
+                ChangeInfo(
+                    Kind.RELEASE, r.pk, Action.CREATE, ["package", "version", *_RELEASE_FIELDS]
+                )
+                for r in new
+            ),
+            *(ChangeInfo(Kind.RELEASE, r.pk, Action.UPDATE, changed) for r, changed in updated),
+        ]
+    )
     return ["releases"] if new or updated else []
 
 

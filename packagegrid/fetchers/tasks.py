@@ -8,6 +8,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from packagegrid.changes.services import changes_prune
 from packagegrid.fetchers.models import Source
 from packagegrid.fetchers.run import FetchRun, build_jobs, packages_to_fetch
 from packagegrid.fetchers.services import snapshots_prune
@@ -27,7 +28,7 @@ def fetch_package(package_id: int) -> list[str]:
 def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> list[str]:
     """Put back the tasks of workers that died (see `fetchers.taskqueue`), fetch every
     package not checked within `stale_hours`, recompute every health score, then prune
-    snapshots.
+    snapshots and old changes of the change feed.
 
     With `every_seconds`, enqueue the next run that much later, so that one enqueued run
     keeps the refresh going on the workers (see `packagegrid schedule_refresh`).
@@ -43,6 +44,7 @@ def refresh_stale_packages(stale_hours: float = 24, every_seconds: int = 0) -> l
             *lines,
             f"health scores written: {package_health_recompute()}",
             f"snapshots pruned: {snapshots_prune()}",
+            f"changes pruned: {changes_prune()}",
             f"tasks of dead workers requeued: {requeued}",
         ]
     finally:

@@ -26,6 +26,8 @@ from packagegrid.catalog.history_services import (
     field_values,
 )
 from packagegrid.catalog.models import EditRecord, Package
+from packagegrid.changes.models import Action, Kind
+from packagegrid.changes.services import ChangeInfo, changes_record
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 
 # The fields of each model a person edits, and so the fields the history records.
@@ -328,7 +330,7 @@ def _restore_cells(
     taken = set(
         Element.objects.filter(pk__in=[cell["id"] for cell in wanted]).values_list("pk", flat=True)
     )
-    Element.objects.bulk_create(
+    restored = Element.objects.bulk_create(
         Element(
             pk=None if cell["id"] in taken else cell["id"],
             grid_package_id=place[cell["other"]][0],
@@ -338,6 +340,10 @@ def _restore_cells(
             modified=now,
         )
         for cell in wanted
+    )
+    # A bulk insert sends no signals: the change feed is told here.
+    changes_record(
+        ChangeInfo(Kind.CELL, cell.pk, Action.CREATE, ELEMENT_FIELDS) for cell in restored
     )
     return len(wanted)
 

@@ -29,6 +29,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packagegrid.caching.services import packages_changed
 from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, RepoData
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
+from packagegrid.changes.models import Action, Kind
+from packagegrid.changes.services import ChangeInfo, changes_record
 from packagegrid.health import model
 from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
 from packagegrid.health.models import Advisory, Compatibility, LifecycleChange, PackageHealth
@@ -246,6 +248,11 @@ def package_health_recompute(
         packages_changed([row.package_id for row in (*new, *changed)])
     if shown:
         health_recomputed.send(sender=PackageHealth, package_ids=shown)
+    # The change feed lists a package's lifecycle moves (scores move daily with ages and
+    # are left out); a bulk update sends no signals, so it is told here.
+    changes_record(
+        ChangeInfo(Kind.PACKAGE, move.package_id, Action.UPDATE, ["lifecycle"]) for move in moves
+    )
     return len(new) + len(changed)
 
 

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: staff-approved subscriptions to events, signed deliveries."""
