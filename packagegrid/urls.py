@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("packagegrid.search.urls")),
     path("", include("packagegrid.accounts.urls")),
     path("", include("packagegrid.web.community_urls")),
+    path("", include("packagegrid.web.maintainer_urls")),
     path("", include("packagegrid.health.urls")),
     path("", include("packagegrid.dumps.urls")),
 ]

@@ -34,6 +34,7 @@ from packagegrid.health.selectors import PackageFacts, package_facts, package_he
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+from packagegrid.maintainers.selectors import package_maintainer_annotations
 from packagegrid.search.selectors import search_items
 
 HOME_LIST_SIZE = 10
@@ -255,6 +256,7 @@ def package_page(
                 )
             ),
             **viewer_annotations(viewer),
+            **package_maintainer_annotations(viewer),
         )
         .get(slug=slug)
     )
