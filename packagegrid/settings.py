@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "packagegrid.limits",
     "packagegrid.accounts",
     "packagegrid.catalog",
+    "packagegrid.maintainers",
     "packagegrid.grids",
     "packagegrid.changes",
     "packagegrid.webhooks",
@@ -230,6 +231,12 @@ SOCIALACCOUNT_ADAPTER = "packagegrid.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_FORMS = {"login": "packagegrid.accounts.forms.LoginForm"}
 # /profiles/edit/ is the profile form, so nobody may be called "edit".
 ACCOUNT_USERNAME_BLACKLIST = ["edit"]
+# Keep the GitHub token of a GitHub login: a maintainer claim asks GitHub with it whether
+# the person has admin or maintain rights on the repository (packagegrid.maintainers).
+SOCIALACCOUNT_STORE_TOKENS = True
+# A verified maintainer's rights are asked of GitHub again at their next action once the
+# last confirmation is older than this; a claim whose rights are gone lapses.
+MAINTAINER_RECHECK_SECONDS = env_int("MAINTAINER_RECHECK_SECONDS", 3600)
 SOCIALACCOUNT_PROVIDERS = {
     "github": {
         "SCOPE": ["read:user", "user:email"],

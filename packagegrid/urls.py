@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("packagegrid.accounts.urls")),
     path("", include("packagegrid.web.community_urls")),
     path("", include("packagegrid.web.watch_urls")),
+    path("", include("packagegrid.web.maintainer_urls")),
     path("", include("packagegrid.health.urls")),
     path("", include("packagegrid.dumps.urls")),
     path("", include("packagegrid.webhooks.urls")),

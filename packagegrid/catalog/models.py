@@ -105,6 +105,9 @@ class Package(TimestampedModel, VersionedModel):
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
+    # Its verified maintainer says the package is done, not dead: the health lifecycle
+    # reads it as `stable` while nothing signals breakage (packagegrid.health.model).
+    finished = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

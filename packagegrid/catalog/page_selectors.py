@@ -34,6 +34,7 @@ from packagegrid.health.selectors import PackageFacts, package_facts, package_he
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+from packagegrid.maintainers.selectors import package_maintainer_annotations
 from packagegrid.search.selectors import search_items
 from packagegrid.watching.selectors import viewer_watches
 
@@ -258,6 +259,7 @@ def package_page(
             ),
             **viewer_annotations(viewer),
             viewer_watches=viewer_watches(viewer, "package"),
+            **package_maintainer_annotations(viewer),
         )
         .get(slug=slug)
     )

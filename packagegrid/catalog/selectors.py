@@ -158,6 +158,7 @@ PACKAGE_FIELD_LABELS = {
     "pypi_url": "PyPI URL",
     "documentation_url": "Documentation URL",
     "replaced_by": "Replaced by",
+    "finished": "Finished",
 }
 PACKAGE_HISTORY_PER_PAGE = 50
 

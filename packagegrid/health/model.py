@@ -116,7 +116,8 @@ class PackageFacts:
     """Everything the model reads about one package; unknowns have neutral defaults.
 
     Curated: `deprecated`, `replacement` (the slug or name of what replaces it),
-    `documentation_url`. Code host: `has_repository`, `archived`, `stars`, `forks`,
+    `documentation_url`, `finished` (its verified maintainer says it is done).
+    Code host: `has_repository`, `archived`, `stars`, `forks`,
     `last_commit_at`, `commits_over_52` (52 weekly counts, oldest first; empty when
     unknown), `contributors` (None when unknown). PyPI: `releases`, `classifiers`,
     `requires_python` ("" when not declared), `license` (normalised by
@@ -131,6 +132,7 @@ class PackageFacts:
     """
 
     deprecated: bool = False
+    finished: bool = False
     replacement: str = ""
     documentation_url: str = ""
     has_repository: bool = False
@@ -406,6 +408,9 @@ def lifecycle(facts: PackageFacts, context: DirectoryContext) -> tuple[Lifecycle
     2. archived: the code host made the repository read-only, or PyPI's project status
        is "archived". A decision by the owner, stronger than any activity measure.
     3. yanked: the latest release is yanked: what pip would install is withdrawn.
+    3b. stable, when its verified maintainer marked the package finished and nothing
+       signals breakage (the conditions of 5 but for the inactivity): their word that
+       it is done, not dead, weighs more than the calendar.
     4. active: a release or a commit within the expected interval (`maturity`).
     5. stable: no release or commit within the interval, but a release that is not
        yanked supports a Django still in support, and nothing signals breakage (no
@@ -437,6 +442,12 @@ def lifecycle(facts: PackageFacts, context: DirectoryContext) -> tuple[Lifecycle
         )
         return Lifecycle.YANKED, f"The latest release, {latest.version}, is yanked; {then}."
 
+    if facts.finished and _stability_problem(facts, context) is None:
+        django = ", ".join(_supported(facts, "django", context.supported_django))
+        return Lifecycle.STABLE, _sentence(
+            f"Marked finished by its verified maintainer; it supports Django {django}, still "
+            "in support, and shows no sign of breakage"
+        )
     expected = maturity(facts.releases)
     released, committed = last_upload(facts.releases), _commit_day(facts)
     signs = [d for d in (released, committed) if d is not None]

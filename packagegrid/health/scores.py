@@ -119,6 +119,7 @@ def _facts(
     replacement = package.replaced_by
     return model.PackageFacts(
         deprecated=replacement is not None,
+        finished=package.finished,
         replacement=replacement.title if replacement is not None else "",
         documentation_url=package.documentation_url or (pypi.documentation_url if pypi else ""),
         has_repository=bool(package.repo_url),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from packagegrid.catalog.forms import PackageAddForm, PackageEditForm, RepoURLForm
 from packagegrid.catalog.history_services import EditConflict, RevertRefused
 from packagegrid.catalog.models import Package
-from packagegrid.catalog.review_services import FIELD_LABELS, package_update_reviewed
+from packagegrid.catalog.review_services import FIELD_LABELS
 from packagegrid.catalog.selectors import package_add_guess, package_history
 from packagegrid.catalog.services import (
     DuplicateRepository,
@@ -27,6 +27,7 @@ from packagegrid.catalog.services import (
 )
 from packagegrid.grids.models import Grid
 from packagegrid.lib.htmx import HtmxHttpRequest
+from packagegrid.maintainers.services import package_update_as_editor
 from packagegrid.web.conflicts import edit_conflict
 from packagegrid.web.limits import rate_limit
 from packagegrid.web.permissions import (
@@ -150,7 +151,8 @@ def _package_edit_save(request: HttpRequest, package: Package) -> HttpResponse:
     conflict = None
     if form.is_valid():
         try:
-            result = package_update_reviewed(
+            # A verified maintainer's change is saved without review.
+            result = package_update_as_editor(
                 package=package, user=signed_in_user(request), **form.service_kwargs()
             )
         except DuplicateRepository as duplicate:

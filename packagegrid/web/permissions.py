@@ -2,9 +2,9 @@
 the checks inline.
 
 Anyone reads. A logged-in person toggles usage and favorites and flags packages; staff
-resolve flags and delete packages. Helpers raise PermissionDenied (403) or Http404;
-`login_first` (packagegrid.lib.auth, re-exported here) sends people who are not logged in
-to the login page and back.
+resolve flags and delete packages; a package's verified maintainers act on it. Helpers
+raise PermissionDenied (403) or Http404; `login_first` (packagegrid.lib.auth, re-exported
+here) sends people who are not logged in to the login page and back.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from packagegrid.grids.models import Feature, Grid, GridPackage
 # Re-exported: the site's views import the login checks from here with the others.
 from packagegrid.lib.auth import login_first as login_first
 from packagegrid.lib.auth import signed_in_user as signed_in_user
+from packagegrid.maintainers.models import DelistingRequest, MaintainerClaim
+from packagegrid.maintainers.services import NotAMaintainer, maintainer_for_action
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -160,3 +162,52 @@ def get_package_edit_for_reverter(
     if record is None:
         raise Http404("No such edit of this package.")
     return record, user
+
+
+def get_claim_for_maintainer(request: HttpRequest, slug: str) -> tuple[MaintainerClaim, User]:
+    """The logged-in person's verified claim on the package `slug`, re-checked with GitHub
+    when stale (packagegrid.maintainers.services.maintainer_for_action), and that person.
+    403 (PermissionDenied, with the reason) when they are not, or no longer, its
+    maintainer; GitHubUnavailable propagates when GitHub cannot confirm the rights now."""
+    user = signed_in_user(request)
+    package = _package(slug)
+    try:
+        return maintainer_for_action(package=package, user=user), user
+    except NotAMaintainer as refused:
+        raise PermissionDenied(str(refused)) from None
+
+
+def get_claim_for_revoker(
+    request: HttpRequest, slug: str, claim_id: int
+) -> tuple[MaintainerClaim, User]:
+    """A claim on the package `slug` that staff may revoke, and the staff member; 403 for
+    everyone else, 404 when the claim is not one of that package's."""
+    user = staff_user(request)
+    claim = MaintainerClaim.objects.filter(pk=claim_id, package__slug=slug).first()
+    if claim is None:
+        raise Http404("No such claim on this package.")
+    return claim, user
+
+
+def get_delisting_for_reviewer(
+    request: HttpRequest, request_id: int
+) -> tuple[DelistingRequest, User]:
+    """A delisting request staff may approve or reject, and the staff member; 403 for
+    everyone else."""
+    user = staff_user(request)
+    try:
+        return DelistingRequest.objects.select_related("package").get(pk=request_id), user
+    except DelistingRequest.DoesNotExist:
+        raise Http404("No such delisting request.") from None
+
+
+def get_flag_for_maintainer(
+    request: HttpRequest, slug: str, flag_id: int
+) -> tuple[Flag, MaintainerClaim, User]:
+    """An open or resolved flag on the package `slug`, with the person's verified claim
+    on that package (see `get_claim_for_maintainer`); 404 when the flag is not on it."""
+    claim, user = get_claim_for_maintainer(request, slug)
+    flag = Flag.objects.filter(pk=flag_id, package_id=claim.package_id).first()
+    if flag is None:
+        raise Http404("No such flag on this package.")
+    return flag, claim, user

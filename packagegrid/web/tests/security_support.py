@@ -35,6 +35,7 @@ from packagegrid.conftest import (
     set_cell,
 )
 from packagegrid.grids.models import Feature, Grid
+from packagegrid.maintainers.models import DelistingRequest, MaintainerClaim
 
 # --- the URL patterns ----------------------------------------------------------------------
 
@@ -114,6 +115,8 @@ class World:
             "record_id": str(self.grid_record.pk if grid_routes else self.package_record.pk),
             "flag_id": str(self.flag.pk),
             "change_id": str(self.pending_change.pk),
+            "claim_id": str(self.extra["claim"].pk),
+            "request_id": str(self.extra["delisting"].pk),
             "product": "django",
             "version": "5.2",
             "account": self.alice.username,
@@ -218,6 +221,12 @@ def build_world() -> World:
     )
     assert package_record is not None and grid_record is not None
     Profile.objects.create(user=alice, github_account="alice-gh")
+    claim = MaintainerClaim.objects.create(
+        package=package, user=bob, github_login="bob-gh", permission="admin"
+    )
+    delisting = DelistingRequest.objects.create(
+        package=other, package_title=other.title, user=bob, reason="Moved."
+    )
     return World(
         category=category,
         package=package,
@@ -234,6 +243,7 @@ def build_world() -> World:
         bob=bob,
         staff=staff,
         superuser=superuser,
+        extra={"claim": claim, "delisting": delisting},
     )
 
 
