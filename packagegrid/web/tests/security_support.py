@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from packagegrid.accounts.api_keys import api_key_create
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.history_services import edit_record
 from packagegrid.catalog.models import Category, EditRecord, Flag, Package, PendingChange
@@ -117,6 +118,7 @@ class World:
             "change_id": str(self.pending_change.pk),
             "claim_id": str(self.extra["claim"].pk),
             "request_id": str(self.extra["delisting"].pk),
+            "key_id": str(self.extra["api_key"].pk),
             "product": "django",
             "version": "5.2",
             "account": self.alice.username,
@@ -227,6 +229,7 @@ def build_world() -> World:
     delisting = DelistingRequest.objects.create(
         package=other, package_title=other.title, user=bob, reason="Moved."
     )
+    api_key = api_key_create(user=bob, name="Bob's tool").record
     return World(
         category=category,
         package=package,
@@ -243,7 +246,7 @@ def build_world() -> World:
         bob=bob,
         staff=staff,
         superuser=superuser,
-        extra={"claim": claim, "delisting": delisting},
+        extra={"claim": claim, "delisting": delisting, "api_key": api_key},
     )
 
 
