@@ -314,6 +314,8 @@ REST_FRAMEWORK = {
 
 # The OpenAPI schema of API v3, v4 and v5 at /api/schema/ (packagegrid/api/schema.py).
 SPECTACULAR_SETTINGS = {
+    # Search results name their kind in two serializers: one enum, one name.
+    "ENUM_NAME_OVERRIDES": {"SearchItemTypeEnum": ["package", "grid"]},
     "TITLE": "packagegrid API",
     "DESCRIPTION": (
         "Read-only APIs of packagegrid, a directory of reusable Django packages. "

@@ -25,8 +25,6 @@ from typing import Any
 from django.db import connection
 
 from packagegrid.benchmarks.runner import (
-    Log,
-    WrkResult,
     bench_environment,
     database_label,
     gunicorn_serving,
@@ -34,6 +32,7 @@ from packagegrid.benchmarks.runner import (
     worker_rss_mb,
     wrk_run,
 )
+from packagegrid.benchmarks.wrk import Log, WrkResult
 from packagegrid.catalog.models import Package
 from packagegrid.grids.models import Grid
 

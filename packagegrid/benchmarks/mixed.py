@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from packagegrid.benchmarks.runner import Log, WrkResult, parse_wrk
+from packagegrid.benchmarks.wrk import Log, WrkResult, parse_wrk
 from packagegrid.caching.services import grids_changed
 from packagegrid.catalog.models import Package, RepoData
 from packagegrid.fetchers.services import package_apply_repo, package_finish_fetch

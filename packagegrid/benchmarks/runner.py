@@ -24,7 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,13 +43,14 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from packagegrid.benchmarks import mixed
 from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build, bench_data_is_present
+from packagegrid.benchmarks.mixed import WIDE_GRID_SLUG
+from packagegrid.benchmarks.wrk import Log, WrkResult, parse_wrk
 from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Grid
 from packagegrid.search.selectors import search_index_is_complete
 from packagegrid.search.services import search_reindex
-
-Log = Callable[[str], None]
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/packagegrid_bench"
 SQLITE_FILE = "bench.sqlite3"
@@ -104,18 +105,6 @@ class Target:
     upstream: Upstream | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class WrkResult:
-    """What one wrk run reports; latencies in milliseconds."""
-
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    non_2xx_3xx: int
-    socket_errors: int
-
-
 @dataclass(slots=True)
 class Row:
     """One URL measured on one database."""
@@ -152,41 +141,6 @@ def _rounded(value: float | None) -> float | None:
 
 
 # --- wrk ---------------------------------------------------------------------------------
-
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
-_LATENCY = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
-_RPS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
-_TOTAL = re.compile(r"^\s*(\d+) requests in ", re.MULTILINE)
-_NON_2XX = re.compile(r"^\s*Non-2xx or 3xx responses:\s+(\d+)", re.MULTILINE)
-_SOCKET = re.compile(
-    r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", re.MULTILINE
-)
-
-
-def parse_wrk(output: str) -> WrkResult:
-    """Read requests/s, p50/p99 latency, request and error counts from `wrk --latency`.
-
-    Raises ValueError when the output lacks the throughput or the latency distribution
-    (wrk failed, or ran without --latency).
-    """
-    rps = _RPS.search(output)
-    total = _TOTAL.search(output)
-    latencies = {
-        percentile: float(value) * _UNIT_MS[unit]
-        for percentile, value, unit in _LATENCY.findall(output)
-    }
-    if rps is None or total is None or set(latencies) != {"50", "99"}:
-        raise ValueError(f"Not the output of `wrk --latency`:\n{output}")
-    non_2xx = _NON_2XX.search(output)
-    sockets = _SOCKET.search(output)
-    return WrkResult(
-        requests_per_second=float(rps.group(1)),
-        p50_ms=round(latencies["50"], 3),
-        p99_ms=round(latencies["99"], 3),
-        requests=int(total.group(1)),
-        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
-        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
-    )
 
 
 def wrk_run(*, url: str, concurrency: int, duration: int, script: Path | None = None) -> WrkResult:
@@ -317,8 +271,6 @@ def bench_targets() -> list[Target]:
         Target("grids list", "/grids/"),
     ]
     targets.append(Target("packages list", "/packages/", Upstream(11, 22, "")))
-    from packagegrid.benchmarks.mixed import WIDE_GRID_SLUG  # imports this module
-
     if Grid.objects.filter(slug=WIDE_GRID_SLUG).exists():
         targets.append(Target("grid page 100x30", f"/grids/g/{WIDE_GRID_SLUG}/"))
     return targets
@@ -493,8 +445,6 @@ def bench_database(
         log(f"[{db}] building the benchmark data set")
         log(f"[{db}] {bench_data_build(flush=True)}")
     call_command("collectstatic", interactive=False, verbosity=0)
-    from packagegrid.benchmarks import mixed  # imports this module
-
     mixed.wide_grid_ensure()
     mixed.login_user_ensure()
     targets = bench_targets()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -150,9 +151,11 @@ def _flush(pending: _Pending) -> None:
 
 def _resolve(pending: _Pending) -> set[str]:
     """The keys of `pending`: its own, plus those of the packages, grids and categories."""
-    # Imported here: the catalog and grids apps import this module's callers.
-    from packagegrid.catalog.models import Category, Package
-    from packagegrid.grids.models import Grid, GridPackage
+    # Looked up, not imported: the catalog and grids apps import this module's callers.
+    Category = apps.get_model("catalog", "Category")
+    Package = apps.get_model("catalog", "Package")
+    Grid = apps.get_model("grids", "Grid")
+    GridPackage = apps.get_model("grids", "GridPackage")
 
     keys = set(pending.keys)
     grid_ids = set(pending.grid_ids)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.tasks import task
-from django.utils import timezone
 
-from packagegrid.dumps.tasks import next_run_at
+from packagegrid.lib.daily import enqueue_next
 from packagegrid.watching.services import digests_send
 
 
@@ -22,4 +21,4 @@ def send_watch_digests(at: str = "") -> list[str]:
         return [f"digests sent: {run.sent}, empty: {run.empty}, failed: {run.failed}"]
     finally:
         if at:
-            send_watch_digests.using(run_after=next_run_at(at, now=timezone.now())).enqueue(at=at)
+            enqueue_next(send_watch_digests, at=at)

@@ -10,13 +10,12 @@ from packagegrid.benchmarks.runner import (
     NOT_IMPLEMENTED,
     Row,
     Upstream,
-    WrkResult,
     bench_targets,
     database_label,
     format_table,
-    parse_wrk,
     row_measure,
 )
+from packagegrid.benchmarks.wrk import WrkResult, parse_wrk
 from packagegrid.catalog.models import Package
 from packagegrid.health.models import PackageHealth
 

@@ -15,7 +15,8 @@ from django_tasks_db.models import DBTaskResult
 
 from packagegrid.conftest import make_package
 from packagegrid.dumps.selectors import dump_manifest
-from packagegrid.dumps.tasks import next_run_at, write_data_dumps
+from packagegrid.dumps.tasks import write_data_dumps
+from packagegrid.lib.daily import next_run_at
 
 
 def _utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
@@ -46,7 +47,7 @@ def test_scheduling_enqueues_one_dump_for_the_next_night() -> None:
     call_command("schedule_dump", at="03:00", stdout=out)
     call_command("schedule_dump", at="03:00", stdout=out)
     assert "Scheduled dump" in out.getvalue()
-    assert "already waiting" in out.getvalue()
+    assert "already scheduled" in out.getvalue()
     waiting = DBTaskResult.objects.get(task_path=write_data_dumps.module_path)
     assert waiting.status == TaskResultStatus.READY
     assert waiting.run_after == next_run_at("03:00", now=timezone.now())

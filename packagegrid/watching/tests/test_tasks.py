@@ -13,7 +13,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from packagegrid.dumps.tasks import next_run_at
+from packagegrid.lib.daily import next_run_at
 from packagegrid.watching.tasks import send_watch_digests
 from packagegrid.watching.tests.support import make_events, make_settings
 
