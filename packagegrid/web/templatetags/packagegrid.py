@@ -189,6 +189,31 @@ def clip(value: object, length: int) -> str:
     return text[: length - 1].rstrip() + "…"
 
 
+@register.simple_tag
+def lifecycle_badge(lifecycle: object, label: object) -> SafeString:
+    """A lifecycle badge: `lifecycle` (the state, e.g. "abandoned") and `label` (its
+    name); warning colours for every state but active and stable. Inline, no whitespace."""
+    warn = "" if lifecycle in ("active", "stable") else " badge-warn"
+    # Safe: both values are escaped.
+    return mark_safe(
+        f'<span class="badge{warn} lifecycle-badge" data-lifecycle="{escape(lifecycle)}">'
+        f"{escape(label)}</span>"
+    )
+
+
+@register.simple_tag
+def compare_pick(slug: object, title: object) -> SafeString:
+    """A "Compare" box for the package `slug` called `title`; js/compare.js keeps the
+    ticked ones in the tray."""
+    title = escape(title)
+    # Safe: both values are escaped.
+    return mark_safe(
+        f'<label class="compare-pick"><input type="checkbox" name="p" value="{escape(slug)}"'
+        f' form="compare-form" data-compare="{title}"> Compare'
+        f'<span class="visually-hidden"> {title}</span></label>'
+    )
+
+
 # A placeholder no slug contains, to split the package URL into prefix and suffix once.
 _SLUG_MARK = "0slug0"
 # What reverse() leaves unquoted in a path.
@@ -226,20 +251,14 @@ def _package_row(package: Package, url_prefix: str, url_suffix: str) -> str:
     if description:
         description = f'\n        <p class="description">{escape(clip(description, 200))}</p>'
     if health:
-        warn = "" if lifecycle in ("active", "stable") else " badge-warn"
-        score = (
-            f'<span class="health-chip">{health.score}</span> <span class="badge{warn}'
-            f' lifecycle-badge" data-lifecycle="{escape(lifecycle)}">'
-            f"{escape(health.get_lifecycle_display())}</span>"
-        )
+        badge = lifecycle_badge(lifecycle, health.get_lifecycle_display())
+        score = f'<span class="health-chip">{health.score}</span> {badge}'
     else:
         score = '<span class="muted">Not scored</span>'
     return (
         f'\n    <tr>\n      <th scope="row" class="package-cell">\n'
         f'        <a class="package-title" href="{url}">{title}</a>{badges}\n'
-        f'        <label class="compare-pick"><input type="checkbox" name="p"'
-        f' value="{escape(package.slug)}" form="compare-form" data-compare="{title}">'
-        f' Compare<span class="visually-hidden"> {title}</span></label>{description}\n'
+        f"        {compare_pick(package.slug, package.title)}{description}\n"
         f"      </th>\n"
         f'      <td class="num" data-label="Health">{score}</td>\n'
         f'      <td class="num" data-label="Stars">{number(repo.stars if repo else None)}</td>\n'
