@@ -201,6 +201,9 @@ class RepoData(models.Model):
     class Meta:
         verbose_name = "repository data"
         verbose_name_plural = "repository data"
+        # Lets list pages read every package's sort keys from the index alone, not the
+        # wide rows (descriptions, participants, 52-week lists).
+        indexes = [models.Index(fields=["package", "stars"], name="repodata_stars_sort_idx")]
 
     def __str__(self) -> str:
         return f"Repository data for {self.package_id}"

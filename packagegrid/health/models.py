@@ -182,7 +182,12 @@ class PackageHealth(models.Model):
                 condition=models.Q(score__lte=100), name="package_health_score_at_most_100"
             ),
         ]
-        indexes = [models.Index(fields=["lifecycle"], name="package_health_lifecycle_idx")]
+        indexes = [
+            models.Index(fields=["lifecycle"], name="package_health_lifecycle_idx"),
+            # Lets list pages read every package's score from the index alone, not the
+            # wide rows (axes, factors).
+            models.Index(fields=["package", "score"], name="package_health_score_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.package_id}: {self.score} ({self.lifecycle})"

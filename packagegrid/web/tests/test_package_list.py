@@ -243,3 +243,22 @@ def test_it_updates_results_in_place_with_shareable_urls(client: Client) -> None
     assert 'hx-select="#package-results"' in page
     assert 'hx-push-url="true"' in page
     assert 'id="package-results"' in page
+
+
+def test_it_escapes_a_long_description_once_after_clipping_it(client: Client) -> None:
+    make_package(repo={"description": "Tom & Jerry " * 30})
+    html = client.get("/packages/").content.decode()
+    assert "Tom &amp; Jerry" in html
+    assert "&amp;amp;" not in html
+    clipped = re.search(r'<p class="description">([^<]*)</p>', html)
+    assert clipped is not None
+    assert len(clipped.group(1).replace("&amp;", "&")) == 200
+
+
+def test_it_shows_a_package_without_fetched_data_or_score(client: Client) -> None:
+    make_package(title="Never <fetched>", fetched=False)
+    html = client.get("/packages/").content.decode()
+    assert "Never &lt;fetched&gt;" in html
+    assert '<span class="muted">Not scored</span>' in html
+    assert '<td data-label="Last commit"><span class="muted">Unknown</span></td>' in html
+    assert '<span class="sparkline-empty">No commit data</span>' in html

@@ -10,6 +10,8 @@ from packagegrid.web.templatetags.grid_tags import release_spans
 from packagegrid.web.templatetags.packagegrid import (
     cell,
     clip,
+    compare_pick,
+    lifecycle_badge,
     number,
     sparkline,
     time_ago,
@@ -126,3 +128,20 @@ def test_release_spans_escape_what_they_show() -> None:
     html = release_spans("django", [("<b>", "<b>")])
     assert "<b>" not in html
     assert html == '<a href="/readiness/django/&lt;b&gt;/">&lt;b&gt;</a>'
+
+
+def test_it_draws_lifecycle_badges_with_warning_colours_past_stable() -> None:
+    assert lifecycle_badge("active", "Active") == (
+        '<span class="badge lifecycle-badge" data-lifecycle="active">Active</span>'
+    )
+    assert lifecycle_badge("abandoned", "<Abandoned>") == (
+        '<span class="badge badge-warn lifecycle-badge" data-lifecycle="abandoned">'
+        "&lt;Abandoned&gt;</span>"
+    )
+
+
+def test_it_escapes_the_compare_box_of_a_package() -> None:
+    box = compare_pick("a-slug", 'Say "hi" <b>')
+    assert 'value="a-slug"' in box
+    assert 'data-compare="Say &quot;hi&quot; &lt;b&gt;"' in box
+    assert '<span class="visually-hidden"> Say &quot;hi&quot; &lt;b&gt;</span>' in box
