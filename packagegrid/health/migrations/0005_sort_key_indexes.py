@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0012_sort_key_indexes'),
+        ('catalog', '0013_sort_key_indexes'),
         ('health', '0004_advisory_found_at'),
     ]
 

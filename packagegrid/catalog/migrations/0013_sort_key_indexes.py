@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0011_release_found_at'),
+        ('catalog', '0012_package_finished'),
     ]
 
     operations = [
