@@ -179,6 +179,17 @@ class V5ReleaseSerializer(serializers.Serializer[Any]):
     yanked = serializers.BooleanField()
 
 
+class V5DependencySerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="The project name as the requirement writes it.")
+    specifier = serializers.CharField(help_text='The version specifier, "" when none.')
+    markers = serializers.CharField(
+        allow_null=True, help_text="The environment markers, null when unconditional."
+    )
+    package = serializers.CharField(
+        allow_null=True, help_text="Slug of the directory's package it names, null when none."
+    )
+
+
 class V5PackageSerializer(V4PackageSerializer):
     """Every API v4 key, as v4 has it, then the health facts."""
 
@@ -193,6 +204,12 @@ class V5PackageSerializer(V4PackageSerializer):
     advisories = V5AdvisorySerializer(many=True)
     latest_release = V5ReleaseSerializer(allow_null=True)
     license = serializers.CharField(allow_null=True, help_text="Null when unknown.")
+    dependencies = V5DependencySerializer(
+        many=True, help_text="The latest release's requirements (`requires_dist`), in order."
+    )
+    dependents_count = serializers.IntegerField(
+        help_text="How many packages of the directory require this one outside an extra."
+    )
 
 
 V5RootSerializer = _links("V5RootSerializer", packages="Absolute link to the package list.")

@@ -1,13 +1,14 @@
 """API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`; API v5's
 packages (v4's facts plus health); and v1's 410."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,10 +31,10 @@ from packagegrid.api.serializers import (
     PackageV5Serializer,
     SearchItemSerializer,
 )
-from packagegrid.catalog.models import Category
+from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import package_list_for_api
 from packagegrid.grids.selectors import grid_list_for_api
-from packagegrid.health.selectors import package_list_for_api_v5
+from packagegrid.health.selectors import package_dependents_for_api_v5, package_list_for_api_v5
 from packagegrid.lib.ids import parse_id
 from packagegrid.search.selectors import search_items
 
@@ -125,6 +126,27 @@ class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyM
     queryset = package_list_for_api_v5()
     serializer_class = PackageV5Serializer
     pagination_class = V5PageNumberPagination
+
+    def get_queryset(self) -> QuerySet[Package]:
+        # The dependents list looks its package up by id or slug only: the joins and
+        # prefetches are for the packages it lists.
+        if self.action == "dependents":
+            return Package.objects.only("pk", "slug")
+        return super().get_queryset()
+
+    @extend_schema(
+        responses={200: V5PackageSerializer(many=True), 404: NOT_FOUND},
+        parameters=[id_or_slug()],
+    )
+    @action(detail=True, methods=["get"])
+    def dependents(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """The packages that require this one outside an extra, by title; paged as the
+        package list is."""
+        package = cast(Package, self.get_object())
+        dependents = package_dependents_for_api_v5(package=package)
+        page = self.paginate_queryset(dependents)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema_view(

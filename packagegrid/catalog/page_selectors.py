@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
+from packagegrid.catalog.dependency_selectors import PackageDependencies, package_dependencies
 from packagegrid.catalog.models import (
     Category,
     Package,
@@ -107,6 +108,8 @@ class PackagePage:
     facts: PackageFacts
     trends: PackageTrends  # the charts (packagegrid.catalog.trend_selectors)
     health: PackageHealth | None  # the stored score, None when never scored
+    # Requirements, dependents and outdated pins (packagegrid.catalog.dependency_selectors).
+    dependencies: PackageDependencies
 
     @property
     def fetched(self) -> bool:
@@ -236,7 +239,7 @@ def package_list_page(
 def package_page(
     *, slug: str, viewer: AbstractBaseUser | AnonymousUser | None = None
 ) -> PackagePage:
-    """Everything the package page shows, in four queries.
+    """Everything the package page shows, in a fixed number of queries.
 
     The package is annotated with `usage` and `favorite_count`, and with `viewer_uses` and
     `viewer_favorite` (whether `viewer` uses and favors it; False for nobody logged in),
@@ -289,6 +292,7 @@ def package_page(
         facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
         trends=package_trends(package=package, repo=repo),
         health=package_health_of(package),
+        dependencies=package_dependencies(package=package),
     )
 
 

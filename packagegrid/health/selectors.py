@@ -25,7 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from packaging.requirements import InvalidRequirement, Requirement
 
-from packagegrid.catalog.models import Package, Release
+from packagegrid.catalog.dependency_selectors import dependents_count_subquery, package_dependents
+from packagegrid.catalog.models import Dependency, Package, Release
 from packagegrid.catalog.selectors import package_list_for_api, usage_count_subquery
 from packagegrid.health.compatibility import Compatibility as CompatibilityMap
 from packagegrid.health.models import (
@@ -390,16 +391,36 @@ def package_list_for_api_v5() -> QuerySet[Package]:
     prefetched (`latest_releases`: the release named by `PyPIData.latest_version`, at
     most one).
 
-    Six queries a page with its count, whatever the page size.
+    Also each package's requirements (`dependencies`, in order, with the listed package
+    each names: its slug only) prefetched, and `dependents_count` annotated.
+
+    Seven queries a page with its count, whatever the page size.
     """
+    requirements = (
+        Dependency.objects.select_related("target")
+        .only("package_id", "name", "specifier", "markers", "target__slug")
+        .order_by("position")
+    )
     return (
         package_list_for_api()
         .select_related("health")
+        .annotate(dependents_count=dependents_count_subquery())
         .prefetch_related(
+            Prefetch("dependencies", queryset=requirements),
             Prefetch("compatibility", queryset=Compatibility.objects.order_by("id")),
             Prefetch("advisories", queryset=Advisory.objects.filter(withdrawn__isnull=True)),
             latest_release_prefetch(),
         )
+    )
+
+
+def package_dependents_for_api_v5(*, package: Package) -> QuerySet[Package]:
+    """`package_list_for_api_v5()` narrowed to the packages that require `package` outside
+    an extra, by title (as `package_dependents` orders them)."""
+    return (
+        package_list_for_api_v5()
+        .filter(pk__in=package_dependents(package=package).values("pk"))
+        .order_by("title", "id")
     )
 
 

@@ -120,6 +120,7 @@ def test_it_covers_every_read_operation_of_v3_v4_and_v5(schema: dict[str, Any]) 
         "/api/v5/",
         "/api/v5/packages/",
         "/api/v5/packages/{id}/",
+        "/api/v5/packages/{id}/dependents/",
     ]
     methods = {method for item in schema["paths"].values() for method in item}
     assert methods == {"get"}

@@ -7,23 +7,33 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.api.tests.test_packages import PACKAGE_KEYS
 from packagegrid.catalog.models import Package, PyPIData, RepoData
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_dependencies, make_package
 from packagegrid.health.scores import package_health_recompute
 from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
 
-V5_KEYS = [*PACKAGE_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
+V5_KEYS = [
+    *PACKAGE_KEYS,
+    "health",
+    "compatibility",
+    "advisories",
+    "latest_release",
+    "license",
+    "dependencies",
+    "dependents_count",
+]
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
 # The page's count, the packages with their joins, then prefetched: grid links,
-# compatibility rows, advisories and the latest release.
-LIST_QUERIES = 6
-DETAIL_QUERIES = 5  # the same without the count
+# requirements, compatibility rows, advisories and the latest release.
+LIST_QUERIES = 7
+DETAIL_QUERIES = 6  # the same without the count
 TODAY = date(2026, 12, 6)
 
 
@@ -173,3 +183,35 @@ def test_the_page_size_is_at_most_100(client: Any) -> None:
 
 def test_the_root_lists_packages(client: Any) -> None:
     assert _get(client, "/api/v5/") == {"packages": "http://testserver/api/v5/packages/"}
+
+
+def test_it_serves_dependencies_and_dependents(
+    client: Any, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    core = make_package(slug="django-core", pypi_url="https://pypi.org/project/django-core/")
+    users = [make_package(title=f"user-{i}", slug=f"user-{i}") for i in range(3)]
+    for user in users:
+        make_dependencies(user, 'Django_Core>=1; python_version >= "3.12"')
+    make_dependencies(make_package(), 'django-core; extra == "core"')
+    data = _get(client, f"/api/v5/packages/{users[0].slug}/")
+    assert data["dependencies"] == [
+        {
+            "name": "Django_Core",
+            "specifier": ">=1",
+            "markers": 'python_version >= "3.12"',
+            "package": "django-core",
+        }
+    ]
+    assert _get(client, "/api/v5/packages/django-core/")["dependents_count"] == 3
+    with django_assert_num_queries(LIST_QUERIES + 1):  # the package looked up first
+        page = _get(client, "/api/v5/packages/django-core/dependents/?page_size=2")
+    assert page["count"] == 3
+    assert [item["slug"] for item in page["results"]] == ["user-0", "user-1"]
+    assert (
+        _get(client, f"/api/v5/packages/{core.pk}/dependents/?page=2&page_size=2")["results"][0][
+            "slug"
+        ]
+        == "user-2"
+    )
+    missing = client.get("/api/v5/packages/nope/dependents/", HTTP_ACCEPT="application/json")
+    assert missing.status_code == 404
