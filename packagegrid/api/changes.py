@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from packagegrid.api.schema import BAD_REQUEST, CHANGES_PARAMETERS, GONE, V5ChangesSerializer
 from packagegrid.changes.models import Change
 from packagegrid.changes.selectors import (
     DEFAULT_LIMIT,
@@ -63,6 +65,10 @@ class ChangesView(APIView):
             except InvalidCursor:
                 raise serializers.ValidationError("Not a cursor of this feed.") from None
 
+    @extend_schema(
+        responses={200: V5ChangesSerializer, 400: BAD_REQUEST, 410: GONE},
+        parameters=CHANGES_PARAMETERS,
+    )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
