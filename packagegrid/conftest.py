@@ -22,6 +22,7 @@ from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import timezone
 
+from packagegrid.catalog.dependency_services import package_apply_dependencies
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.models import PackageHealth
@@ -251,6 +252,13 @@ def make_usage(package: Package, count: int = 1) -> None:
     """`count` new people who say they use `package`."""
     for _ in range(count):
         Usage.objects.create(package=package, user=make_user())
+
+
+def make_dependencies(package: Package, *requires_dist: str) -> None:
+    """Store `requires_dist` (PEP 508 strings) as `package`'s requirements, as the PyPI
+    apply step does (resolved against the packages listed now)."""
+    PyPIData.objects.filter(package=package).update(requires_dist=list(requires_dist))
+    package_apply_dependencies(package=package, requires_dist=requires_dist)
 
 
 def make_release(

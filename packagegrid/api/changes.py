@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from packagegrid.api.schema import BAD_REQUEST, ErrorSerializer
+from packagegrid.api.schema import BAD_REQUEST, CHANGES_PARAMETERS, GONE, V5ChangesSerializer
 from packagegrid.changes.models import Change
 from packagegrid.changes.selectors import (
     DEFAULT_LIMIT,
@@ -40,18 +40,6 @@ class ChangeOutputSerializer(serializers.ModelSerializer[Change]):
         return Position(change.txid, change.pk).encode()
 
 
-class ChangesPageSerializer(serializers.Serializer[Any]):
-    """One answer of the change feed (documentation of the schema)."""
-
-    cursor = serializers.CharField(help_text="Pass back as `after` to read on.")
-    has_more = serializers.BooleanField()
-    next = serializers.URLField()
-    results = ChangeOutputSerializer(many=True)
-
-
-GONE = OpenApiResponse(ErrorSerializer, description="The cursor is older than the changes kept.")
-
-
 class ChangesView(APIView):
     """Every create, update and delete of packages, releases, grids, features, cells and
     categories, oldest first, in commit order: a reader that passes each answer's
@@ -78,8 +66,8 @@ class ChangesView(APIView):
                 raise serializers.ValidationError("Not a cursor of this feed.") from None
 
     @extend_schema(
-        parameters=[InputSerializer],
-        responses={200: ChangesPageSerializer, 400: BAD_REQUEST, 410: GONE},
+        responses={200: V5ChangesSerializer, 400: BAD_REQUEST, 410: GONE},
+        parameters=CHANGES_PARAMETERS,
     )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         params = self.InputSerializer(data=request.query_params)

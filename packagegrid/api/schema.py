@@ -194,6 +194,17 @@ class V5FetchStateSerializer(serializers.Serializer[Any]):
     error_count = serializers.IntegerField(help_text="Failures in a row.")
 
 
+class V5DependencySerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="The project name as the requirement writes it.")
+    specifier = serializers.CharField(help_text='The version specifier, "" when none.')
+    markers = serializers.CharField(
+        allow_null=True, help_text="The environment markers, null when unconditional."
+    )
+    package = serializers.CharField(
+        allow_null=True, help_text="Slug of the directory's package it names, null when none."
+    )
+
+
 class V5PackageSerializer(V4PackageSerializer):
     """Every API v4 key, as v4 has it, then the health facts."""
 
@@ -214,6 +225,12 @@ class V5PackageSerializer(V4PackageSerializer):
     fetch = serializers.DictField(
         child=V5FetchStateSerializer(),
         help_text='Per source ("github", "gitlab", "pypi", "github_ci", "repository", ...).',
+    )
+    dependencies = V5DependencySerializer(
+        many=True, help_text="The latest release's requirements (`requires_dist`), in order."
+    )
+    dependents_count = serializers.IntegerField(
+        help_text="How many packages of the directory require this one outside an extra."
     )
 
 
@@ -541,4 +558,50 @@ COMPARE_PACKAGES = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=True,
     description="Comma-separated package slugs, at most 25.",
+)
+
+
+# --- API v5's change feed ---------------------------------------------------------------
+
+
+# Built with type(): a `fields` attribute would shadow Serializer.fields.
+V5ChangeSerializer: type[serializers.Serializer[Any]] = type(
+    "V5ChangeSerializer",
+    (serializers.Serializer,),
+    {
+        "kind": serializers.ChoiceField(
+            choices=["package", "release", "grid", "feature", "cell", "category"]
+        ),
+        "id": serializers.IntegerField(help_text="The changed object's id."),
+        "action": serializers.ChoiceField(choices=["create", "update", "delete"]),
+        "fields": _strings(help_text="The changed fields; [] on a delete."),
+        "at": _datetime(),
+        "cursor": serializers.CharField(help_text="Reads on after this change."),
+    },
+)
+
+
+class V5ChangesSerializer(serializers.Serializer[Any]):
+    cursor = serializers.CharField(help_text="Pass back as `after` to read on.")
+    has_more = serializers.BooleanField()
+    next = serializers.CharField(help_text="Absolute link to the next answer.")
+    results = V5ChangeSerializer(many=True, help_text="Oldest first.")
+
+
+CHANGES_PARAMETERS = [
+    OpenApiParameter(
+        "after",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        description="A `cursor` from an earlier answer; none: from the oldest change kept.",
+    ),
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": 1000},
+        OpenApiParameter.QUERY,
+        description="Changes per answer, 1 to 1000 (default 100).",
+    ),
+]
+GONE = OpenApiResponse(
+    ErrorSerializer, description="The cursor is older than the changes kept: resynchronise."
 )

@@ -133,8 +133,10 @@ class PackageV5Serializer(PackageSerializer):
     """API v5's package: every v4 key as v4 has it (its `category` and `grids` links
     point at v4, which serves those resources), then `health` (None when never
     scored), `compatibility` (always with "django" and "python", then "wagtail" when a
-    source names a Wagtail release), `advisories`, `latest_release` and `license` (None
-    when none). Expects packages from `package_list_for_api_v5()`."""
+    source names a Wagtail release), `advisories`, `latest_release`, `license` (None
+    when none), the v5 extras (`v5_package_extras`), then `dependencies` (the latest
+    release's requirements, each with the slug of the listed package it names or None)
+    and `dependents_count`. Expects packages from `package_list_for_api_v5()`."""
 
     def to_representation(self, instance: Package) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -173,6 +175,18 @@ class PackageV5Serializer(PackageSerializer):
         )
         v5: LinkBuilder | None = self.context.get("v5_links")
         data.update(v5_package_extras(instance, v5 or LinkBuilder.for_site(V5_ROOT)))
+        data.update(
+            dependencies=[
+                {
+                    "name": dependency.name,
+                    "specifier": dependency.specifier,
+                    "markers": dependency.markers or None,
+                    "package": dependency.target.slug if dependency.target else None,
+                }
+                for dependency in instance.dependencies.all()
+            ],
+            dependents_count=getattr(instance, "dependents_count", 0),
+        )
         return data
 
 

@@ -1,7 +1,7 @@
 """API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`; API v5's
 packages (v4's facts plus health); and v1's 410."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
@@ -11,6 +11,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -64,11 +65,11 @@ from packagegrid.api.serializers import (
     SearchItemSerializer,
     SearchItemV5Serializer,
 )
-from packagegrid.catalog.models import Category
+from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import package_list_for_api
 from packagegrid.grids.models import Grid
 from packagegrid.grids.selectors import COMPARE_MAX_PACKAGES, grid_list_for_api
-from packagegrid.health.selectors import package_list_for_api_v5
+from packagegrid.health.selectors import package_dependents_for_api_v5, package_list_for_api_v5
 from packagegrid.lib.ids import parse_id
 from packagegrid.search.selectors import search_items
 
@@ -195,6 +196,28 @@ class PackageV5ViewSet(V5Mixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewS
     filter_backends = [DjangoFilterBackend]
     filterset_class = PackageFilter
     sorts = PACKAGE_SORTS
+
+    def get_queryset(self) -> QuerySet[Package]:
+        # The dependents list looks its package up by id or slug only: the joins and
+        # prefetches are for the packages it lists.
+        if self.action == "dependents":
+            return Package.objects.only("pk", "slug")
+        return super().get_queryset()
+
+    @extend_schema(
+        responses={200: V5PackageSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
+        parameters=[id_or_slug(), ordering_parameter(PACKAGE_SORTS, "title")],
+    )
+    @action(detail=True, methods=["get"])
+    def dependents(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """The packages that require this one outside an extra; cursor pages, filters and
+        orderings as the package list has them, by title unless `?ordering=` says."""
+        package = cast(Package, self.get_object())
+        request.v5_order = parse_ordering(request, self.sorts, "title")  # type: ignore[attr-defined]  # read by KeysetCursorPagination
+        dependents = self.filter_queryset(package_dependents_for_api_v5(package=package))
+        page = self.paginate_queryset(dependents)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema_view(

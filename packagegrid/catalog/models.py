@@ -20,7 +20,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from packagegrid.lib.pypi_names import pypi_name_from_url
+from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
 from packagegrid.lib.repo_urls import RepoRef, parse_repo_url, repo_key_for_url
 
 if TYPE_CHECKING:
@@ -124,6 +124,9 @@ class Package(TimestampedModel, VersionedModel):
     )
     # When fetched data was last applied; null means never fetched.
     last_fetched = models.DateTimeField(null=True, blank=True)
+    # The PEP 503 normalised `pypi_name` ("" when none), kept in sync by `save`: how a
+    # dependency named in another package's requirements finds this package.
+    pypi_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     objects = PackageQuerySet.as_manager()
 
@@ -142,14 +145,18 @@ class Package(TimestampedModel, VersionedModel):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, keeping `repo_key` in sync with `repo_url`.
+        """Save, keeping `repo_key` in sync with `repo_url` and `pypi_key` with `pypi_url`.
 
-        The key is recomputed on a full save and whenever `update_fields` names
-        `repo_url`; other partial saves leave it alone. Set `withhold_repo_key` on the
+        Each key is recomputed on a full save and whenever `update_fields` names its
+        URL; other partial saves leave it alone. Set `withhold_repo_key` on the
         instance to store no key (an imported duplicate keeps its URL without the key).
         Raises IntegrityError when another package holds the key.
         """
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "pypi_url" in update_fields:
+            self.pypi_key = normalize_pypi_name(self.pypi_name)[:200]
+            if update_fields is not None and "pypi_key" not in update_fields:
+                kwargs["update_fields"] = update_fields = [*update_fields, "pypi_key"]
         if update_fields is None or "repo_url" in update_fields:
             self.repo_key = None if self.withhold_repo_key else repo_key_for_url(self.repo_url)
             if update_fields is not None and "repo_key" not in update_fields:
@@ -282,6 +289,41 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package_id} {self.version}"
+
+
+class Dependency(models.Model):
+    """One requirement of a package's latest release (PyPI's `requires_dist`), parsed.
+
+    `target` is the directory's package with that PyPI name (null when none lists it).
+    `optional` marks a requirement under an extra (`extra == "..."` in its markers):
+    optional support, so it does not make the package a dependent of its target.
+    Rewritten by `packagegrid.catalog.dependency_services` only when the requirements or
+    their resolution change.
+    """
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="dependencies")
+    position = models.PositiveSmallIntegerField()  # order in `requires_dist`
+    name = models.CharField(max_length=200)  # as written
+    key = models.CharField(max_length=200, db_index=True)  # PEP 503 normalised
+    specifier = models.CharField(max_length=1000, blank=True)  # "" when none
+    markers = models.TextField(blank=True)  # "" when unconditional (API v5 says null)
+    optional = models.BooleanField(default=False)
+    target = models.ForeignKey(
+        Package, null=True, blank=True, on_delete=models.SET_NULL, related_name="dependent_edges"
+    )
+
+    class Meta:
+        ordering = ["package", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "position"], name="unique_dependency"),
+        ]
+        indexes = [
+            models.Index(fields=["target", "optional"], name="dependency_target_idx"),
+        ]
+        verbose_name_plural = "dependencies"
+
+    def __str__(self) -> str:
+        return f"{self.package_id} requires {self.name}{self.specifier}"
 
 
 class Usage(models.Model):

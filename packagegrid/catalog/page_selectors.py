@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
+from packagegrid.catalog.dependency_selectors import PackageDependencies, package_dependencies
 from packagegrid.catalog.models import (
     Category,
     Package,
@@ -110,6 +111,8 @@ class PackagePage:
     facts: PackageFacts
     trends: PackageTrends  # the charts (packagegrid.catalog.trend_selectors)
     health: PackageHealth | None  # the stored score, None when never scored
+    # Requirements, dependents and outdated pins (packagegrid.catalog.dependency_selectors).
+    dependencies: PackageDependencies
 
     @property
     def fetched(self) -> bool:
@@ -244,7 +247,7 @@ def package_list_page(
 def package_page(
     *, slug: str, viewer: AbstractBaseUser | AnonymousUser | None = None
 ) -> PackagePage:
-    """Everything the package page shows, in four queries.
+    """Everything the package page shows, in a fixed number of queries.
 
     The package is annotated with `usage` and `favorite_count`, and with `viewer_uses`,
     `viewer_favorite` and `viewer_watches` (whether `viewer` uses, favors and watches it;
@@ -300,6 +303,7 @@ def package_page(
         facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
         trends=package_trends(package=package, repo=repo),
         health=package_health_of(package),
+        dependencies=package_dependencies(package=package),
     )
 
 

@@ -37,7 +37,8 @@ class Change(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     # The names of the changed fields: every field set on a create, the changed ones on an
     # update, [] on a delete. Fetched facts are named `repo.<field>`/`pypi.<field>`, and
-    # derived facts "releases", "advisories", "compatibility" and "lifecycle".
+    # derived facts "releases", "advisories", "compatibility", "dependencies" and
+    # "lifecycle".
     fields = models.JSONField(default=list)
     at = models.DateTimeField(default=timezone.now)
 

@@ -32,7 +32,7 @@ from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 # Bookkeeping: a save that only moves these changed nothing a reader of the feed wants.
 IGNORED_FIELDS = frozenset(
     {"id", "created", "modified", "version", "repo_key", "last_fetched", "fetched_at"}
-    | {"last_modified_by"}
+    | {"last_modified_by", "pypi_key"}
 )
 
 _KINDS: dict[type[models.Model], str] = {

@@ -33,6 +33,7 @@ from django.db import models
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.models import (
     Category,
+    Dependency,
     Favorite,
     Package,
     PyPIData,
@@ -71,6 +72,9 @@ ATTRIBUTION = {
     "repo_data": "the code hosts' APIs: GitHub, GitLab, Bitbucket, Codeberg",
     "pypi_data": "the Python Package Index (PyPI) JSON API, pypi.org",
     "release": "the Python Package Index (PyPI) JSON API, pypi.org",
+    "dependency": (
+        "the Python Package Index (PyPI) JSON API, pypi.org (the latest release's requirements)"
+    ),
     "advisory": (
         "PyPI's vulnerability data, from the Python Packaging Advisory Database and the "
         "GitHub Advisory Database (both CC-BY 4.0: keep their attribution)"
@@ -152,6 +156,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("repo_data", RepoData),
     Kind("pypi_data", PyPIData),
     Kind("release", Release),
+    Kind("dependency", Dependency),
     Kind("compatibility", Compatibility),
     Kind("advisory", Advisory),
     Kind("ci_matrix", CIMatrix),
@@ -181,6 +186,12 @@ LEFT_OUT = {
     "caching.ContentVersion": "bookkeeping",
     "watching.Watch": "what a person watches, private",
     "watching.WatchSettings": "digest settings and the private feed's secret",
+    "accounts.ApiKey": "a person's API keys (hashes), private",
+    "changes.Change": "the change feed: served by the API, not a record of its own",
+    "changes.ChangeHorizon": "bookkeeping of the change feed's pruning",
+    "webhooks.Subscription": "a subscriber's endpoint and signing secret, private",
+    "webhooks.Delivery": "bookkeeping of webhook deliveries",
+    "webhooks.DispatchPosition": "bookkeeping of the webhook dispatcher",
 }
 
 

@@ -15,6 +15,10 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from packagegrid.catalog.dependency_services import (
+    dependencies_link_package,
+    package_apply_dependencies,
+)
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
 from packagegrid.changes.models import Action, Kind
 from packagegrid.changes.services import ChangeInfo, change_record, changes_record
@@ -98,6 +102,8 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
 
     A 304 (no project in `fetch`) keeps everything. Releases are added or updated, never
     deleted (PyPI keeps deleted releases out of its JSON, but our history keeps them).
+    The latest release's requirements become Dependency rows (rewritten only when
+    changed), and other packages' requirements naming this package are linked to it.
     Nothing but the FetchState is written when no value changed.
     """
     now = now or timezone.now()
@@ -136,11 +142,17 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
             requires_dist=project.requires_dist,
         ):
             changed.append("compatibility")
-        derived = [name for name in ("advisories", "compatibility") if name in changed]
+        if package_apply_dependencies(package=package, requires_dist=project.requires_dist):
+            changed.append("dependencies")
+        derived = [
+            name for name in ("advisories", "compatibility", "dependencies") if name in changed
+        ]
         if derived:
             change_record(
                 kind=Kind.PACKAGE, object_id=package.pk, action=Action.UPDATE, fields=derived
             )
+        # Requirements other packages stored before this one was listed now resolve to it.
+        dependencies_link_package(package=package)
         if releases_changed:  # bulk writes send no signals: the latest release date changed
             search_index_package(package_id=package.pk)
         changed += releases_changed

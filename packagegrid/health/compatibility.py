@@ -27,6 +27,7 @@ So `>=4.2.8,<6` admits 4.2, 5.0, 5.1, 5.2 and `!=3.9.*` leaves 3.9 out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from functools import lru_cache
 
 from packaging.markers import Marker
@@ -153,3 +154,22 @@ def compatibility(
         }
         for product, versions in found.items()
     }
+
+
+def excludes_supported(specifiers: Iterable[str], product: str, supported: frozenset[str]) -> bool:
+    """Whether a package's requirements on `product` (their `specifiers`, which add up, as
+    one per Python version marker does) are an outdated pin: together they admit some
+    known feature release, but none of `supported` (those still in support).
+
+    `<4` on Django is one today; an empty, unreadable or future-only specifier (`>=99`)
+    is not: it says nothing about old releases.
+    """
+    admitted: set[str] = set()
+    for specifier in specifiers:
+        admitted |= specifier_versions(specifier, product)
+    return bool(admitted) and not admitted & supported
+
+
+def supported_releases(product: str, today: date) -> frozenset[str]:
+    """The feature releases of `product` in support on `today`."""
+    return frozenset(r.version for r in known_releases(product) if r.supported_on(today))

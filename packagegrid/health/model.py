@@ -21,6 +21,12 @@ Formula (documented for users on /about/health/, keep both in step):
 - Axes, each 0 to 100 from its factors' points over their maximum: maintenance (weight
   35), popularity (25), quality (20), compatibility (20). The score is the weighted
   mean, capped at 25 for deprecated and archived packages and at 50 for yanked ones.
+- Popularity includes dependents (model 3): how many of the directory's packages
+  require this one outside an extra, as a percentile like stars.
+- Compatibility includes outdated pins (model 3): a requirement on Django, or on a
+  listed package whose own Django requirement, admits no Django still in support. It
+  weighs 20 points, all lost, only when there is one; otherwise it weighs nothing, so a
+  package is never rewarded for having no Django requirement at all.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 # Bump on any change that can change a score, a lifecycle or an explanation's meaning.
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 AXES = ("maintenance", "popularity", "quality", "compatibility")
 
@@ -128,7 +134,9 @@ class PackageFacts:
     `open_advisories` (advisories affecting the latest release, withdrawn ones
     excluded). `compatibility` maps "django"
     and "python" to {feature release: [sources]}, e.g. {"django": {"5.2": ["classifier"]}}.
-    Community: `usage`, `favorites`.
+    Community: `usage`, `favorites`. Directory: `dependents` (packages that require
+    this one outside an extra), `outdated_pins` (requirements that keep it off every
+    Django in support, as "Django<4" or "django-foo (requires Django<4)").
     """
 
     deprecated: bool = False
@@ -154,6 +162,8 @@ class PackageFacts:
     compatibility: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
     usage: int = 0
     favorites: int = 0
+    dependents: int = 0
+    outdated_pins: tuple[str, ...] = ()
 
     @property
     def development_status(self) -> int | None:
@@ -197,8 +207,9 @@ class DirectoryContext:
     """The day of the assessment and what the rest of the directory looks like.
 
     `supported_django` and `supported_python` are the feature releases ("5.2", "3.13")
-    still in support on `today`. `stars`, `usage` and `favorites` are the values of every
-    package in the directory (this one included), kept sorted for percentiles.
+    still in support on `today`. `stars`, `usage`, `favorites` and `dependents` are the
+    values of every package in the directory (this one included), kept sorted for
+    percentiles.
     """
 
     today: date
@@ -207,10 +218,11 @@ class DirectoryContext:
     stars: tuple[int, ...] = ()
     usage: tuple[int, ...] = ()
     favorites: tuple[int, ...] = ()
+    dependents: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # Sorted once here so that every percentile is a binary search.
-        for name in ("stars", "usage", "favorites"):
+        for name in ("stars", "usage", "favorites", "dependents"):
             object.__setattr__(self, name, tuple(sorted(getattr(self, name))))
 
 
@@ -631,7 +643,11 @@ def _freshness_points(age_days: int, expected: Maturity, max_points: int) -> int
 
 
 def popularity_factors(facts: PackageFacts, context: DirectoryContext) -> list[Factor]:
-    """Stars, usage and favorites as percentiles within the directory.
+    """Stars, usage, favorites and dependents as percentiles within the directory.
+
+    Dependents weigh like favorites: a package other packages require is depended on by
+    every project that installs them, a strong signal, but one only the directory's
+    packages can give (most Django projects are not listed), so it cannot lead.
 
     A percentile rank depends only on the order of values, so it is the same on a log
     scale as on a linear one: going from 10 to 100 stars can count as much as going from
@@ -641,7 +657,25 @@ def popularity_factors(facts: PackageFacts, context: DirectoryContext) -> list[F
         _percentile_factor("stars", facts.stars, context.stars, 50, "star"),
         _percentile_factor("usage", facts.usage, context.usage, 30, "user"),
         _percentile_factor("favorites", facts.favorites, context.favorites, 20, "favorite"),
+        _dependents_factor(facts, context),
     ]
+
+
+def _dependents_factor(facts: PackageFacts, context: DirectoryContext) -> Factor:
+    found = _percentile_factor("dependents", facts.dependents, context.dependents, 20, "dependent")
+    if facts.dependents <= 0:
+        return found
+    share = percentile(facts.dependents, context.dependents)
+    return Factor(
+        found.axis,
+        found.name,
+        found.value,
+        found.points,
+        found.max_points,
+        f"required by {facts.dependents:,} {_plural(facts.dependents, 'package')} in the "
+        f"directory; {_round(100 * share)}% of the directory's packages have as many "
+        f"dependents or fewer.",
+    )
 
 
 def percentile(value: int, distribution: Sequence[int]) -> float:
@@ -816,7 +850,36 @@ def compatibility_factors(facts: PackageFacts, context: DirectoryContext) -> lis
     return [
         _support_factor(facts, "django", "Django", context.supported_django, 60, 40),
         _support_factor(facts, "python", "Python", context.supported_python, 40, 25),
+        _pins_factor(facts, context),
     ]
+
+
+# What an outdated pin costs: it weighs this much only when there is one (see the module
+# docstring), so that packages without Django requirements are not rewarded.
+OUTDATED_PIN_POINTS = 20
+
+
+def _pins_factor(facts: PackageFacts, context: DirectoryContext) -> Factor:
+    if not facts.outdated_pins:
+        return Factor(
+            "compatibility",
+            "outdated_pins",
+            (),
+            0,
+            0,
+            "no requirement pins Django below the releases in support.",
+        )
+    supported = ", ".join(_sorted_versions(context.supported_django))
+    return Factor(
+        "compatibility",
+        "outdated_pins",
+        facts.outdated_pins,
+        0,
+        OUTDATED_PIN_POINTS,
+        f"{', '.join(facts.outdated_pins)} "
+        f"{'excludes' if len(facts.outdated_pins) == 1 else 'exclude'} every Django in "
+        f"support ({supported}).",
+    )
 
 
 def _support_factor(

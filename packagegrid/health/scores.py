@@ -3,10 +3,10 @@
 
 `package_health_recompute` is the one writer. It runs a constant number of queries for
 any number of packages (the packages, their releases, compatibility rows, advisories,
-the directory's distributions, the stored scores, then at most one bulk insert and one
-bulk update, and one bulk insert of lifecycle changes), and writes only rows whose stored
-value changed. It then sends `health_recomputed` with the packages whose score or
-lifecycle changed.
+dependency edges and their targets' Django requirements, the directory's distributions,
+the stored scores, then at most one bulk insert and one bulk update, and one bulk insert
+of lifecycle changes), and writes only rows whose stored value changed. It then sends
+`health_recomputed` with the packages whose score or lifecycle changed.
 
 Django support passed to the model is positive claims only: a version named by a
 classifier or the CI matrix, or by `requires_dist` when the Django requirement has an
@@ -27,14 +27,14 @@ from django.utils import timezone
 from packaging.requirements import InvalidRequirement, Requirement
 
 from packagegrid.caching.services import packages_changed
+from packagegrid.catalog.dependency_selectors import dependents_count_subquery, outdated_pins
 from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, RepoData
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
 from packagegrid.changes.models import Action, Kind
 from packagegrid.changes.services import ChangeInfo, changes_record
 from packagegrid.health import model
-from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
+from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional, supported_releases
 from packagegrid.health.models import Advisory, Compatibility, LifecycleChange, PackageHealth
-from packagegrid.health.releases import known_releases
 from packagegrid.health.signals import health_recomputed
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.pypi_names import normalize_pypi_name
@@ -86,25 +86,25 @@ def directory_context(*, today: date) -> model.DirectoryContext:
         star_count=Coalesce("repo_data__stars", Value(0)),
         usage=usage_count_subquery(),
         favorite_count=people_count_subquery(Favorite),
-    ).values_list("star_count", "usage", "favorite_count")
+        dependents_count=dependents_count_subquery(),
+    ).values_list("star_count", "usage", "favorite_count", "dependents_count")
     stars: list[int] = []
     usage: list[int] = []
     favorites: list[int] = []
-    for star_count, users, favorite_count in numbers:
+    dependents: list[int] = []
+    for star_count, users, favorite_count, dependents_count in numbers:
         stars.append(star_count)
         usage.append(users)
         favorites.append(favorite_count)
+        dependents.append(dependents_count)
     return model.DirectoryContext(
         today=today,
-        supported_django=frozenset(
-            r.version for r in known_releases("django") if r.supported_on(today)
-        ),
-        supported_python=frozenset(
-            r.version for r in known_releases("python") if r.supported_on(today)
-        ),
+        supported_django=supported_releases("django", today),
+        supported_python=supported_releases("python", today),
         stars=tuple(stars),
         usage=tuple(usage),
         favorites=tuple(favorites),
+        dependents=tuple(dependents),
     )
 
 
@@ -113,6 +113,7 @@ def _facts(
     releases: Sequence[model.Release],
     mapping: Mapping[str, Mapping[str, Sequence[str]]],
     open_advisories: int,
+    pins: Sequence[str],
 ) -> model.PackageFacts:
     repo: RepoData | None = getattr(package, "repo_data", None)
     pypi: PyPIData | None = getattr(package, "pypi_data", None)
@@ -148,13 +149,22 @@ def _facts(
         ),
         usage=getattr(package, "usage", 0),
         favorites=getattr(package, "favorite_count", 0),
+        dependents=getattr(package, "dependents_count", 0),
+        outdated_pins=tuple(pins),
     )
 
 
-def package_health_facts(package_ids: Sequence[int] | None = None) -> dict[int, model.PackageFacts]:
-    """The model's input for each package (all when `package_ids` is None), four queries."""
+def package_health_facts(
+    package_ids: Sequence[int] | None = None, *, today: date | None = None
+) -> dict[int, model.PackageFacts]:
+    """The model's input for each package (all when `package_ids` is None), six queries.
+
+    Outdated pins are judged against the Django releases in support on `today`.
+    """
     packages = Package.objects.select_related("repo_data", "pypi_data", "replaced_by").annotate(
-        usage=usage_count_subquery(), favorite_count=people_count_subquery(Favorite)
+        usage=usage_count_subquery(),
+        favorite_count=people_count_subquery(Favorite),
+        dependents_count=dependents_count_subquery(),
     )
     releases = Release.objects.order_by("id")
     rows = Compatibility.objects.order_by("id")
@@ -179,12 +189,14 @@ def package_health_facts(package_ids: Sequence[int] | None = None) -> dict[int, 
     advisory_counts: dict[int, int] = defaultdict(int)
     for package_id in advisories.values_list("package_id", flat=True):
         advisory_counts[package_id] += 1
+    pins = outdated_pins(package_ids=package_ids, today=today)
     return {
         package.pk: _facts(
             package,
             by_package[package.pk],
             mappings[package.pk],
             advisory_counts[package.pk],
+            [pin.text for pin in pins.get(package.pk, [])],
         )
         for package in packages
     }
@@ -205,7 +217,7 @@ def package_health_recompute(
     """
     today = today or timezone.localdate()
     context = directory_context(today=today)
-    facts = package_health_facts(package_ids)
+    facts = package_health_facts(package_ids, today=today)
     stored = PackageHealth.objects.in_bulk(list(facts))
     now = timezone.now()
     new: list[PackageHealth] = []

@@ -25,7 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from packaging.requirements import InvalidRequirement, Requirement
 
-from packagegrid.catalog.models import Favorite, Package, Release, Usage
+from packagegrid.catalog.dependency_selectors import dependents_count_subquery, package_dependents
+from packagegrid.catalog.models import Dependency, Favorite, Package, Release, Usage
 from packagegrid.catalog.selectors import (
     package_list_for_api,
     people_count_subquery,
@@ -395,23 +396,42 @@ def package_list_for_api_v5() -> QuerySet[Package]:
     prefetched (`latest_releases`: the release named by `PyPIData.latest_version`, at
     most one).
 
-    Also annotated with `usage_count` and `favorite_count`, with each source's fetch
-    state prefetched (`fetch_states`, by source). Six queries a page, whatever the page
-    size.
+    Also annotated with `usage_count`, `favorite_count` and `dependents_count`, with each
+    source's fetch state prefetched (`fetch_states`, by source) and each package's
+    requirements (`dependencies`, in order, with the listed package each names: its slug
+    only). Seven queries a page, whatever the page size.
     """
+    requirements = (
+        Dependency.objects.select_related("target")
+        .only("package_id", "name", "specifier", "markers", "target__slug")
+        .order_by("position")
+    )
     return (
         package_list_for_api()
         .select_related("health")
         .annotate(
             usage_count=people_count_subquery(Usage),
             favorite_count=people_count_subquery(Favorite),
+            dependents_count=dependents_count_subquery(),
         )
         .prefetch_related(
+            Prefetch("dependencies", queryset=requirements),
             Prefetch("compatibility", queryset=Compatibility.objects.order_by("id")),
             Prefetch("advisories", queryset=Advisory.objects.filter(withdrawn__isnull=True)),
             latest_release_prefetch(),
             Prefetch("fetch_states", queryset=FetchState.objects.order_by("source")),
         )
+    )
+
+
+def package_dependents_for_api_v5(*, package: Package) -> QuerySet[Package]:
+    """`package_list_for_api_v5()` narrowed to the packages that require `package` outside
+    an extra, by title (as `package_dependents` orders them; API v5's cursor pages put
+    their own order on it)."""
+    return (
+        package_list_for_api_v5()
+        .filter(pk__in=package_dependents(package=package).values("pk"))
+        .order_by("title", "id")
     )
 
 

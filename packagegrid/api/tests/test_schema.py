@@ -126,6 +126,7 @@ def test_it_covers_every_read_operation_of_v3_v4_and_v5(schema: dict[str, Any]) 
         "/api/v5/grids/{id}/",
         "/api/v5/packages/",
         "/api/v5/packages/{id}/",
+        "/api/v5/packages/{id}/dependents/",
         "/api/v5/releases/",
         "/api/v5/releases/{id}/",
         "/api/v5/search/",

@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.api.tests.test_packages import PACKAGE_KEYS
 from packagegrid.catalog.models import Package, PyPIData, RepoData
-from packagegrid.conftest import make_package
+from packagegrid.conftest import make_dependencies, make_health, make_package
 from packagegrid.health.scores import package_health_recompute
 from packagegrid.health.tests.support import advisory, apply_pypi
 
@@ -28,13 +29,15 @@ V5_KEYS = [
     "favorite_count",
     "releases",
     "fetch",
+    "dependencies",
+    "dependents_count",
 ]
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
-# The packages with their joins, then prefetched: grid links, compatibility rows,
-# advisories, the latest release and the fetch states.
-LIST_QUERIES = 6
-DETAIL_QUERIES = 6
+# The packages with their joins, then prefetched: grid links, requirements, compatibility
+# rows, advisories, the latest release and the fetch states.
+LIST_QUERIES = 7
+DETAIL_QUERIES = 7
 TODAY = date(2026, 12, 6)
 
 
@@ -187,3 +190,50 @@ def test_the_root_lists_packages(client: Any) -> None:
         name: f"http://testserver/api/v5/{name}/"
         for name in ["packages", "releases", "grids", "categories", "users", "search", "compare"]
     }
+
+
+def test_it_serves_dependencies_and_dependents(
+    client: Any, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    core = make_package(slug="django-core", pypi_url="https://pypi.org/project/django-core/")
+    users = [make_package(title=f"user-{i}", slug=f"user-{i}") for i in range(3)]
+    for user in users:
+        make_dependencies(user, 'Django_Core>=1; python_version >= "3.12"')
+    make_dependencies(make_package(), 'django-core; extra == "core"')
+    data = _get(client, f"/api/v5/packages/{users[0].slug}/")
+    assert data["dependencies"] == [
+        {
+            "name": "Django_Core",
+            "specifier": ">=1",
+            "markers": 'python_version >= "3.12"',
+            "package": "django-core",
+        }
+    ]
+    assert _get(client, "/api/v5/packages/django-core/")["dependents_count"] == 3
+    # The same queries for a full page and a shorter one: constant in the rows.
+    with django_assert_num_queries(LIST_QUERIES + 1):  # the package looked up first
+        page = _get(client, "/api/v5/packages/django-core/dependents/?page_size=2")
+    assert [item["slug"] for item in page["results"]] == ["user-0", "user-1"]
+    assert page["previous"] is None
+    with django_assert_num_queries(LIST_QUERIES + 1):
+        rest = _get(client, page["next"].removeprefix("http://testserver"))
+    assert [item["slug"] for item in rest["results"]] == ["user-2"]
+    assert rest["next"] is None
+    descending = _get(client, f"/api/v5/packages/{core.pk}/dependents/?ordering=-title")
+    assert [item["slug"] for item in descending["results"]] == ["user-2", "user-1", "user-0"]
+    missing = client.get("/api/v5/packages/nope/dependents/", HTTP_ACCEPT="application/json")
+    assert missing.status_code == 404
+
+
+def test_it_filters_dependents_and_refuses_bad_parameters(client: Any) -> None:
+    make_package(slug="django-core", pypi_url="https://pypi.org/project/django-core/")
+    for i in range(2):
+        make_dependencies(make_package(title=f"user-{i}", slug=f"user-{i}"), "django-core")
+    make_health(Package.objects.get(slug="user-1"), 80, "active")
+    filtered = _get(client, "/api/v5/packages/django-core/dependents/?lifecycle=active")
+    assert [item["slug"] for item in filtered["results"]] == ["user-1"]
+    for query in ["ordering=nope", "cursor=nope", "django=five"]:
+        answer = client.get(
+            f"/api/v5/packages/django-core/dependents/?{query}", HTTP_ACCEPT="application/json"
+        )
+        assert answer.status_code == 400, query

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 6)
 TOOLS = ["search_packages", "package_health", "compare_packages", "compatibility", "grid"]
-# package_list_for_api_v5: the packages, then grid links, compatibility, advisories and
-# the latest release.
-V5_QUERIES = 6
+# package_list_for_api_v5: the packages, then grid links, requirements, compatibility,
+# advisories, the latest release and the fetch states.
+V5_QUERIES = 7
 SEARCH_QUERIES = 2 + V5_QUERIES  # the matches, the page's documents
 COMPATIBILITY_QUERIES = V5_QUERIES + 1  # the readiness status
 GRID_QUERIES = 1 + 6 + V5_QUERIES  # the grid, its comparison table (with health rows)

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 # Session, user, then the package page's five: its four and the similar-packages search
 # (this package is in no grid, and the search matches something on its first query), and
-# its health facts' three: compatibility, advisories, latest release, and the trends
-# panel's two: snapshots and release dates.
-PAGE_QUERIES_LOGGED_IN = 12
+# its health facts' three: compatibility, advisories, latest release, the trends
+# panel's two: snapshots and release dates, and the dependencies panel's five.
+PAGE_QUERIES_LOGGED_IN = 17
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 from packagegrid.catalog.models import PyPIData, RepoData
 from packagegrid.conftest import (
     add_to_grid,
+    make_dependencies,
     make_grid,
     make_package,
     make_release,
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.django_db
 # The package with its joins, releases, grids, fetch problems, and the packages sharing
 # its grids (enough of them that the similar-packages search is not needed), then the
 # health facts: compatibility rows, advisories and the latest release (+3), then the
-# trends panel: snapshots and release dates (+2).
-PACKAGE_QUERIES = 10
+# trends panel: snapshots and release dates (+2), then the dependencies panel:
+# requirements, dependents and their count, and the outdated pins (+5).
+PACKAGE_QUERIES = 15
 
 
 def test_it_shows_the_package(client: Client) -> None:
@@ -351,3 +353,19 @@ def test_its_health_panel_and_trends_take_the_same_queries_for_any_number_of_row
     assert html.count(">GHSA-") == count
     assert 'id="trends-title"' in html and "<svg" in html
     assert (package.compatibility.count() > 10) is (count > 2)  # the table grows too
+
+
+def test_it_shows_dependencies_dependents_and_outdated_pins(client: Client) -> None:
+    stuck = make_package(
+        title="django-stuck", slug="django-stuck", pypi_url="https://pypi.org/project/django-stuck/"
+    )
+    make_dependencies(stuck, "Django<4")
+    package = make_package(title="django-user", slug="django-user")
+    make_dependencies(package, "django-stuck>=1", 'requests; python_version < "3.12"')
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert '<a href="/packages/p/django-stuck/">django-stuck</a> <code>&gt;=1</code>' in html
+    assert "requests" in html and "when <code>python_version &lt; &quot;3.12&quot;</code>" in html
+    assert "django-stuck (requires Django&lt;4) excludes every Django still in support" in html
+    stuck_html = client.get(stuck.get_absolute_url()).content.decode()
+    assert "Used by 1 package in the directory" in stuck_html
+    assert '<a href="/packages/p/django-user/">django-user</a>' in stuck_html
