@@ -263,3 +263,28 @@ def pypi_release_times_fetch(client: HttpClient, *, name: str) -> dict[str, list
         version: [f.upload_time_iso_8601 for f in files if not f.yanked]
         for version, files in answer.data.releases.items()
     }
+
+
+class _SimpleProject(BaseModel):
+    name: str = Field(max_length=200)
+    last_serial: int | None = Field(default=None, alias="_last-serial")
+
+
+class _SimpleIndex(BaseModel):
+    projects: list[_SimpleProject] = Field(default_factory=list)
+
+
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+
+
+def pypi_simple_index_fetch(client: HttpClient) -> list[tuple[str, int | None]]:
+    """Every project on the index as (name, last serial), from the Simple API's JSON form
+    (PEP 691); the serial is None where the index does not give one.
+
+    Raises HttpError as `HttpClient.get_json` does, and pydantic.ValidationError for a
+    body that is not PEP 691's project list.
+    """
+    # Reference: https://docs.pypi.org/api/index-api/#json_1
+    body = client.get_json(f"{settings.PYPI_URL}/simple/", headers={"Accept": SIMPLE_JSON})
+    index = _SimpleIndex.model_validate(body)
+    return [(project.name, project.last_serial) for project in index.projects]
