@@ -39,6 +39,7 @@ class LegacyErrorSerializer(serializers.Serializer[Any]):
 
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object.")
+BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A query parameter is invalid.")
 LEGACY_NOT_FOUND = OpenApiResponse(LegacyErrorSerializer, description="No such object.")
 LOGIN_REDIRECT = OpenApiResponse(
     description="Anonymous visitors are redirected (302) to the login page."
@@ -193,6 +194,9 @@ class V5PackageSerializer(V4PackageSerializer):
     advisories = V5AdvisorySerializer(many=True)
     latest_release = V5ReleaseSerializer(allow_null=True)
     license = serializers.CharField(allow_null=True, help_text="Null when unknown.")
+    reviewed = serializers.BooleanField(
+        help_text="False for a package found on PyPI by discovery that no person reviewed yet."
+    )
 
 
 V5RootSerializer = _links("V5RootSerializer", packages="Absolute link to the package list.")
@@ -325,17 +329,29 @@ def document_refused_requests(result: dict[str, Any], **kwargs: Any) -> dict[str
     """Adds to every operation the 400 that `packagegrid.lib.nul` answers, before any
     view, to a request whose address or query string holds a NUL character (a
     drf-spectacular postprocessing hook)."""
-    refused = {
-        "description": "The address or query string holds a NUL character.",
-        "content": {"text/plain": {"schema": {"type": "string"}}},
-    }
+    description = "The address or query string holds a NUL character."
+    content = {"text/plain": {"schema": {"type": "string"}}}
+    refused: dict[str, Any] = {"description": description, "content": content}
     for item in result["paths"].values():
         for operation in item.values():
-            operation["responses"].setdefault("400", refused)
+            response = operation["responses"].setdefault("400", refused)
+            if response is not refused:  # the operation refuses other requests too
+                response["description"] += " Or: " + description
+                response.setdefault("content", {}).update(content)
     return result
 
 
 # --- Parameters ---------------------------------------------------------------------------
+
+
+def reviewed_filter() -> OpenApiParameter:
+    return OpenApiParameter(
+        "reviewed",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=["true", "false"],
+        description="Only reviewed packages (true) or only those waiting for review (false).",
+    )
 
 
 def id_or_slug(name: str = "id") -> OpenApiParameter:

@@ -8,12 +8,14 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from packagegrid.api.links import LinkBuilder
 from packagegrid.api.pagination import V5PageNumberPagination
 from packagegrid.api.schema import (
+    BAD_REQUEST,
     NOT_FOUND,
     SEARCH_QUERY,
     V4CategorySerializer,
@@ -22,6 +24,7 @@ from packagegrid.api.schema import (
     V4SearchItemSerializer,
     V5PackageSerializer,
     id_or_slug,
+    reviewed_filter,
 )
 from packagegrid.api.serializers import (
     CategorySerializer,
@@ -30,7 +33,7 @@ from packagegrid.api.serializers import (
     PackageV5Serializer,
     SearchItemSerializer,
 )
-from packagegrid.catalog.models import Category
+from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import package_list_for_api
 from packagegrid.grids.selectors import grid_list_for_api
 from packagegrid.health.selectors import package_list_for_api_v5
@@ -102,7 +105,8 @@ class IdOrSlugLookupMixin(IdLookupMixin):
 class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Packages, newest id first; found by id or slug."""
 
-    queryset = package_list_for_api()
+    # v4 serves curated data only: packages discovery listed appear once reviewed.
+    queryset = package_list_for_api().filter(reviewed=True)
     serializer_class = PackageSerializer
 
     def get_view_description(self, html: bool = False) -> str:
@@ -112,7 +116,10 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: V5PackageSerializer(many=True), 404: NOT_FOUND}),
+    list=extend_schema(
+        responses={200: V5PackageSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
+        parameters=[reviewed_filter()],
+    ),
     retrieve=extend_schema(
         responses={200: V5PackageSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
     ),
@@ -125,6 +132,15 @@ class PackageV5ViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyM
     queryset = package_list_for_api_v5()
     serializer_class = PackageV5Serializer
     pagination_class = V5PageNumberPagination
+
+    def get_queryset(self) -> QuerySet[Package]:
+        queryset = super().get_queryset()
+        if self.action != "list" or "reviewed" not in self.request.query_params:
+            return queryset
+        value = self.request.query_params["reviewed"]
+        if value not in {"true", "false"}:
+            raise ParseError("reviewed: expected true or false.")
+        return queryset.filter(reviewed=value == "true")
 
 
 @extend_schema_view(

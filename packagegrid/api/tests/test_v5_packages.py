@@ -17,7 +17,15 @@ from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
 
-V5_KEYS = [*PACKAGE_KEYS, "health", "compatibility", "advisories", "latest_release", "license"]
+V5_KEYS = [
+    *PACKAGE_KEYS,
+    "health",
+    "compatibility",
+    "advisories",
+    "latest_release",
+    "license",
+    "reviewed",
+]
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
 # The page's count, the packages with their joins, then prefetched: grid links,
