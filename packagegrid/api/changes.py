@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from packagegrid.api.schema import BAD_REQUEST, ErrorSerializer
 from packagegrid.changes.models import Change
 from packagegrid.changes.selectors import (
     DEFAULT_LIMIT,
@@ -38,6 +40,15 @@ class ChangeOutputSerializer(serializers.ModelSerializer[Change]):
         return Position(change.txid, change.pk).encode()
 
 
+class ChangeFeedSerializer(serializers.Serializer[Any]):
+    """The documentation of the feed's answer."""
+
+    cursor = serializers.CharField(help_text="Pass it back as `after` for what follows.")
+    has_more = serializers.BooleanField(help_text="More changes wait after this answer.")
+    next = serializers.CharField(help_text="Absolute link to the changes that follow.")
+    results = ChangeOutputSerializer(many=True)
+
+
 class ChangesView(APIView):
     """Every create, update and delete of packages, releases, grids, features, cells and
     categories, oldest first, in commit order: a reader that passes each answer's
@@ -63,6 +74,16 @@ class ChangesView(APIView):
             except InvalidCursor:
                 raise serializers.ValidationError("Not a cursor of this feed.") from None
 
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={
+            200: ChangeFeedSerializer,
+            400: BAD_REQUEST,
+            410: OpenApiResponse(
+                ErrorSerializer, description="The cursor is older than the changes kept."
+            ),
+        },
+    )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -134,7 +134,8 @@ class PackageV5Serializer(PackageSerializer):
     point at v4, which serves those resources), then `health` (None when never
     scored), `compatibility` (always with "django" and "python", then "wagtail" when a
     source names a Wagtail release), `advisories`, `latest_release` and `license` (None
-    when none). Expects packages from `package_list_for_api_v5()`."""
+    when none), and `reviewed` (False for a package discovery listed that no person has
+    reviewed yet). Expects packages from `package_list_for_api_v5()`."""
 
     def to_representation(self, instance: Package) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -170,6 +171,7 @@ class PackageV5Serializer(PackageSerializer):
                 else None
             ),
             license=package_license(pypi_license=pypi.license, repo_license=repo.license) or None,
+            reviewed=instance.reviewed,
         )
         v5: LinkBuilder | None = self.context.get("v5_links")
         data.update(v5_package_extras(instance, v5 or LinkBuilder.for_site(V5_ROOT)))

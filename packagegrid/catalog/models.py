@@ -124,6 +124,9 @@ class Package(TimestampedModel, VersionedModel):
     )
     # When fetched data was last applied; null means never fetched.
     last_fetched = models.DateTimeField(null=True, blank=True)
+    # False for a package `discover` found on PyPI that no person has reviewed yet: it is
+    # searchable but kept out of grids, the home page and API v4 (packagegrid.discovery).
+    reviewed = models.BooleanField(default=True, db_index=True)
 
     objects = PackageQuerySet.as_manager()
 

@@ -141,7 +141,8 @@ FIRST_FETCH_WAIT = timedelta(hours=1)
 
 
 def home_page() -> HomePage:
-    """Everything the home page shows, in five queries."""
+    """Everything the home page shows, in five queries; packages discovery listed are
+    left out until a person reviews them."""
     # One query for both cases: featured grids first, then the biggest. When any grid is
     # featured only the featured ones are shown.
     grids = list(
@@ -154,11 +155,12 @@ def home_page() -> HomePage:
         grids = [grid for grid in grids if grid.is_featured]
     categories = list(Category.objects.annotate(package_count=Count("packages")))
     latest = list(
-        _package_rows().order_by("-created", "-id")[:HOME_LIST_SIZE],
+        _package_rows().filter(reviewed=True).order_by("-created", "-id")[:HOME_LIST_SIZE],
     )
     # Rank in the usage table (with the health score for ties), then join only the winners.
     most_used_ids = (
-        Usage.objects.values("package_id")
+        Usage.objects.filter(package__reviewed=True)
+        .values("package_id")
         .annotate(n=Count("id"))
         .order_by("-n", F("package__health__score").desc(nulls_last=True), "package_id")
         .values("package_id")[:HOME_LIST_SIZE]
@@ -170,7 +172,7 @@ def home_page() -> HomePage:
         .order_by("-usage", _BY_HEALTH, "title")
     )
     releases = list(
-        Release.objects.filter(uploaded_at__isnull=False)
+        Release.objects.filter(uploaded_at__isnull=False, package__reviewed=True)
         .select_related("package")
         .only("version", "uploaded_at", "yanked", "package__title", "package__slug")
         .order_by("-uploaded_at", "-id")[:HOME_LIST_SIZE]

@@ -181,6 +181,17 @@ LEFT_OUT = {
     "caching.ContentVersion": "bookkeeping",
     "watching.Watch": "what a person watches, private",
     "watching.WatchSettings": "digest settings and the private feed's secret",
+    "accounts.ApiKey": "a person's API keys, private",
+    "changes.Change": "the change feed: its readers start from a dump, then follow the feed",
+    "changes.ChangeHorizon": "bookkeeping",
+    "maintainers.MaintainerClaim": "claims checked against GitHub, private to claimants and staff",
+    "maintainers.MaintainerEvent": "what verified maintainers did, shown on the site per package",
+    "maintainers.DelistingRequest": "requests to staff, private",
+    "webhooks.Subscription": "subscribers' endpoints and signing secrets, private",
+    "webhooks.Delivery": "bookkeeping",
+    "webhooks.DispatchPosition": "bookkeeping",
+    "discovery.DiscoveryCandidate": "discovery bookkeeping: PyPI projects checked, their serials"
+    " and ETags, and who decided on them",
 }
 
 

@@ -24,6 +24,7 @@ V5_KEYS = [
     "advisories",
     "latest_release",
     "license",
+    "reviewed",
     "usage_count",
     "favorite_count",
     "releases",
