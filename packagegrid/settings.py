@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "packagegrid.api",
     "packagegrid.web",
     "packagegrid.health",
+    "packagegrid.discovery",
     "packagegrid.dumps",
     "packagegrid.mcp",
     "packagegrid.watching",
@@ -364,6 +365,10 @@ GITHUB_WEBHOOK_SECRET = env_str("GITHUB_WEBHOOK_SECRET")
 # CI files (tox.ini, workflows, noxfile.py) are an optional compatibility source with
 # their own budget: at most this many GitHub requests per `fetch_ci` run; 0 turns it off.
 GITHUB_CI_REQUESTS_PER_RUN = env_int("GITHUB_CI_REQUESTS_PER_RUN", 0)
+# `discover`: the category (slug) that discovered packages are listed in until reviewed,
+# and how many PyPI documents it asks for at once.
+DISCOVERY_CATEGORY = env_str("DISCOVERY_CATEGORY", "apps")
+DISCOVERY_CONCURRENCY = env_int("DISCOVERY_CONCURRENCY", 8)
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,15 @@ class ChangeOutputSerializer(serializers.ModelSerializer[Change]):
         return Position(change.txid, change.pk).encode()
 
 
+class ChangeFeedSerializer(serializers.Serializer[Any]):
+    """The documentation of the feed's answer."""
+
+    cursor = serializers.CharField(help_text="Pass it back as `after` for what follows.")
+    has_more = serializers.BooleanField(help_text="More changes wait after this answer.")
+    next = serializers.CharField(help_text="Absolute link to the changes that follow.")
+    results = ChangeOutputSerializer(many=True)
+
+
 class ChangesView(APIView):
     """Every create, update and delete of packages, releases, grids, features, cells and
     categories, oldest first, in commit order: a reader that passes each answer's

@@ -90,6 +90,13 @@ class PackageFilter(django_filters.FilterSet):
         choices=[("true", "true"), ("false", "false")],
         help_text="true: with a security advisory that is not withdrawn; false: without.",
     )
+    reviewed = django_filters.ChoiceFilter(
+        method="by_reviewed",
+        choices=[("true", "true"), ("false", "false")],
+        error_messages={"invalid_choice": "Give true or false."},
+        help_text="true: reviewed packages only; false: only those discovery found on PyPI"
+        " that wait for review.",
+    )
     updated_since = django_filters.IsoDateTimeFilter(
         method="by_updated_since",
         help_text="ISO 8601: edited or fetched at or after this time (UTC when no offset).",
@@ -122,6 +129,9 @@ class PackageFilter(django_filters.FilterSet):
     def by_advisory(self, queryset: QuerySet[Package], name: str, value: str) -> QuerySet[Package]:
         live = Exists(Advisory.objects.filter(package=OuterRef("pk"), withdrawn__isnull=True))
         return queryset.filter(live if value == "true" else ~live)
+
+    def by_reviewed(self, queryset: QuerySet[Package], name: str, value: str) -> QuerySet[Package]:
+        return queryset.filter(reviewed=value == "true")
 
     def by_updated_since(
         self, queryset: QuerySet[Package], name: str, value: datetime

@@ -99,6 +99,7 @@ def package_list_for_legacy_api(*, category_slug: str | None = None) -> QuerySet
     )
     packages = (
         Package.objects.with_fetched_data()
+        .filter(reviewed=True)  # curated data only, as in v4
         # Never shown by v3, and large enough to matter on a 1,000-package page.
         .defer("pypi_data__summary", "pypi_data__classifiers", "pypi_data__project_urls")
         .annotate(

@@ -219,6 +219,9 @@ class V5PackageSerializer(V4PackageSerializer):
     advisories = V5AdvisorySerializer(many=True)
     latest_release = V5ReleaseSerializer(allow_null=True)
     license = serializers.CharField(allow_null=True, help_text="Null when unknown.")
+    reviewed = serializers.BooleanField(
+        help_text="False for a package found on PyPI by discovery that no person reviewed yet."
+    )
     usage_count = serializers.IntegerField(help_text="People who use it.")
     favorite_count = serializers.IntegerField(help_text="People who favour it.")
     releases = serializers.CharField(help_text="Absolute link to its releases (API v5).")

@@ -136,7 +136,8 @@ class PackageV5Serializer(PackageSerializer):
     source names a Wagtail release), `advisories`, `latest_release`, `license` (None
     when none), the v5 extras (`v5_package_extras`), then `dependencies` (the latest
     release's requirements, each with the slug of the listed package it names or None)
-    and `dependents_count`. Expects packages from `package_list_for_api_v5()`."""
+    and `dependents_count`, and `reviewed` (False for a package discovery listed that no
+    person has reviewed yet). Expects packages from `package_list_for_api_v5()`."""
 
     def to_representation(self, instance: Package) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -172,6 +173,7 @@ class PackageV5Serializer(PackageSerializer):
                 else None
             ),
             license=package_license(pypi_license=pypi.license, repo_license=repo.license) or None,
+            reviewed=instance.reviewed,
         )
         v5: LinkBuilder | None = self.context.get("v5_links")
         data.update(v5_package_extras(instance, v5 or LinkBuilder.for_site(V5_ROOT)))

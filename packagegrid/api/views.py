@@ -139,7 +139,8 @@ class IdOrSlugLookupMixin(IdLookupMixin):
 class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
     """Packages, newest id first; found by id or slug."""
 
-    queryset = package_list_for_api()
+    # v4 serves curated data only: packages discovery listed appear once reviewed.
+    queryset = package_list_for_api().filter(reviewed=True)
     serializer_class = PackageSerializer
 
     def get_view_description(self, html: bool = False) -> str:

@@ -7,6 +7,11 @@ test can compute what the API must then serve. Responses carry stable ETags and 
 makes that share of requests fail (500, malformed JSON or a 404 on the repository).
 `overrides` replaces fields of one answer, by path: `{"/pypi/x/json": {"info": {...}}}`
 merges into PyPI's `info` of project x, `{"/repos/o/n": {...}}` into the repository.
+
+For discovery, `simple_projects` names `pypi-project-0` ... on the Simple API's JSON
+project list (PEP 691, `/simple/`); each of those says whether it is a Django package
+through its seed (`discovery_kind`). Every JSON document carries a `last_serial`; raising
+`generation` changes the serial (and so the document) of one project in twenty.
 """
 
 from __future__ import annotations
@@ -55,6 +60,32 @@ def pypi_numbers(name: str) -> dict[str, Any]:
     }
 
 
+DISCOVERY_PREFIX = "pypi-project-"
+
+
+def discovery_kind(name: str) -> str:
+    """What a discovery project is: "classifier" (Framework :: Django), "requirement"
+    (requires Django), "extra" (Django only in an extra) or "other"; one in twenty of each
+    of the first three."""
+    if not name.startswith(DISCOVERY_PREFIX):
+        return "classifier"
+    return {0: "classifier", 1: "requirement", 2: "extra"}.get(_seed(name) % 20, "other")
+
+
+def project_serial(name: str, generation: int = 0) -> int:
+    """The project's `last_serial`: one project in twenty changes with `generation`."""
+    seed = _seed(name)
+    return 1000 + seed % 1_000_000 + (generation if seed % 23 == 0 else 0)
+
+
+def simple_index(count: int, generation: int = 0) -> dict[str, Any]:
+    names = [f"{DISCOVERY_PREFIX}{i}" for i in range(count)]
+    return {
+        "meta": {"api-version": "1.1", "_last-serial": 10_000_000 + generation},
+        "projects": [{"name": n, "_last-serial": project_serial(n, generation)} for n in names],
+    }
+
+
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -69,6 +100,8 @@ class FakeProviders:
         self.requests = 0
         self.not_modified = 0
         self.overrides: dict[str, dict[str, Any]] = {}
+        self.simple_projects = 0
+        self.generation = 0
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -111,7 +144,10 @@ class FakeProviders:
                 if fault == "500":
                     return self._send(500, b'{"message": "Server Error"}')
                 body = _override(
-                    _route(parts.path, parse_qs(parts.query)), providers.overrides.get(parts.path)
+                    simple_index(providers.simple_projects, providers.generation)
+                    if parts.path == "/simple/"
+                    else _route(parts.path, parse_qs(parts.query), providers.generation),
+                    providers.overrides.get(parts.path),
                 )
                 if body is None or (fault == "404" and "/repos/" in parts.path):
                     return self._send(404, b'{"message": "Not Found"}')
@@ -140,11 +176,11 @@ class FakeProviders:
         return Handler
 
 
-def _route(path: str, query: dict[str, list[str]]) -> Any:
+def _route(path: str, query: dict[str, list[str]], generation: int = 0) -> Any:
     """The JSON body for a path, or None for 404."""
     segments = [s for s in path.split("/") if s]
     if segments[:1] == ["pypi"] and len(segments) == 3 and segments[2] == "json":
-        return _pypi_body(segments[1])
+        return _pypi_body(segments[1], generation)
     if segments[:1] != ["repos"] or len(segments) < 3:
         return None
     owner, name, rest = segments[1], segments[2], segments[3:]
@@ -195,8 +231,9 @@ def _override(body: Any, changes: dict[str, Any] | None) -> Any:
     return merged
 
 
-def _pypi_body(name: str) -> dict[str, Any]:
+def _pypi_body(name: str, generation: int = 0) -> dict[str, Any]:
     numbers = pypi_numbers(name)
+    kind = discovery_kind(name)
     releases = {
         version: [
             {
@@ -214,9 +251,14 @@ def _pypi_body(name: str) -> dict[str, Any]:
             "summary": f"The {name} package",
             "classifiers": [
                 "Development Status :: 5 - Production/Stable",
-                "Framework :: Django :: 5.2",
+                *(["Framework :: Django :: 5.2"] if kind == "classifier" else []),
                 "Programming Language :: Python :: 3.12",
             ],
+            "requires_dist": {
+                "requirement": ["Django>=4.2"],
+                "extra": ['Django>=4.2; extra == "django"'],
+            }.get(kind),
+            "description": f"# {name}\n\nA package.\n",
             "requires_python": ">=3.10",
             "license": "MIT",
             "license_expression": None,
@@ -226,6 +268,7 @@ def _pypi_body(name: str) -> dict[str, Any]:
         },
         "releases": releases,
         "urls": [],
+        "last_serial": project_serial(name, generation),
     }
 
 
@@ -241,8 +284,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--failure-rate", type=float, default=0.0)
+    parser.add_argument("--simple-projects", type=int, default=0)
+    parser.add_argument("--generation", type=int, default=0)
     args = parser.parse_args()
     with FakeProviders(latency=args.latency, failure_rate=args.failure_rate) as fake:
+        fake.simple_projects, fake.generation = args.simple_projects, args.generation
         print(fake.url, flush=True)
         try:
             while True:

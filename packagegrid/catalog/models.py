@@ -127,6 +127,9 @@ class Package(TimestampedModel, VersionedModel):
     # The PEP 503 normalised `pypi_name` ("" when none), kept in sync by `save`: how a
     # dependency named in another package's requirements finds this package.
     pypi_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    # False for a package `discover` found on PyPI that no person has reviewed yet: it is
+    # searchable but kept out of grids, the home page and API v4 (packagegrid.discovery).
+    reviewed = models.BooleanField(default=True, db_index=True)
 
     objects = PackageQuerySet.as_manager()
 

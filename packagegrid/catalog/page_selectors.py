@@ -145,7 +145,8 @@ FIRST_FETCH_WAIT = timedelta(hours=1)
 
 
 def home_page() -> HomePage:
-    """Everything the home page shows, in five queries."""
+    """Everything the home page shows, in five queries; packages discovery listed are
+    left out until a person reviews them."""
     # One query for both cases: featured grids first, then the biggest. When any grid is
     # featured only the featured ones are shown.
     grids = list(
@@ -158,15 +159,22 @@ def home_page() -> HomePage:
         grids = [grid for grid in grids if grid.is_featured]
     categories = list(Category.objects.annotate(package_count=Count("packages")))
     # The home lists show a title, a link and a date or count: no joins, no wide columns.
-    latest = list(Package.objects.only(*_HOME_ROW).order_by("-created", "-id")[:HOME_LIST_SIZE])
+    # Packages that discovery listed and no person has reviewed yet stay off them.
+    latest = list(
+        Package.objects.only(*_HOME_ROW)
+        .filter(reviewed=True)
+        .order_by("-created", "-id")[:HOME_LIST_SIZE]
+    )
     # Count per package in the usage table alone, then join the health score (for ties)
     # to the counts: grouping the joined rows instead cost several times as much.
     most_used_ids = RawSQL(
-        f"SELECT u.package_id FROM (SELECT package_id, COUNT(*) AS n FROM {Usage._meta.db_table}"
-        f" GROUP BY package_id) u LEFT JOIN {PackageHealth._meta.db_table} h"
+        f"SELECT u.package_id FROM (SELECT us.package_id, COUNT(*) AS n"
+        f" FROM {Usage._meta.db_table} us JOIN {Package._meta.db_table} p"
+        " ON p.id = us.package_id WHERE p.reviewed = %s"
+        f" GROUP BY us.package_id) u LEFT JOIN {PackageHealth._meta.db_table} h"
         " ON h.package_id = u.package_id"
         " ORDER BY u.n DESC, h.score DESC NULLS LAST, u.package_id LIMIT %s",
-        (HOME_LIST_SIZE,),
+        (True, HOME_LIST_SIZE),
     )
     most_used = list(
         Package.objects.only(*_HOME_ROW)
@@ -175,7 +183,7 @@ def home_page() -> HomePage:
         .order_by("-usage", _BY_HEALTH, "title")
     )
     releases = list(
-        Release.objects.filter(uploaded_at__isnull=False)
+        Release.objects.filter(uploaded_at__isnull=False, package__reviewed=True)
         .select_related("package")
         .only("version", "uploaded_at", "yanked", "package__title", "package__slug")
         .order_by("-uploaded_at", "-id")[:HOME_LIST_SIZE]

@@ -186,12 +186,17 @@ LEFT_OUT = {
     "caching.ContentVersion": "bookkeeping",
     "watching.Watch": "what a person watches, private",
     "watching.WatchSettings": "digest settings and the private feed's secret",
-    "accounts.ApiKey": "a person's API keys (hashes), private",
-    "changes.Change": "the change feed: served by the API, not a record of its own",
-    "changes.ChangeHorizon": "bookkeeping of the change feed's pruning",
-    "webhooks.Subscription": "a subscriber's endpoint and signing secret, private",
-    "webhooks.Delivery": "bookkeeping of webhook deliveries",
-    "webhooks.DispatchPosition": "bookkeeping of the webhook dispatcher",
+    "accounts.ApiKey": "a person's API keys, private",
+    "changes.Change": "the change feed: its readers start from a dump, then follow the feed",
+    "changes.ChangeHorizon": "bookkeeping",
+    "maintainers.MaintainerClaim": "claims checked against GitHub, private to claimants and staff",
+    "maintainers.MaintainerEvent": "what verified maintainers did, shown on the site per package",
+    "maintainers.DelistingRequest": "requests to staff, private",
+    "webhooks.Subscription": "subscribers' endpoints and signing secrets, private",
+    "webhooks.Delivery": "bookkeeping",
+    "webhooks.DispatchPosition": "bookkeeping",
+    "discovery.DiscoveryCandidate": "discovery bookkeeping: PyPI projects checked, their serials"
+    " and ETags, and who decided on them",
 }
 
 

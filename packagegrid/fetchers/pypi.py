@@ -63,6 +63,8 @@ class _Info(BaseModel):
     project_urls: dict[str, str] | None = None
     docs_url: str | None = None
     keywords: str | None = None
+    # The README (long description), read by discovery; not stored.
+    description: str | None = None
     requires_dist: list[Annotated[str, Field(max_length=MAX_REQUIREMENT_CHARS)]] | None = Field(
         default=None, max_length=MAX_REQUIREMENTS
     )
@@ -77,6 +79,8 @@ class _Project(BaseModel):
     info: _Info
     releases: dict[str, list[_File]] = Field(default_factory=dict)
     vulnerabilities: list[_Vulnerability] = Field(default_factory=list)
+    # PyPI's serial of the project's latest change; discovery skips unchanged projects.
+    last_serial: int | None = None
     # PEP 792's JSON form, as the simple API serves it (api-version 1.4). The JSON API
     # documents of December 2026 never carry it; read it when PyPI adds it.
     project_status: _ProjectStatus | None = Field(default=None, alias="project-status")
@@ -134,6 +138,7 @@ def pypi_project_read(data: _Project) -> PyPIProject:
       declared ("" when none);
     - advisories: every entry of `vulnerabilities` (withdrawn ones included, with their
       date); the summary is PyPI's, else the start of the details;
+    - description: the README as given ("" when null), last_serial PyPI's (None when absent);
     - project_status: PEP 792's `project-status` `status` when it is one of its four
       markers, else "" (not stated: PyPI's JSON API omits it); project_status_reason its
       `reason`, whitespace collapsed, at most MAX_STATUS_REASON_CHARS, "" when none.
@@ -177,6 +182,8 @@ def pypi_project_read(data: _Project) -> PyPIProject:
         advisories=[_advisory(v) for v in data.vulnerabilities],
         project_status=_project_status(data.project_status),
         project_status_reason=_project_status_reason(data.project_status),
+        description=info.description or "",
+        last_serial=data.last_serial,
     )
 
 
@@ -256,3 +263,28 @@ def pypi_release_times_fetch(client: HttpClient, *, name: str) -> dict[str, list
         version: [f.upload_time_iso_8601 for f in files if not f.yanked]
         for version, files in answer.data.releases.items()
     }
+
+
+class _SimpleProject(BaseModel):
+    name: str = Field(max_length=200)
+    last_serial: int | None = Field(default=None, alias="_last-serial")
+
+
+class _SimpleIndex(BaseModel):
+    projects: list[_SimpleProject] = Field(default_factory=list)
+
+
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+
+
+def pypi_simple_index_fetch(client: HttpClient) -> list[tuple[str, int | None]]:
+    """Every project on the index as (name, last serial), from the Simple API's JSON form
+    (PEP 691); the serial is None where the index does not give one.
+
+    Raises HttpError as `HttpClient.get_json` does, and pydantic.ValidationError for a
+    body that is not PEP 691's project list.
+    """
+    # Reference: https://docs.pypi.org/api/index-api/#json_1
+    body = client.get_json(f"{settings.PYPI_URL}/simple/", headers={"Accept": SIMPLE_JSON})
+    index = _SimpleIndex.model_validate(body)
+    return [(project.name, project.last_serial) for project in index.projects]

@@ -174,6 +174,9 @@ class PyPIProject:
     # PEP 792's marker ("" when PyPI states none) and its reason, see pypi_project_read.
     project_status: str = ""
     project_status_reason: str = ""
+    # The README (long description), as given; discovery reads it, nothing stores it.
+    description: str = ""
+    last_serial: int | None = None  # PyPI's serial of the project's latest change
 
 
 @dataclass(frozen=True)

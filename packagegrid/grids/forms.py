@@ -85,11 +85,13 @@ class AddPackageForm(forms.Form):
     def clean_package(self) -> Package:
         package = (
             Package.objects.filter(slug=self.cleaned_data["package"])
-            .only("id", "title", "slug")
+            .only("id", "title", "slug", "reviewed")
             .first()
         )
         if package is None:
             raise forms.ValidationError("There is no such package.")
+        if not package.reviewed:
+            raise forms.ValidationError("This package waits for review before it joins grids.")
         return package
 
 

@@ -296,13 +296,15 @@ def grid_package_candidates(
     """Up to `limit` packages not yet in `grid` whose title or slug contains `query`.
 
     One query (none for an empty `query`). Titles that start with `query` come first,
-    then the most starred; `repo_data` (stars, description) is joined.
+    then the most starred; `repo_data` (stars, description) is joined. Packages waiting
+    for review (found by discovery) are left out.
     """
     if not query:
         return []
     in_grid = GridPackage.objects.filter(grid=grid).values("package_id")
     return list(
         Package.objects.filter(Q(title__icontains=query) | Q(slug__icontains=query))
+        .filter(reviewed=True)
         .exclude(pk__in=in_grid)
         .select_related("repo_data")
         .only("id", "title", "slug", "repo_data__stars", "repo_data__description")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from packagegrid.catalog.models import Flag
+from packagegrid.catalog.models import Flag, Package
 
 FLAG_MESSAGE_MAX = 2000
 
@@ -40,3 +40,21 @@ class FlagDecisionForm(forms.Form):
     @property
     def approve(self) -> bool:
         return bool(self.cleaned_data["decision"] == "approve")
+
+
+class DiscoveryDecisionForm(forms.Form):
+    """Accept, reject, or merge into the listing named by its slug (`into`)."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject"), ("merge", "Merge")]
+    )
+    into = forms.CharField(max_length=100, required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("decision") == "merge":
+            into = Package.objects.filter(slug=data.get("into") or "", reviewed=True).first()
+            if into is None:
+                raise forms.ValidationError("Name a reviewed package to merge into, by slug.")
+            data["into"] = into
+        return data

@@ -4,6 +4,7 @@ from django.urls import path
 
 from packagegrid.lib import ids  # noqa: F401  # registers the `<id:...>` converter
 from packagegrid.web import community_views as views
+from packagegrid.web import discovery_views
 
 urlpatterns = [
     path("packages/<str:slug>/usage/", views.package_usage, name="package-usage"),
@@ -21,5 +22,15 @@ urlpatterns = [
         "moderation/changes/<id:change_id>/",
         views.moderation_change_resolve,
         name="moderation-change-resolve",
+    ),
+    path(
+        "moderation/discovered/",
+        discovery_views.moderation_discovered,
+        name="moderation-discovered",
+    ),
+    path(
+        "moderation/discovered/<str:slug>/",
+        discovery_views.moderation_discovered_decide,
+        name="moderation-discovered-decide",
     ),
 ]

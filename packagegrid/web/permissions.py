@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from packagegrid.catalog.models import EditRecord, Flag, Package, PendingChange
+from packagegrid.catalog.review_services import edits_need_review
 from packagegrid.catalog.selectors import history_for
 from packagegrid.grids.models import Feature, Grid, GridPackage
 
@@ -211,3 +212,22 @@ def get_flag_for_maintainer(
     if flag is None:
         raise Http404("No such flag on this package.")
     return flag, claim, user
+
+
+def discovery_reviewer(request: HttpRequest) -> User:
+    """The logged-in person who may review discovered packages: staff, or someone whose
+    edits no longer wait for review (settings.TRUSTED_EDITS); PermissionDenied otherwise."""
+    user = signed_in_user(request)
+    if edits_need_review(user):
+        raise PermissionDenied("Only staff and trusted editors review discovered packages.")
+    return user
+
+
+def get_discovered_package_for_reviewer(request: HttpRequest, slug: str) -> tuple[Package, User]:
+    """An unreviewed package a reviewer (see `discovery_reviewer`) may accept, reject or
+    merge, and that person; 404 when there is no such package waiting for review."""
+    user = discovery_reviewer(request)
+    package = Package.objects.filter(slug=slug, reviewed=False).first()
+    if package is None:
+        raise Http404("No such package waits for review.")
+    return package, user

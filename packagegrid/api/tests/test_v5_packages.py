@@ -25,6 +25,7 @@ V5_KEYS = [
     "advisories",
     "latest_release",
     "license",
+    "reviewed",
     "usage_count",
     "favorite_count",
     "releases",

@@ -92,6 +92,8 @@ def test_it_reads_every_field_of_a_project(api: HTTPServer) -> None:
             requires_dist=["Django>=5.2", 'djangorestframework>=3.15; extra == "rest"'],
             license_expression="BSD-3-Clause",
             advisories=[],
+            description=info["description"],
+            last_serial=31415926,
         ),
         etags={api.url_for(SAMPLE): '"8d1f-sample"'},
         requests=1,
@@ -146,6 +148,8 @@ def test_it_reads_a_legacy_project_with_nulls(api: HTTPServer) -> None:
         development_status="3 - Alpha",
         project_urls={},
         documentation_url="https://pythonhosted.org/django-legacy-thing/",
+        description="A legacy thing for Django.\n",
+        last_serial=1876543,
     )
 
 

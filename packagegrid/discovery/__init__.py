@@ -1,0 +1,1 @@
+"""Discovery: finding Django packages on PyPI that the directory lacks."""
