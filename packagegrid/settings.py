@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "packagegrid.api",
     "packagegrid.web",
     "packagegrid.health",
+    "packagegrid.downloads",
     "packagegrid.dumps",
     "packagegrid.mcp",
     "packagegrid.demo",
