@@ -27,6 +27,8 @@ from packagegrid.catalog.models import (
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.catalog.trend_selectors import PackageTrends, package_trends
+from packagegrid.downloads.models import PackageDownloads
+from packagegrid.downloads.selectors import downloads_of, package_weekly_downloads
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.models import PackageHealth
@@ -107,6 +109,8 @@ class PackagePage:
     facts: PackageFacts
     trends: PackageTrends  # the charts (packagegrid.catalog.trend_selectors)
     health: PackageHealth | None  # the stored score, None when never scored
+    downloads: PackageDownloads | None = None  # pypistats' recent totals, None when unknown
+    weekly_downloads: list[int] | None = None  # whole weeks, oldest first (the sparkline)
 
     @property
     def fetched(self) -> bool:
@@ -236,7 +240,7 @@ def package_list_page(
 def package_page(
     *, slug: str, viewer: AbstractBaseUser | AnonymousUser | None = None
 ) -> PackagePage:
-    """Everything the package page shows, in four queries.
+    """Everything the package page shows, in four queries (and one for the weekly downloads).
 
     The package is annotated with `usage` and `favorite_count`, and with `viewer_uses` and
     `viewer_favorite` (whether `viewer` uses and favors it; False for nobody logged in),
@@ -244,7 +248,7 @@ def package_page(
     """
     package = (
         Package.objects.select_related(
-            "category", "repo_data", "pypi_data", "replaced_by", "health"
+            "category", "repo_data", "pypi_data", "replaced_by", "health", "downloads"
         )
         .annotate(
             usage=usage_count_subquery(),
@@ -289,6 +293,8 @@ def package_page(
         facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
         trends=package_trends(package=package, repo=repo),
         health=package_health_of(package),
+        downloads=downloads_of(package),
+        weekly_downloads=[downloads for _, downloads in package_weekly_downloads(package)],
     )
 
 
