@@ -13,6 +13,7 @@ from packagegrid.downloads.models import KEEP_WEEKS, PackageDownloads, WeeklyDow
 from packagegrid.fetchers.models import Source
 from packagegrid.fetchers.pypistats import DownloadsFetch
 from packagegrid.fetchers.state_services import package_record_success
+from packagegrid.search.services import search_index_package
 
 
 @transaction.atomic
@@ -31,8 +32,9 @@ def package_apply_downloads(
     """
     now = now or timezone.now()
     changed = False
-    if fetch.recent is not None:
-        changed |= _apply_recent(package, fetch, now)
+    if fetch.recent is not None and _apply_recent(package, fetch, now):
+        search_index_package(package_id=package.pk)  # API v4 search's `pypi_downloads`
+        changed = True
     if fetch.weeks:
         changed |= _apply_weeks(package, fetch.weeks)
     package_record_success(package=package, source=Source.PYPISTATS, etags=fetch.etags, now=now)
