@@ -36,7 +36,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 # Bump on any change that can change a score, a lifecycle or an explanation's meaning.
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 AXES = ("maintenance", "popularity", "quality", "compatibility")
 
@@ -127,7 +127,8 @@ class PackageFacts:
     `open_advisories` (advisories affecting the latest release, withdrawn ones
     excluded). `compatibility` maps "django"
     and "python" to {feature release: [sources]}, e.g. {"django": {"5.2": ["classifier"]}}.
-    Community: `usage`, `favorites`.
+    Community: `usage`, `favorites`. Downloads: `downloads`, the last 30 days' downloads
+    (pypistats.org, without mirrors), None when unknown.
     """
 
     deprecated: bool = False
@@ -152,6 +153,7 @@ class PackageFacts:
     compatibility: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
     usage: int = 0
     favorites: int = 0
+    downloads: int | None = None
 
     @property
     def development_status(self) -> int | None:
@@ -196,7 +198,8 @@ class DirectoryContext:
 
     `supported_django` and `supported_python` are the feature releases ("5.2", "3.13")
     still in support on `today`. `stars`, `usage` and `favorites` are the values of every
-    package in the directory (this one included), kept sorted for percentiles.
+    package in the directory (this one included), kept sorted for percentiles;
+    `downloads` those of every package whose downloads are known.
     """
 
     today: date
@@ -205,10 +208,11 @@ class DirectoryContext:
     stars: tuple[int, ...] = ()
     usage: tuple[int, ...] = ()
     favorites: tuple[int, ...] = ()
+    downloads: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # Sorted once here so that every percentile is a binary search.
-        for name in ("stars", "usage", "favorites"):
+        for name in ("stars", "usage", "favorites", "downloads"):
             object.__setattr__(self, name, tuple(sorted(getattr(self, name))))
 
 
@@ -630,7 +634,28 @@ def popularity_factors(facts: PackageFacts, context: DirectoryContext) -> list[F
         _percentile_factor("stars", facts.stars, context.stars, 50, "star"),
         _percentile_factor("usage", facts.usage, context.usage, 30, "user"),
         _percentile_factor("favorites", facts.favorites, context.favorites, 20, "favorite"),
+        _downloads_factor(facts, context),
     ]
+
+
+# Downloads say who installs a package, curated or not; CI and mirrors inflate them, so they
+# weigh less than stars. Unknown downloads (the optional source is off, or pypistats has
+# not answered yet) count for nothing either way: the factor's maximum is then 0, so the
+# axis is the other factors' score, as in model 2.
+DOWNLOADS_POINTS = 30
+
+
+def _downloads_factor(facts: PackageFacts, context: DirectoryContext) -> Factor:
+    """Last month's downloads as a percentile among the packages whose downloads are known.
+
+    Like stars, a percentile rank is the same on a log scale: 100 to 1,000 downloads a
+    month can count as much as 100,000 to 1,000,000.
+    """
+    if facts.downloads is None:
+        return Factor("popularity", "downloads", None, 0, 0, "downloads unknown: not counted.")
+    return _percentile_factor(
+        "downloads", facts.downloads, context.downloads, DOWNLOADS_POINTS, "download"
+    )
 
 
 def percentile(value: int, distribution: Sequence[int]) -> float:

@@ -28,6 +28,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, RepoData
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
+from packagegrid.downloads.selectors import downloads_of
 from packagegrid.health import model
 from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional
 from packagegrid.health.models import Advisory, Compatibility, LifecycleChange, PackageHealth
@@ -83,14 +84,17 @@ def directory_context(*, today: date) -> model.DirectoryContext:
         star_count=Coalesce("repo_data__stars", Value(0)),
         usage=usage_count_subquery(),
         favorite_count=people_count_subquery(Favorite),
-    ).values_list("star_count", "usage", "favorite_count")
+    ).values_list("star_count", "usage", "favorite_count", "downloads__last_month")
     stars: list[int] = []
     usage: list[int] = []
     favorites: list[int] = []
-    for star_count, users, favorite_count in numbers:
+    downloads: list[int] = []
+    for star_count, users, favorite_count, last_month in numbers:
         stars.append(star_count)
         usage.append(users)
         favorites.append(favorite_count)
+        if last_month is not None:
+            downloads.append(last_month)
     return model.DirectoryContext(
         today=today,
         supported_django=frozenset(
@@ -102,6 +106,7 @@ def directory_context(*, today: date) -> model.DirectoryContext:
         stars=tuple(stars),
         usage=tuple(usage),
         favorites=tuple(favorites),
+        downloads=tuple(downloads),
     )
 
 
@@ -144,14 +149,15 @@ def _facts(
         ),
         usage=getattr(package, "usage", 0),
         favorites=getattr(package, "favorite_count", 0),
+        downloads=downloads.last_month if (downloads := downloads_of(package)) else None,
     )
 
 
 def package_health_facts(package_ids: Sequence[int] | None = None) -> dict[int, model.PackageFacts]:
     """The model's input for each package (all when `package_ids` is None), four queries."""
-    packages = Package.objects.select_related("repo_data", "pypi_data", "replaced_by").annotate(
-        usage=usage_count_subquery(), favorite_count=people_count_subquery(Favorite)
-    )
+    packages = Package.objects.select_related(
+        "repo_data", "pypi_data", "replaced_by", "downloads"
+    ).annotate(usage=usage_count_subquery(), favorite_count=people_count_subquery(Favorite))
     releases = Release.objects.order_by("id")
     rows = Compatibility.objects.order_by("id")
     # PyPI lists advisories against the latest version, so every stored one that is not
