@@ -19,8 +19,8 @@ HTMX = {"HX-Request": "true"}
 # Session, user, then the package page's five: its four and the similar-packages search
 # (this package is in no grid, and the search matches something on its first query), and
 # its health facts' three: compatibility, advisories, latest release, and the trends
-# panel's two: snapshots and release dates.
-PAGE_QUERIES_LOGGED_IN = 12
+# panel's two: snapshots and release dates, then the weekly downloads.
+PAGE_QUERIES_LOGGED_IN = 13
 
 
 @pytest.fixture(autouse=True)
