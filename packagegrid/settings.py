@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "packagegrid.api",
     "packagegrid.web",
     "packagegrid.health",
+    "packagegrid.downloads",
     "packagegrid.dumps",
     "packagegrid.mcp",
     "packagegrid.watching",
@@ -364,6 +365,10 @@ GITHUB_WEBHOOK_SECRET = env_str("GITHUB_WEBHOOK_SECRET")
 # CI files (tox.ini, workflows, noxfile.py) are an optional compatibility source with
 # their own budget: at most this many GitHub requests per `fetch_ci` run; 0 turns it off.
 GITHUB_CI_REQUESTS_PER_RUN = env_int("GITHUB_CI_REQUESTS_PER_RUN", 0)
+# Downloads (pypistats.org) are an optional source of the fetch run with their own budget:
+# at most this many pypistats requests per run (two per package); 0 turns it off.
+PYPISTATS_URL = env_str("PYPISTATS_URL", "https://pypistats.org").rstrip("/")
+PYPISTATS_REQUESTS_PER_RUN = env_int("PYPISTATS_REQUESTS_PER_RUN", 0)
 
 LOGGING = {
     "version": 1,
