@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import socket
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from packagegrid.catalog.dependency_services import package_apply_dependencies
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
+from packagegrid.downloads.models import PackageDownloads, WeeklyDownloads
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.models import PackageHealth
 from packagegrid.search.selectors import (
@@ -270,6 +271,23 @@ def make_release(
         version=version,
         uploaded_at=timezone.now() - timedelta(days=days_ago),
         yanked=yanked,
+    )
+
+
+def make_downloads(
+    package: Package, *, last_week: int = 0, last_month: int = 0, weeks: Sequence[int] = ()
+) -> PackageDownloads:
+    """pypistats' numbers for `package`: recent totals and `weeks` (oldest first, the last
+    one the ISO week of 2 March 2026)."""
+    last = date(2026, 3, 2)
+    WeeklyDownloads.objects.bulk_create(
+        WeeklyDownloads(
+            package=package, week=last - timedelta(weeks=len(weeks) - 1 - i), downloads=n
+        )
+        for i, n in enumerate(weeks)
+    )
+    return PackageDownloads.objects.create(
+        package=package, last_day=last_week // 7, last_week=last_week, last_month=last_month
     )
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "packagegrid.web",
     "packagegrid.health",
     "packagegrid.discovery",
+    "packagegrid.downloads",
     "packagegrid.dumps",
     "packagegrid.mcp",
     "packagegrid.watching",
@@ -369,6 +370,11 @@ GITHUB_CI_REQUESTS_PER_RUN = env_int("GITHUB_CI_REQUESTS_PER_RUN", 0)
 # and how many PyPI documents it asks for at once.
 DISCOVERY_CATEGORY = env_str("DISCOVERY_CATEGORY", "apps")
 DISCOVERY_CONCURRENCY = env_int("DISCOVERY_CONCURRENCY", 8)
+
+# Downloads (pypistats.org) are an optional source of the fetch run with their own budget:
+# at most this many pypistats requests per run (two per package); 0 turns it off.
+PYPISTATS_URL = env_str("PYPISTATS_URL", "https://pypistats.org").rstrip("/")
+PYPISTATS_REQUESTS_PER_RUN = env_int("PYPISTATS_REQUESTS_PER_RUN", 0)
 
 LOGGING = {
     "version": 1,

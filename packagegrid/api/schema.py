@@ -126,7 +126,9 @@ class V4SearchItemSerializer(serializers.Serializer[Any]):
     category = serializers.CharField(help_text="The category's title; empty for a grid.")
     repo_watchers = serializers.IntegerField()
     repo_forks = serializers.IntegerField()
-    pypi_downloads = serializers.IntegerField(help_text="Always 0 (PyPI no longer counts).")
+    pypi_downloads = serializers.IntegerField(
+        help_text="Downloads in the last 30 days (pypistats.org, without mirrors); 0 when unknown."
+    )
     score = serializers.IntegerField()
     usage = serializers.IntegerField()
     participants = serializers.CharField(help_text="Contributors' accounts, comma-separated.")

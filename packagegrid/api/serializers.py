@@ -120,7 +120,7 @@ class SearchItemSerializer(serializers.BaseSerializer[SearchItem]):
             "category": instance.category,
             "repo_watchers": instance.repo_watchers,
             "repo_forks": instance.repo_forks,
-            "pypi_downloads": 0,
+            "pypi_downloads": instance.pypi_downloads,
             "score": instance.score,
             "usage": instance.usage,
             "participants": ",".join(instance.participants),

@@ -1,4 +1,4 @@
-"""A local stand-in for GitHub's REST API and PyPI's JSON API, over real HTTP.
+"""A local stand-in for GitHub's REST API, PyPI's JSON API and pypistats.org, over real HTTP.
 
 Used by the end-to-end fetch tests and by `make bench-fetch`. Every repository
 `owner/name` and every PyPI project exists, with numbers derived from its name, so that a
@@ -83,6 +83,29 @@ def simple_index(count: int, generation: int = 0) -> dict[str, Any]:
     return {
         "meta": {"api-version": "1.1", "_last-serial": 10_000_000 + generation},
         "projects": [{"name": n, "_last-serial": project_serial(n, generation)} for n in names],
+    }
+
+
+# pypistats serves about 180 days of daily downloads, up to the day before the last update.
+PYPISTATS_DAYS = 180
+
+
+def downloads_numbers(name: str) -> dict[str, Any]:
+    """What the fake pypistats says about a project (PEP 503-normalised `name`)."""
+    seed = _seed(name)
+    rng = random.Random(seed)
+    base = 10 + seed % 2000
+    last = EPOCH.date() - timedelta(days=1)
+    daily = [
+        (last - timedelta(days=PYPISTATS_DAYS - 1 - i), base + rng.randint(0, base))
+        for i in range(PYPISTATS_DAYS)
+    ]
+    counts = [downloads for _, downloads in daily]
+    return {
+        "daily": daily,
+        "last_day": counts[-1],
+        "last_week": sum(counts[-7:]),
+        "last_month": sum(counts[-30:]),
     }
 
 
@@ -179,6 +202,8 @@ class FakeProviders:
 def _route(path: str, query: dict[str, list[str]], generation: int = 0) -> Any:
     """The JSON body for a path, or None for 404."""
     segments = [s for s in path.split("/") if s]
+    if segments[:2] == ["api", "packages"] and len(segments) == 4:
+        return _pypistats_body(segments[2], segments[3])
     if segments[:1] == ["pypi"] and len(segments) == 3 and segments[2] == "json":
         return _pypi_body(segments[1], generation)
     if segments[:1] != ["repos"] or len(segments) < 3:
@@ -229,6 +254,20 @@ def _override(body: Any, changes: dict[str, Any] | None) -> Any:
         else:
             merged[key] = value
     return merged
+
+
+def _pypistats_body(name: str, endpoint: str) -> dict[str, Any] | None:
+    numbers = downloads_numbers(name)
+    if endpoint == "recent":
+        data: Any = {k: numbers[k] for k in ("last_day", "last_month", "last_week")}
+        return {"data": data, "package": name, "type": "recent_downloads"}
+    if endpoint == "overall":
+        data = [
+            {"category": "without_mirrors", "date": day.isoformat(), "downloads": downloads}
+            for day, downloads in numbers["daily"]
+        ]
+        return {"data": data, "package": name, "type": "overall_downloads"}
+    return None
 
 
 def _pypi_body(name: str, generation: int = 0) -> dict[str, Any]:

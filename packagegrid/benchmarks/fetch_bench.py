@@ -64,10 +64,12 @@ def make_packages(count: int) -> None:
 
 def _run(name: str, concurrency: int) -> FetchBenchRow:
     packages = packages_to_fetch().filter(slug__startswith=SLUG_PREFIX)
-    jobs = build_jobs(packages, sources=[Source.GITHUB, Source.PYPI], force=True)
+    sources = [Source.GITHUB, Source.PYPI, Source.PYPISTATS]
+    jobs = build_jobs(packages, sources=sources, force=True)
     client = HttpClient(retries=1)
+    # Downloads for every package: two pypistats requests each.
     summary = FetchRun(
-        sources=[Source.GITHUB, Source.PYPI], concurrency=concurrency, client=client
+        sources=sources, concurrency=concurrency, client=client, downloads_budget=2 * len(jobs)
     ).run(jobs)
     return FetchBenchRow(
         run=name,
@@ -106,7 +108,7 @@ def fetch_bench(
     make_packages(packages)
     with (
         _fake_providers_process(latency) as url,
-        override_settings(GITHUB_API_URL=url, PYPI_URL=url, GITHUB_TOKEN=""),
+        override_settings(GITHUB_API_URL=url, PYPI_URL=url, PYPISTATS_URL=url, GITHUB_TOKEN=""),
     ):
         rows = [_run("first run", concurrency), _run("second run (nothing changed)", concurrency)]
     if out is not None:

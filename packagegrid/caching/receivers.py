@@ -24,7 +24,7 @@ from packagegrid.grids.models import Grid, GridPackage
 # Apps whose rows pages and API responses show. A model of these apps that is not named
 # below bumps its package when it has one, else its grid, else the whole site: a new
 # model is never left out of invalidation by mistake.
-CONTENT_APPS = ("catalog", "grids", "health", "fetchers", "accounts")
+CONTENT_APPS = ("catalog", "grids", "health", "fetchers", "accounts", "downloads")
 # Rows no page shows.
 IGNORED = frozenset({"fetchers.WebhookDelivery", "accounts.ApiKey"})
 # What a page shows of a FetchState: its failures (the package page's notices).

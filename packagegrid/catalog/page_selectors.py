@@ -29,6 +29,8 @@ from packagegrid.catalog.models import (
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.catalog.trend_selectors import PackageTrends, package_trends
+from packagegrid.downloads.models import PackageDownloads
+from packagegrid.downloads.selectors import downloads_of, package_weekly_downloads
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Grid
 from packagegrid.health.models import PackageHealth
@@ -113,6 +115,8 @@ class PackagePage:
     health: PackageHealth | None  # the stored score, None when never scored
     # Requirements, dependents and outdated pins (packagegrid.catalog.dependency_selectors).
     dependencies: PackageDependencies
+    downloads: PackageDownloads | None = None  # pypistats' recent totals, None when unknown
+    weekly_downloads: list[int] | None = None  # whole weeks, oldest first (the sparkline)
 
     @property
     def fetched(self) -> bool:
@@ -264,7 +268,7 @@ def package_page(
     """
     package = (
         Package.objects.select_related(
-            "category", "repo_data", "pypi_data", "replaced_by", "health"
+            "category", "repo_data", "pypi_data", "replaced_by", "health", "downloads"
         )
         .annotate(
             usage=usage_count_subquery(),
@@ -312,6 +316,8 @@ def package_page(
         trends=package_trends(package=package, repo=repo),
         health=package_health_of(package),
         dependencies=package_dependencies(package=package),
+        downloads=downloads_of(package),
+        weekly_downloads=[downloads for _, downloads in package_weekly_downloads(package)],
     )
 
 

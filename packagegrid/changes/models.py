@@ -36,7 +36,8 @@ class Change(models.Model):
     object_id = models.PositiveBigIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
     # The names of the changed fields: every field set on a create, the changed ones on an
-    # update, [] on a delete. Fetched facts are named `repo.<field>`/`pypi.<field>`, and
+    # update, [] on a delete. Fetched facts are named `repo.<field>`/`pypi.<field>`/
+    # `downloads.<field>` (and `downloads.weekly`), and
     # derived facts "releases", "advisories", "compatibility", "dependencies" and
     # "lifecycle".
     fields = models.JSONField(default=list)

@@ -12,8 +12,9 @@ What is recorded:
   (the admin) reads the row first and lists the fields whose value differs;
 - bookkeeping fields (`modified`, `version`, `last_fetched`, ...) are never listed, and
   a save that changes only them records nothing (so an unchanged fetch records nothing);
-- a package's fetched data (`RepoData`, `PyPIData`) is an update of the package, its
-  fields named `repo.<field>` and `pypi.<field>`; a package added to or removed from a
+- a package's fetched data (`RepoData`, `PyPIData`, `PackageDownloads`) is an update of
+  the package, its fields named `repo.<field>`, `pypi.<field>` and `downloads.<field>`
+  (its weekly downloads, bulk written, are `downloads.weekly`); a package added to or removed from a
   grid is an update of the grid's "packages".
 """
 
@@ -27,6 +28,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData
 from packagegrid.changes.models import Action, Kind
 from packagegrid.changes.services import change_record
+from packagegrid.downloads.models import PackageDownloads
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 
 # Bookkeeping: a save that only moves these changed nothing a reader of the feed wants.
@@ -43,7 +45,11 @@ _KINDS: dict[type[models.Model], str] = {
     Feature: Kind.FEATURE,
     Element: Kind.CELL,
 }
-_FETCHED: dict[type[models.Model], str] = {RepoData: "repo.", PyPIData: "pypi."}
+_FETCHED: dict[type[models.Model], str] = {
+    RepoData: "repo.",
+    PyPIData: "pypi.",
+    PackageDownloads: "downloads.",
+}
 # Set by pre_save on an instance saved whole: its stored values before the save.
 _BEFORE = "_packagegrid_changes_before"
 

@@ -14,6 +14,7 @@ Encoding, the same in both files:
 | boolean | true/false | INTEGER 0/1 |
 | text | string | TEXT |
 | date and time | string, UTC, `2026-01-02T03:04:05.678901Z` (always 6 digits) | TEXT, the same |
+| date | string, `2026-01-02` | TEXT, the same |
 | JSON value | the value, objects with sorted keys | TEXT, the value as compact JSON |
 
 A null stays null in both.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -42,6 +43,7 @@ from packagegrid.catalog.models import (
     Snapshot,
     Usage,
 )
+from packagegrid.downloads.models import PackageDownloads, WeeklyDownloads
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.models import (
     Advisory,
@@ -81,6 +83,8 @@ ATTRIBUTION = {
     ),
     "ci_matrix": "the packages' own CI files (tox.ini, GitHub Actions, noxfile.py) on GitHub",
     "snapshot": "the code hosts' and PyPI's numbers, as packagegrid recorded them over time",
+    "downloads": "pypistats.org (PyPI's download statistics, without mirrors)",
+    "weekly_downloads": "pypistats.org (PyPI's download statistics, without mirrors)",
 }
 
 
@@ -163,6 +167,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("health", PackageHealth),
     Kind("lifecycle_change", LifecycleChange),
     Kind("snapshot", Snapshot),
+    Kind("downloads", PackageDownloads),
+    Kind("weekly_downloads", WeeklyDownloads),
     Kind("usage", Usage),
     Kind("favorite", Favorite, only_public=_public_favorites),
     Kind("grid", Grid),
@@ -240,6 +246,8 @@ def encode(column: Column, value: Any) -> Any:
         return None
     if isinstance(column.field, models.DateTimeField):
         return utc_text(value)
+    if isinstance(column.field, models.DateField):
+        return value.isoformat()
     if isinstance(column.field, models.JSONField):
         return canonical(value)
     return value
@@ -289,9 +297,20 @@ def decode(column: Column, value: Any) -> Any:
         raise RecordError(f"{column.name}: expected a string")
     if isinstance(f, models.DateTimeField):
         return _parse_utc(column.name, value)
+    if isinstance(f, models.DateField):
+        return _parse_date(column.name, value)
     if f.max_length is not None and len(value) > f.max_length:
         raise RecordError(f"{column.name}: longer than {f.max_length} characters")
     return value
+
+
+def _parse_date(name: str, value: str) -> date:
+    if len(value) != 10:  # fromisoformat also reads "20260102" and week dates
+        raise RecordError(f"{name}: not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"{name}: not a date (YYYY-MM-DD)") from None
 
 
 def _parse_utc(name: str, value: str) -> datetime:

@@ -13,6 +13,7 @@ class Source(models.TextChoices):
     CODEBERG = "codeberg", "Codeberg"
     PYPI = "pypi", "PyPI"
     GITHUB_CI = "github_ci", "GitHub CI files"
+    PYPISTATS = "pypistats", "pypistats.org downloads"
 
 
 # The state of the package's repository URL itself, apart from any code host: it records a

@@ -27,15 +27,18 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
 
 from packagegrid.catalog.models import Package
+from packagegrid.downloads.services import package_apply_downloads
 from packagegrid.fetchers import bitbucket, codeberg, github, gitlab, pypi, services, state_services
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.models import REPOSITORY, FetchState, Source
+from packagegrid.fetchers.pypistats import REQUESTS_PER_PACKAGE, DownloadsFetch, pypistats_fetch
 from packagegrid.fetchers.ratelimit import RateBudget
 from packagegrid.fetchers.types import (
     FetchFailed,
@@ -73,7 +76,7 @@ class FetchJob:
 @dataclass
 class SourceResult:
     source: str
-    data: RepoFetch | PyPIFetch | None = None
+    data: RepoFetch | PyPIFetch | DownloadsFetch | None = None
     error: FetchFailed | None = None
     skipped: str = ""  # why nothing was asked
 
@@ -210,7 +213,13 @@ def _fetch_repo(
 
 
 class FetchRun:
-    """Fetch packages from their sources with at most `concurrency` requests in flight."""
+    """Fetch packages from their sources with at most `concurrency` requests in flight.
+
+    Downloads (pypistats) are an optional source with a budget of their own,
+    `downloads_budget` requests (default `PYPISTATS_REQUESTS_PER_RUN`; 0 leaves them
+    out): a package is asked about while REQUESTS_PER_PACKAGE are left, and the rest are
+    skipped ("budget_spent") until the next run.
+    """
 
     def __init__(
         self,
@@ -219,6 +228,7 @@ class FetchRun:
         concurrency: int = 8,
         client: HttpClient | None = None,
         progress: Callable[[int, int], None] | None = None,
+        downloads_budget: int | None = None,
     ) -> None:
         self.sources = set(sources)
         self.concurrency = max(1, concurrency)
@@ -228,6 +238,13 @@ class FetchRun:
         self.budgets: dict[str, RateBudget] = {
             Source.GITHUB: RateBudget(reserve=max(5, self.concurrency))
         }
+        self.downloads_left = (
+            settings.PYPISTATS_REQUESTS_PER_RUN if downloads_budget is None else downloads_budget
+        )
+        if self.downloads_left > 0 and Source.PYPISTATS in self.sources:
+            self.budgets[Source.PYPISTATS] = RateBudget(
+                source="pypistats", reserve=max(5, self.concurrency)
+            )
         # A source whose budget is spent is stopped for the rest of the run.
         self._stopped: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -240,6 +257,11 @@ class FetchRun:
             results.append(self._ask(repo.host, job, lambda: self._repo(job, repo)))
         if job.pypi_name and Source.PYPI in self.sources:
             results.append(self._ask(Source.PYPI, job, lambda: self._pypi(job)))
+        if job.pypi_name and Source.PYPISTATS in self.budgets:
+            if Source.PYPISTATS in job.skip or self._take_downloads_budget():
+                results.append(self._ask(Source.PYPISTATS, job, lambda: self._downloads(job)))
+            else:
+                results.append(SourceResult(Source.PYPISTATS, skipped="budget_spent"))
         if self.sources & set(CODE_HOSTS):
             if REPOSITORY in job.skip:
                 results.append(SourceResult(REPOSITORY, skipped=job.skip[REPOSITORY]))
@@ -258,8 +280,27 @@ class FetchRun:
             self.client, name=job.pypi_name, etags=job.etags.get(Source.PYPI, {})
         )
 
+    def _downloads(self, job: FetchJob) -> DownloadsFetch:
+        return pypistats_fetch(
+            self.client,
+            name=job.pypi_name,
+            etags=job.etags.get(Source.PYPISTATS, {}),
+            budget=self.budgets[Source.PYPISTATS],
+        )
+
+    def _take_downloads_budget(self) -> bool:
+        """Reserve one package's pypistats requests; False when the budget is spent."""
+        with self._lock:
+            if self.downloads_left < REQUESTS_PER_PACKAGE:
+                return False
+            self.downloads_left -= REQUESTS_PER_PACKAGE
+            return True
+
     def _ask(
-        self, source: str, job: FetchJob, call: Callable[[], RepoFetch | PyPIFetch]
+        self,
+        source: str,
+        job: FetchJob,
+        call: Callable[[], RepoFetch | PyPIFetch | DownloadsFetch],
     ) -> SourceResult:
         if source in job.skip:
             return SourceResult(source, skipped=job.skip[source])
@@ -373,11 +414,13 @@ class FetchRun:
     def _apply_one(package: Package, result: SourceResult, now: datetime) -> bool:
         if isinstance(result.data, PyPIFetch):
             return services.package_apply_pypi(package=package, fetch=result.data, now=now)
+        if isinstance(result.data, DownloadsFetch):
+            return package_apply_downloads(package=package, fetch=result.data, now=now)
         assert isinstance(result.data, RepoFetch)
         return services.package_apply_repo(
             package=package, source=result.source, fetch=result.data, now=now
         )
 
 
-def _all_not_modified(data: RepoFetch | PyPIFetch | None) -> bool:
+def _all_not_modified(data: RepoFetch | PyPIFetch | DownloadsFetch | None) -> bool:
     return data is not None and data.requests > 0 and data.not_modified == data.requests

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from packagegrid.caching.services import packages_changed
 from packagegrid.catalog.models import Package
-from packagegrid.fetchers.models import FetchState
+from packagegrid.fetchers.models import FetchState, Source
 from packagegrid.fetchers.types import FetchFailed
 
 # After the n-th consecutive failure a package waits BACKOFF_BASE * 2**(n-1), at most
@@ -82,7 +82,9 @@ def package_record_failure(
     state.last_error_at = now
     state.last_error = f"{error.reason}: {error}"[:2000]
     state.next_attempt_at = error.retry_at or now + failure_backoff(state.error_count)
-    if error.reason == "not_found":
+    # pypistats knows only projects downloaded within its window: its 404 says nothing
+    # about the project being gone.
+    if error.reason == "not_found" and source != Source.PYPISTATS:
         state.needs_review = True
     state.save(
         update_fields=[

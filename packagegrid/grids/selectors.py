@@ -23,6 +23,8 @@ from django.db.models import (
 
 from packagegrid.catalog.models import EditRecord, Package, PyPIData, RepoData
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
+from packagegrid.downloads.models import PackageDownloads
+from packagegrid.downloads.selectors import downloads_of
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.models import Advisory, Compatibility, PackageHealth, Product
 from packagegrid.health.releases import release_spans
@@ -78,6 +80,7 @@ class ComparisonColumn:
     python: list[tuple[str, str]]
     latest_release: LatestRelease | None  # the release PyPI calls latest, when stored
     advisories: list[Advisory]  # those affecting the latest release (`advisories_against`)
+    downloads: PackageDownloads | None = None  # pypistats' recent totals, None when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +148,7 @@ def comparison_packages() -> QuerySet[Package]:
     not use), `usage` annotated; their advisories that are not withdrawn and latest
     release prefetched. Three queries, whatever the filter and the number of packages."""
     return (
-        Package.objects.select_related("category", "repo_data", "pypi_data", "health")
+        Package.objects.select_related("category", "repo_data", "pypi_data", "health", "downloads")
         .defer(
             "repo_data__participants",
             "pypi_data__classifiers",
@@ -201,6 +204,7 @@ def comparison_column(package: Package, supported: SupportedReleases) -> Compari
         python=release_spans(Product.PYTHON, releases.get(Product.PYTHON, [])),
         latest_release=latest_release_of(package),
         advisories=advisories_against(package.open_advisories, latest_version),  # type: ignore[attr-defined]  # prefetched
+        downloads=downloads_of(package),
     )
 
 

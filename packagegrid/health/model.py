@@ -22,7 +22,9 @@ Formula (documented for users on /about/health/, keep both in step):
   35), popularity (25), quality (20), compatibility (20). The score is the weighted
   mean, capped at 25 for deprecated and archived packages and at 50 for yanked ones.
 - Popularity includes dependents (model 3): how many of the directory's packages
-  require this one outside an extra, as a percentile like stars.
+  require this one outside an extra, as a percentile like stars; and last month's
+  downloads (model 3, pypistats.org), as a percentile among the packages whose
+  downloads are known, weighing nothing while they are unknown.
 - Compatibility includes outdated pins (model 3): a requirement on Django, or on a
   listed package whose own Django requirement, admits no Django still in support. It
   weighs 20 points, all lost, only when there is one; otherwise it weighs nothing, so a
@@ -137,6 +139,8 @@ class PackageFacts:
     Community: `usage`, `favorites`. Directory: `dependents` (packages that require
     this one outside an extra), `outdated_pins` (requirements that keep it off every
     Django in support, as "Django<4" or "django-foo (requires Django<4)").
+    Downloads: `downloads`, the last 30 days' downloads (pypistats.org, without
+    mirrors), None when unknown.
     """
 
     deprecated: bool = False
@@ -164,6 +168,7 @@ class PackageFacts:
     favorites: int = 0
     dependents: int = 0
     outdated_pins: tuple[str, ...] = ()
+    downloads: int | None = None
 
     @property
     def development_status(self) -> int | None:
@@ -209,7 +214,7 @@ class DirectoryContext:
     `supported_django` and `supported_python` are the feature releases ("5.2", "3.13")
     still in support on `today`. `stars`, `usage`, `favorites` and `dependents` are the
     values of every package in the directory (this one included), kept sorted for
-    percentiles.
+    percentiles; `downloads` those of every package whose downloads are known.
     """
 
     today: date
@@ -219,10 +224,11 @@ class DirectoryContext:
     usage: tuple[int, ...] = ()
     favorites: tuple[int, ...] = ()
     dependents: tuple[int, ...] = ()
+    downloads: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # Sorted once here so that every percentile is a binary search.
-        for name in ("stars", "usage", "favorites", "dependents"):
+        for name in ("stars", "usage", "favorites", "dependents", "downloads"):
             object.__setattr__(self, name, tuple(sorted(getattr(self, name))))
 
 
@@ -658,6 +664,7 @@ def popularity_factors(facts: PackageFacts, context: DirectoryContext) -> list[F
         _percentile_factor("usage", facts.usage, context.usage, 30, "user"),
         _percentile_factor("favorites", facts.favorites, context.favorites, 20, "favorite"),
         _dependents_factor(facts, context),
+        _downloads_factor(facts, context),
     ]
 
 
@@ -675,6 +682,26 @@ def _dependents_factor(facts: PackageFacts, context: DirectoryContext) -> Factor
         f"required by {facts.dependents:,} {_plural(facts.dependents, 'package')} in the "
         f"directory; {_round(100 * share)}% of the directory's packages have as many "
         f"dependents or fewer.",
+    )
+
+
+# Downloads say who installs a package, curated or not; CI and mirrors inflate them, so they
+# weigh less than stars. Unknown downloads (the optional source is off, or pypistats has
+# not answered yet) count for nothing either way: the factor's maximum is then 0, so the
+# axis is the other factors' score.
+DOWNLOADS_POINTS = 30
+
+
+def _downloads_factor(facts: PackageFacts, context: DirectoryContext) -> Factor:
+    """Last month's downloads as a percentile among the packages whose downloads are known.
+
+    Like stars, a percentile rank is the same on a log scale: 100 to 1,000 downloads a
+    month can count as much as 100,000 to 1,000,000.
+    """
+    if facts.downloads is None:
+        return Factor("popularity", "downloads", None, 0, 0, "downloads unknown: not counted.")
+    return _percentile_factor(
+        "downloads", facts.downloads, context.downloads, DOWNLOADS_POINTS, "download"
     )
 
 

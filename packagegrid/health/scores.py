@@ -32,6 +32,7 @@ from packagegrid.catalog.models import Favorite, Package, PyPIData, Release, Rep
 from packagegrid.catalog.selectors import people_count_subquery, usage_count_subquery
 from packagegrid.changes.models import Action, Kind
 from packagegrid.changes.services import ChangeInfo, changes_record
+from packagegrid.downloads.selectors import downloads_of
 from packagegrid.health import model
 from packagegrid.health.compatibility import REQUIREMENT_NAMES, _is_optional, supported_releases
 from packagegrid.health.models import Advisory, Compatibility, LifecycleChange, PackageHealth
@@ -87,16 +88,21 @@ def directory_context(*, today: date) -> model.DirectoryContext:
         usage=usage_count_subquery(),
         favorite_count=people_count_subquery(Favorite),
         dependents_count=dependents_count_subquery(),
-    ).values_list("star_count", "usage", "favorite_count", "dependents_count")
+    ).values_list(
+        "star_count", "usage", "favorite_count", "dependents_count", "downloads__last_month"
+    )
     stars: list[int] = []
     usage: list[int] = []
     favorites: list[int] = []
     dependents: list[int] = []
-    for star_count, users, favorite_count, dependents_count in numbers:
+    downloads: list[int] = []
+    for star_count, users, favorite_count, dependents_count, last_month in numbers:
         stars.append(star_count)
         usage.append(users)
         favorites.append(favorite_count)
         dependents.append(dependents_count)
+        if last_month is not None:
+            downloads.append(last_month)
     return model.DirectoryContext(
         today=today,
         supported_django=supported_releases("django", today),
@@ -105,6 +111,7 @@ def directory_context(*, today: date) -> model.DirectoryContext:
         usage=tuple(usage),
         favorites=tuple(favorites),
         dependents=tuple(dependents),
+        downloads=tuple(downloads),
     )
 
 
@@ -151,6 +158,7 @@ def _facts(
         favorites=getattr(package, "favorite_count", 0),
         dependents=getattr(package, "dependents_count", 0),
         outdated_pins=tuple(pins),
+        downloads=downloads.last_month if (downloads := downloads_of(package)) else None,
     )
 
 
@@ -161,7 +169,9 @@ def package_health_facts(
 
     Outdated pins are judged against the Django releases in support on `today`.
     """
-    packages = Package.objects.select_related("repo_data", "pypi_data", "replaced_by").annotate(
+    packages = Package.objects.select_related(
+        "repo_data", "pypi_data", "replaced_by", "downloads"
+    ).annotate(
         usage=usage_count_subquery(),
         favorite_count=people_count_subquery(Favorite),
         dependents_count=dependents_count_subquery(),

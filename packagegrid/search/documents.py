@@ -53,6 +53,7 @@ class PackageFacts:
     last_release_at: datetime | None
     health: PackageHealth | None  # None until the package is scored
     grids: Sequence[tuple[str, str]]  # (slug, title) of each grid holding the package
+    downloads: int = 0  # last month's downloads, 0 when unknown
 
 
 def _one_line(text: str) -> str:
@@ -131,6 +132,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         stars=repo.stars if repo else 0,
         forks=repo.forks if repo else 0,
         usage=facts.usage,
+        downloads=facts.downloads,
         participants=",".join(participants),
         last_commit_at=repo.last_commit_at if repo else None,
         last_release_at=facts.last_release_at,

@@ -45,6 +45,8 @@ class SearchDocument(models.Model):
     stars = models.PositiveIntegerField(default=0)
     forks = models.PositiveIntegerField(default=0)
     usage = models.PositiveIntegerField(default=0)
+    # Last month's downloads (pypistats), API v4's `pypi_downloads`; 0 when unknown.
+    downloads = models.PositiveBigIntegerField(default=0)
     participants = models.TextField(blank=True)  # comma-separated, as API v4 shows them
     last_commit_at = models.DateTimeField(null=True, blank=True)
     last_release_at = models.DateTimeField(null=True, blank=True)

@@ -103,6 +103,7 @@ class SearchItem:
     repo_forks: int = 0
     score: int = 0
     usage: int = 0
+    pypi_downloads: int = 0  # last month's downloads (pypistats), 0 when unknown
     participants: list[str] = field(default_factory=list)
     last_committed: datetime | None = None
     last_released: datetime | None = None
@@ -280,6 +281,7 @@ def _item(document: SearchDocument) -> SearchItem:
         # `health_score` (API v5 carries it in full).
         score=document.stars,
         usage=document.usage,
+        pypi_downloads=document.downloads,
         participants=document.participants.split(",") if document.participants else [],
         last_committed=document.last_commit_at,
         last_released=document.last_release_at,

@@ -23,6 +23,7 @@ from django.db.models import Count
 
 from packagegrid.catalog.models import Package
 from packagegrid.catalog.selectors import last_release_subquery, usage_count_subquery
+from packagegrid.downloads.selectors import downloads_of
 from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.search.backends import search_backend
 from packagegrid.search.documents import PackageFacts, grid_document, package_document
@@ -42,6 +43,7 @@ _DOCUMENT_FIELDS = [
     "stars",
     "forks",
     "usage",
+    "downloads",
     "participants",
     "last_commit_at",
     "last_release_at",
@@ -168,7 +170,7 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
     """Index one batch: 3 queries (4 when some packages are gone)."""
     packages = (
         Package.objects.filter(pk__in=ids)
-        .select_related("category", "repo_data", "pypi_data", "health")
+        .select_related("category", "repo_data", "pypi_data", "health", "downloads")
         .annotate(search_usage=usage_count_subquery(), search_released=last_release_subquery())
     )
     grids: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -189,6 +191,7 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
                 last_release_at=package.search_released,  # type: ignore[attr-defined]  # annotation
                 grids=grids[package.pk],
                 health=getattr(package, "health", None),
+                downloads=downloads.last_month if (downloads := downloads_of(package)) else 0,
             )
         )
         for package in packages

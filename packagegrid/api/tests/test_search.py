@@ -9,7 +9,14 @@ from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.catalog.models import Usage
-from packagegrid.conftest import FIXED_TIME, make_category, make_grid, make_package
+from packagegrid.conftest import (
+    FIXED_TIME,
+    make_category,
+    make_grid,
+    make_package,
+)
+from packagegrid.downloads.services import package_apply_downloads
+from packagegrid.fetchers.pypistats import DownloadsFetch, RecentDownloads
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +69,18 @@ def test_it_returns_a_bare_list_of_packages_and_grids(client: Client) -> None:
     assert first["score"] == 4000
     assert first["usage"] == Usage.objects.filter(package=package).count() == 0
     assert results[1]["absolute_url"] == "/grids/g/lists/"
+    assert first["pypi_downloads"] == results[1]["pypi_downloads"] == 0  # none counted
+
+
+def test_it_gives_last_months_downloads_as_pypi_downloads(client: Client) -> None:
+    """As djangopackages.org fills it: pypistats' `last_month` (its `pypi_stats` command)."""
+    counted = make_package(title="django-counted", slug="django-counted")
+    package_apply_downloads(
+        package=counted,
+        fetch=DownloadsFetch(recent=RecentDownloads(last_day=9, last_week=80, last_month=345)),
+    )
+    results = client.get("/api/v4/search/", {"q": "django-counted"}).json()
+    assert [(r["slug"], r["pypi_downloads"]) for r in results][:1] == [("django-counted", 345)]
 
 
 def test_it_ranks_an_exact_name_above_a_description_match(client: Client) -> None:

@@ -13,7 +13,13 @@ from django.contrib.auth.models import User
 
 from packagegrid.accounts.models import Profile
 from packagegrid.catalog.models import Favorite, Flag, Release, Snapshot, Usage
-from packagegrid.conftest import FIXED_TIME, make_category, make_grid, make_package
+from packagegrid.conftest import (
+    FIXED_TIME,
+    make_category,
+    make_downloads,
+    make_grid,
+    make_package,
+)
 from packagegrid.dumps.schema import KINDS
 from packagegrid.health.models import Advisory, CIMatrix, Compatibility
 from packagegrid.health.scores import package_health_recompute
@@ -31,8 +37,8 @@ class Catalogue:
 def build_catalogue() -> Catalogue:
     """Two people (one sharing favorites), two categories, three packages (one replaced
     by another, one with a null documentation URL and non-ASCII text), releases,
-    compatibility, an advisory, a CI matrix, health, snapshots, usage, favorites, a flag
-    and a grid with features and cells."""
+    compatibility, an advisory, a CI matrix, health, snapshots, downloads, usage,
+    favorites, a flag and a grid with features and cells."""
     alice = User.objects.create_user("alice", email=SECRET_EMAIL, password="pw-alice-123")
     bob = User.objects.create_user("bob", email="bob@example.org", is_staff=True)
     Profile.objects.create(user=alice, github_account="alice-gh", share_favorites=True)
@@ -85,6 +91,7 @@ def build_catalogue() -> Catalogue:
     )
     package_health_recompute(today=FIXED_TIME.date())
     Snapshot.objects.create(package=new, taken_at=FIXED_TIME, stars=5, latest_version="2.0")
+    make_downloads(new, last_week=120, last_month=480, weeks=[100, 130])
     Usage.objects.create(package=new, user=alice, created=FIXED_TIME)
     Usage.objects.create(package=third, user=bob, created=FIXED_TIME)
     Favorite.objects.create(package=new, user=alice, created=FIXED_TIME)

@@ -137,6 +137,10 @@ BAD_FILES: dict[str, tuple[Edit, str]] = {
         _replace_first("release", "uploaded_at", "2026-01-02T03:04:05"),
         "needs its offset",
     ),
+    "bad date": (
+        _replace_first("weekly_downloads", "week", "20260302"),
+        r"week: not a date \(YYYY-MM-DD\)",
+    ),
     "negative count": (_replace_first("repo_data", "stars", -1), "stars: expected a positive"),
     "out of order": (
         lambda lines: [lines[0], *reversed(lines[1:])],

@@ -10,8 +10,9 @@ from packagegrid.benchmarks.fake_providers import FakeProviders
 
 @pytest.fixture
 def providers(settings: Settings) -> Iterator[FakeProviders]:
-    """Fake GitHub and PyPI APIs on 127.0.0.1, with the settings pointing at them."""
+    """Fake GitHub, PyPI and pypistats APIs on 127.0.0.1, with the settings pointing at them."""
     with FakeProviders() as fake:
         settings.GITHUB_API_URL = fake.url
         settings.PYPI_URL = fake.url
+        settings.PYPISTATS_URL = fake.url
         yield fake

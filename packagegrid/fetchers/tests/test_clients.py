@@ -20,6 +20,7 @@ from packagegrid.fetchers.github import github_repo_fetch
 from packagegrid.fetchers.gitlab import gitlab_repo_fetch
 from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.pypi import pypi_project_fetch
+from packagegrid.fetchers.pypistats import DownloadsFetch, pypistats_fetch
 from packagegrid.fetchers.tests.support import drain, quick_client
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, RateLimitExhausted, RepoFetch
 
@@ -32,10 +33,10 @@ class Client:
     """One API client as the shared tests drive it."""
 
     name: str
-    fetch: Callable[[HttpClient, dict[str, str]], RepoFetch | PyPIFetch]
+    fetch: Callable[[HttpClient, dict[str, str]], RepoFetch | PyPIFetch | DownloadsFetch]
     # Every URL the client asks conditionally, in order, as it sends them (path and query).
     conditional: tuple[str, ...]
-    nothing_new: type[RepoFetch] | type[PyPIFetch] = RepoFetch
+    nothing_new: type[RepoFetch] | type[PyPIFetch] | type[DownloadsFetch] = RepoFetch
     # GitHub follows renames that chain (a transfer after a rename); the others one hop.
     max_redirects: int = 1
 
@@ -106,6 +107,15 @@ CLIENTS = [
         ("/pypi/django-sample/json",),
         nothing_new=PyPIFetch,
     ),
+    Client(
+        "pypistats",
+        lambda client, etags: pypistats_fetch(client, name="Django_Sample", etags=etags, now=NOW),
+        (
+            "/api/packages/django-sample/recent",
+            "/api/packages/django-sample/overall?mirrors=false",
+        ),
+        nothing_new=DownloadsFetch,
+    ),
 ]
 
 
@@ -124,6 +134,7 @@ def api(httpserver: HTTPServer, settings: Settings) -> HTTPServer:
     settings.BITBUCKET_API_URL = f"{root}/2.0"
     settings.CODEBERG_API_URL = f"{root}/api/v1"
     settings.PYPI_URL = root
+    settings.PYPISTATS_URL = root
     settings.GITHUB_TOKEN = ""
     settings.GITLAB_TOKEN = ""
     return httpserver

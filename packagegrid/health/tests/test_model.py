@@ -22,6 +22,7 @@ from packagegrid.health.model import (
     latest_release,
     maturity,
     percentile,
+    popularity_factors,
     typed_marker,
 )
 
@@ -715,3 +716,36 @@ def test_the_about_page_states_the_formula_of_this_model_version(rf: Any) -> Non
     assert f"<td>{model.ABANDONED_AFTER_MONTHS} months</td>" in page
     for state, cap in model.SCORE_CAPS.items():
         assert f"at most {cap}" in page, state
+
+
+def test_it_scores_downloads_as_a_percentile_among_known_downloads() -> None:
+    context = DirectoryContext(
+        today=date(2026, 12, 6),
+        supported_django=frozenset(),
+        supported_python=frozenset(),
+        downloads=(100, 1_000, 10_000, 1_000_000),
+    )
+    factors = {f.name: f for f in popularity_factors(PackageFacts(downloads=10_000), context)}
+    downloads = factors["downloads"]
+    assert (downloads.value, downloads.points, downloads.max_points) == (10_000, 23, 30)  # 22.5
+    assert downloads.explanation == (
+        "10,000 downloads; 75% of the directory's packages have as many or fewer."
+    )
+
+
+def test_it_leaves_unknown_downloads_out_of_the_popularity_axis() -> None:
+    context = DirectoryContext(
+        today=date(2026, 12, 6),
+        supported_django=frozenset(),
+        supported_python=frozenset(),
+        stars=(1, 10),
+        downloads=(5, 50),
+    )
+    unknown = assess(PackageFacts(stars=10), context)
+    factor = next(f for f in unknown.factors if f.name == "downloads")
+    assert (factor.value, factor.points, factor.max_points) == (None, 0, 0)
+    # Stars earn their 50 of the 120 points the four known factors (stars, usage,
+    # favorites, dependents) can give.
+    assert unknown.axes["popularity"] == round(100 * 50 / 120)
+    counted = assess(PackageFacts(stars=10, downloads=50), context)
+    assert counted.axes["popularity"] == round(100 * (50 + 30) / 150)

@@ -48,14 +48,20 @@ def _as_count(value: object) -> int:
 
 
 @register.simple_tag
-def sparkline(values: object, width: int = 120, height: int = 28) -> SafeString:
-    """An inline SVG line of weekly commit counts (oldest first) with an accessible label.
+def sparkline(
+    values: object, width: int = 120, height: int = 28, noun: str = "commit"
+) -> SafeString:
+    """An inline SVG line of weekly counts (oldest first) with an accessible label.
 
     The line is scaled so the busiest week touches the top; `width`/`height` set the
-    drawn size. `values` that is not a non-empty list renders a "No commit data" note.
+    drawn size. `noun` names what is counted: commits (over 52 weeks, the default) or
+    "download" (over as many weeks as given). `values` that is not a non-empty list
+    renders a "No commit data" (or download) note.
     """
+    if noun not in ("commit", "download"):
+        noun = "commit"
     if not isinstance(values, list | tuple) or not values:
-        return mark_safe('<span class="sparkline-empty">No commit data</span>')
+        return mark_safe(f'<span class="sparkline-empty">No {noun} data</span>')
     # Stored counts are ints; anything else (never expected) is read as 0.
     if all(type(value) is int and value >= 0 for value in values):
         counts = list(values)
@@ -71,7 +77,11 @@ def sparkline(values: object, width: int = 120, height: int = 28) -> SafeString:
         f"{index * _STEP},{_HEIGHT - 2 - count * scale // peak}"
         for index, count in enumerate(counts)
     )
-    label = f"{total} commit{'' if total == 1 else 's'} in the last 52 weeks"
+    if noun == "commit":
+        label = f"{total} commit{'' if total == 1 else 's'} in the last 52 weeks"
+    else:
+        weeks = len(values)
+        label = f"{total:,} {noun}{'' if total == 1 else 's'} in the last {weeks} whole weeks"
     svg = (
         f'<svg class="sparkline" role="img" aria-label="{label}" width="{int(width)}" '
         f'height="{int(height)}" viewBox="0 0 {last_x} {_HEIGHT}" preserveAspectRatio="none">'

@@ -19,8 +19,9 @@ HTMX = {"HX-Request": "true"}
 # Session, user, then the package page's five: its four and the similar-packages search
 # (this package is in no grid, and the search matches something on its first query), and
 # its health facts' three: compatibility, advisories, latest release, the trends
-# panel's two: snapshots and release dates, and the dependencies panel's five.
-PAGE_QUERIES_LOGGED_IN = 17
+# panel's two: snapshots and release dates, the dependencies panel's five, then the
+# weekly downloads.
+PAGE_QUERIES_LOGGED_IN = 18
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.conftest import (
     add_to_grid,
+    make_downloads,
     make_feature,
     make_grid,
     make_package,
@@ -164,6 +165,7 @@ def test_it_takes_the_same_queries_for_2_or_25_packages(
     packages = [make_package(slug=f"pkg-{n}") for n in range(count)]
     for package in packages:
         make_usage(package)
+        make_downloads(package, last_month=12_345, weeks=[1, 2])
         apply_pypi(package, classifiers=CLASSIFIERS, advisories=[advisory()])
     package_health_recompute()
     slugs = ",".join(package.slug for package in packages)
@@ -171,6 +173,7 @@ def test_it_takes_the_same_queries_for_2_or_25_packages(
         response = client.get(f"/compare/{slugs}/")
     html = response.content.decode()
     assert html.count('<th scope="col">') == count
+    assert html.count('<td class="num">12,345</td>') == count
     assert html.count("lifecycle-reason") == count
     assert html.count('href="/readiness/django/5.2/"') == count
     assert html.count('href="/readiness/python/3.13/"') == count
@@ -246,3 +249,15 @@ def test_the_compare_page_without_packages_explains_how_to_pick_them(client: Cli
     response = client.get("/compare/")
     assert response.status_code == 200
     assert "Tick “Compare”" in response.content.decode()
+
+
+def test_it_shows_last_months_downloads_or_unknown(client: Client) -> None:
+    counted = make_package(slug="counted")
+    make_package(slug="uncounted")
+    make_downloads(counted, last_week=300, last_month=1_204_517)
+
+    html = client.get("/compare/counted,uncounted/").content.decode()
+
+    row = html.split('<th scope="row">Downloads, last month</th>')[1].split("</tr>")[0]
+    assert '<td class="num">1,204,517</td>' in row
+    assert '<td class="num"><span class="muted">Unknown</span></td>' in row

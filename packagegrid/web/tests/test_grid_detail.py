@@ -11,6 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 from packagegrid.catalog.models import Package
 from packagegrid.conftest import (
     add_to_grid,
+    make_downloads,
     make_feature,
     make_full_grid,
     make_grid,
@@ -162,11 +163,14 @@ def test_it_takes_a_constant_number_of_queries(
     features: int,
     sort: str,
 ) -> None:
-    make_full_grid(packages=packages, features=features, slug="big")
+    grid = make_full_grid(packages=packages, features=features, slug="big")
+    for package in grid.packages.all():
+        make_downloads(package, last_month=4_321, weeks=[5, 6])
     with django_assert_num_queries(GRID_QUERIES):
         response = client.get("/grids/g/big/", {"sort": sort})
     assert response.status_code == 200
     assert response.content.decode().count("mark-yes") == packages * features
+    assert response.content.decode().count('<td class="num">4,321</td>') == packages
 
 
 def test_it_shows_a_package_that_was_never_fetched(client: Client) -> None:

@@ -12,6 +12,7 @@ from packagegrid.catalog.models import PyPIData, RepoData
 from packagegrid.conftest import (
     add_to_grid,
     make_dependencies,
+    make_downloads,
     make_grid,
     make_package,
     make_release,
@@ -28,8 +29,9 @@ pytestmark = pytest.mark.django_db
 # its grids (enough of them that the similar-packages search is not needed), then the
 # health facts: compatibility rows, advisories and the latest release (+3), then the
 # trends panel: snapshots and release dates (+2), then the dependencies panel:
-# requirements, dependents and their count, and the outdated pins (+5).
-PACKAGE_QUERIES = 15
+# requirements, dependents and their count, and the outdated pins (+5), then the weekly
+# downloads (+1).
+PACKAGE_QUERIES = 16
 
 
 def test_it_shows_the_package(client: Client) -> None:
@@ -211,6 +213,7 @@ def test_it_takes_a_constant_number_of_queries(
 ) -> None:
     package = make_package(repo={"participants": [f"user{i}" for i in range(count)]})
     make_usage(package, count)
+    make_downloads(package, last_week=10, last_month=40, weeks=range(count))
     neighbours = [make_package() for _ in range(6)]
     for index in range(count):
         make_release(package, f"1.{index}", days_ago=index)
@@ -369,3 +372,20 @@ def test_it_shows_dependencies_dependents_and_outdated_pins(client: Client) -> N
     stuck_html = client.get(stuck.get_absolute_url()).content.decode()
     assert "Used by 1 package in the directory" in stuck_html
     assert '<a href="/packages/p/django-user/">django-user</a>' in stuck_html
+
+
+def test_it_shows_recent_downloads_with_a_weekly_sparkline(client: Client) -> None:
+    package = make_package(pypi_url="https://pypi.org/project/django-widgets/")
+    make_downloads(package, last_week=9388, last_month=40517, weeks=[700, 900, 1200])
+
+    html = client.get(package.get_absolute_url()).content.decode()
+
+    assert "9,388 last week<br>40,517 last month" in html
+    assert 'aria-label="2,800 downloads in the last 3 whole weeks"' in html
+
+
+def test_it_says_downloads_are_unknown_before_pypistats_answered(client: Client) -> None:
+    package = make_package(pypi_url="https://pypi.org/project/django-widgets/")
+    html = client.get(package.get_absolute_url()).content.decode()
+    assert '<div id="package-downloads"><dt>Downloads</dt><dd class="muted">Unknown</dd>' in html
+    assert "downloads in the last" not in html

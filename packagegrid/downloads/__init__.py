@@ -1,0 +1,1 @@
+"""Downloads: recent totals and weekly downloads of each package, from pypistats.org."""
