@@ -34,7 +34,7 @@ def test_a_change_committed_late_with_a_lower_id_is_not_missed() -> None:
         pytest.skip("SQLite serialises writers: a lower id cannot commit later")
     reader = FeedReader()
     first_inserted = threading.Event()
-    second_committed = threading.Event()
+    release_slow = threading.Event()  # set by this test once it has looked
 
     # The changes are recorded directly: saving categories would also update the one
     # content-version row (packagegrid.caching), whose lock would serialise the two.
@@ -42,13 +42,12 @@ def test_a_change_committed_late_with_a_lower_id_is_not_missed() -> None:
         with transaction.atomic():
             change_record(kind="category", object_id=1, action="create")
             first_inserted.set()
-            second_committed.wait(10)
+            release_slow.wait(10)
 
     def fast() -> None:
         first_inserted.wait(10)
         with transaction.atomic():
             change_record(kind="category", object_id=2, action="create")
-        second_committed.set()
 
     slow_thread, fast_thread = run_in_thread(slow), run_in_thread(fast)
     fast_thread.join(10)
@@ -56,6 +55,7 @@ def test_a_change_committed_late_with_a_lower_id_is_not_missed() -> None:
     assert list(Change.objects.values_list("object_id", flat=True)) == [2]
     reader.drain()
     assert reader.seen == []  # held back until every older transaction ended
+    release_slow.set()
     slow_thread.join(10)
     reader.drain()
     assert reader.seen == [("category", 1, "create"), ("category", 2, "create")]
