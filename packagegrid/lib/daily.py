@@ -1,6 +1,7 @@
-"""Jobs that run once a day at a fixed UTC time: the task re-enqueues itself for the next
-day (`enqueue_next`), and one management command per job starts the chain
-(`ScheduleDailyCommand`)."""
+"""Jobs the workers keep running on a schedule. A daily job runs at a fixed UTC time: the
+task re-enqueues itself for the next day (`enqueue_next`), and one management command per
+job starts the chain (`ScheduleDailyCommand`); `task_waiting` keeps every scheduling
+command from starting a second chain."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def next_run_at(at: str, *, now: datetime) -> datetime:
     return candidate if candidate > now else candidate + timedelta(days=1)
 
 
+def task_waiting(task: Task[..., Any]) -> bool:
+    """Whether a run of `task` is already enqueued: how a scheduling command avoids
+    starting a second chain."""
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=task.module_path
+    ).exists()
+
+
 def enqueue_next(task: Task[..., Any], *, at: str) -> None:
     """Enqueue `task` (which takes `at`) for the next `at`: how a daily job keeps itself
     going."""
@@ -54,10 +63,7 @@ class ScheduleDailyCommand(BaseCommand):
             run_after = next_run_at(options["at"], now=timezone.now())
         except ValueError as error:
             raise CommandError(str(error)) from error
-        waiting = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=self.task.module_path
-        )
-        if waiting.exists():
+        if task_waiting(self.task):
             self.stdout.write(f"A {self.job} run is already scheduled; nothing to do.")
             return
         result = self.task.using(run_after=run_after).enqueue(at=options["at"])

@@ -3,10 +3,9 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from packagegrid.fetchers.tasks import refresh_stale_packages
+from packagegrid.lib.daily import task_waiting
 
 
 class Command(BaseCommand):
@@ -23,10 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["every"] < 60:
             raise CommandError("--every must be at least 60 seconds.")
-        waiting = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=refresh_stale_packages.module_path
-        )
-        if waiting.exists():
+        if task_waiting(refresh_stale_packages):
             self.stdout.write("A scheduled refresh is already waiting; nothing to do.")
             return
         result = refresh_stale_packages.enqueue(
