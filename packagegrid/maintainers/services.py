@@ -13,8 +13,10 @@ the action is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -204,6 +206,61 @@ def maintainer_recheck(
     claim.permission, claim.checked_at = check.rights.granted, timezone.now()
     claim.save(update_fields=["permission", "checked_at"])
     return claim
+
+
+@dataclass(slots=True)
+class RecheckRun:
+    """What one periodic re-check of the claims did."""
+
+    confirmed: int = 0  # GitHub still grants the rights
+    lapsed: int = 0  # the rights are gone or the token is refused: the claim lapsed
+    waiting: int = 0  # not asked: GitHub could not answer; checked again next run
+
+    def __str__(self) -> str:
+        return (
+            f"Claims confirmed: {self.confirmed}, lapsed: {self.lapsed}, "
+            f"left for the next run: {self.waiting}"
+        )
+
+
+def maintainer_claims_recheck(*, client: HttpClient | None = None) -> RecheckRun:
+    """Ask GitHub again, with each claimant's own stored token, about every verified
+    claim whose last confirmation is older than settings.MAINTAINER_RECHECK_SECONDS,
+    oldest first: what `maintainer_recheck` does at action time, for claims whose
+    maintainers do not act.
+
+    A claim whose rights are gone, whose token GitHub refuses or that has no usable token
+    any more lapses, logged in the package's public maintainer history with the reason.
+    When GitHub cannot answer (down, rate limit used up), nothing more is asked: that
+    claim and the rest are counted as waiting and keep their state until the next run.
+    """
+    stale_before = timezone.now() - timedelta(seconds=settings.MAINTAINER_RECHECK_SECONDS)
+    claims = list(
+        MaintainerClaim.objects.filter(
+            status=MaintainerClaim.Status.VERIFIED, checked_at__lte=stale_before
+        )
+        .select_related("package", "user")
+        .order_by("checked_at", "id")
+    )
+    run = RecheckRun()
+    owned = client is None
+    # Nobody waits for this answer: GitHub gets the retries a fetch gets.
+    http = client or HttpClient()
+    try:
+        for index, claim in enumerate(claims):
+            try:
+                maintainer_recheck(claim=claim, client=http, force=True)
+            except NotAMaintainer:
+                run.lapsed += 1
+            except GitHubUnavailable:
+                run.waiting = len(claims) - index
+                break
+            else:
+                run.confirmed += 1
+    finally:
+        if owned:
+            http.close()
+    return run
 
 
 def maintainer_for_action(
