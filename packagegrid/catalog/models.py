@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -73,10 +74,24 @@ class Category(TimestampedModel):
         return reverse("category", kwargs={"slug": self.slug})
 
 
+def listed_packages_q(prefix: str = "") -> Q:
+    """The condition of `PackageQuerySet.listed()` (reviewed packages) for a query that
+    reaches packages through a relation: `listed_packages_q("package__")` on releases."""
+    return Q(**{f"{prefix}reviewed": True})
+
+
 class PackageQuerySet(models.QuerySet["Package"]):
     def with_fetched_data(self) -> PackageQuerySet:
         """Join the category and both fetched-data records (one query, no N+1)."""
         return self.select_related("category", "repo_data", "pypi_data")
+
+    def listed(self, *, include_discovered: bool = False) -> PackageQuerySet:
+        """The packages the directory lists: those a person added or reviewed. Packages
+        `discover` found on PyPI and nobody reviewed yet are left out unless
+        `include_discovered`. Every list of packages a reader browses (home, /packages/,
+        categories, feeds, sitemap, trending, readiness) reads through this one filter;
+        search and a package's own page find them too, marked "auto-discovered"."""
+        return self if include_discovered else self.filter(listed_packages_q())
 
 
 class Package(TimestampedModel, VersionedModel):

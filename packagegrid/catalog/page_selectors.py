@@ -26,6 +26,7 @@ from packagegrid.catalog.models import (
     Release,
     RepoData,
     Usage,
+    listed_packages_q,
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
 from packagegrid.catalog.trend_selectors import PackageTrends, package_trends
@@ -161,16 +162,19 @@ def home_page() -> HomePage:
     featured = bool(grids) and grids[0].is_featured
     if featured:
         grids = [grid for grid in grids if grid.is_featured]
-    categories = list(Category.objects.annotate(package_count=Count("packages")))
+    categories = list(
+        Category.objects.annotate(
+            package_count=Count("packages", filter=listed_packages_q("packages__"))
+        )
+    )
     # The home lists show a title, a link and a date or count: no joins, no wide columns.
     # Packages that discovery listed and no person has reviewed yet stay off them.
     latest = list(
-        Package.objects.only(*_HOME_ROW)
-        .filter(reviewed=True)
-        .order_by("-created", "-id")[:HOME_LIST_SIZE]
+        Package.objects.listed().only(*_HOME_ROW).order_by("-created", "-id")[:HOME_LIST_SIZE]
     )
     # Count per package in the usage table alone, then join the health score (for ties)
-    # to the counts: grouping the joined rows instead cost several times as much.
+    # to the counts: grouping the joined rows instead cost several times as much. Its
+    # `p.reviewed` condition is `PackageQuerySet.listed()` written in SQL.
     most_used_ids = RawSQL(
         f"SELECT u.package_id FROM (SELECT us.package_id, COUNT(*) AS n"
         f" FROM {Usage._meta.db_table} us JOIN {Package._meta.db_table} p"
@@ -187,7 +191,7 @@ def home_page() -> HomePage:
         .order_by("-usage", _BY_HEALTH, "title")
     )
     releases = list(
-        Release.objects.filter(uploaded_at__isnull=False, package__reviewed=True)
+        Release.objects.filter(listed_packages_q("package__"), uploaded_at__isnull=False)
         .select_related("package")
         .only("version", "uploaded_at", "yanked", "package__title", "package__slug")
         .order_by("-uploaded_at", "-id")[:HOME_LIST_SIZE]
@@ -220,21 +224,28 @@ def _package_rows() -> QuerySet[Package]:
 
 
 def package_list_page(
-    *, category: Category | None, query: str, sort: str, page_number: str, per_page: int
+    *,
+    category: Category | None,
+    query: str,
+    sort: str,
+    page_number: str,
+    per_page: int,
+    include_discovered: bool = False,
 ) -> PackageListPage:
     """One page of packages for a list page, in three queries (count, ids, rows).
 
-    Packages are optionally in `category`, with `query` (case-insensitive, cut to
-    MAX_FILTER_LENGTH) in their title or slug, ordered by `sort` (an unknown key means
-    DEFAULT_PACKAGE_SORT, the health score; ties break on title). Each has `usage`
-    annotated and its category, fetched data and stored health joined. `page_number` is
-    read as Paginator.get_page does: anything invalid gives the first page, anything too
-    large the last.
+    Packages are the listed ones (`PackageQuerySet.listed`: auto-discovered packages
+    only with `include_discovered`), optionally in `category`, with `query`
+    (case-insensitive, cut to MAX_FILTER_LENGTH) in their title or slug, ordered by
+    `sort` (an unknown key means DEFAULT_PACKAGE_SORT, the health score; ties break on
+    title). Each has `usage` annotated and its category, fetched data and stored health
+    joined. `page_number` is read as Paginator.get_page does: anything invalid gives the
+    first page, anything too large the last.
     """
     # Sort narrow rows (ids and sort keys) and fetch the wide ones for one page only:
     # sorting 5,000 joined rows with their descriptions and 52-week lists made the
     # single-query version several times slower on PostgreSQL, worse on deep pages.
-    matching = Package.objects.all()
+    matching = Package.objects.listed(include_discovered=include_discovered)
     if category is not None:
         matching = matching.filter(category=category)
     query = query.strip()[:MAX_FILTER_LENGTH]

@@ -20,6 +20,7 @@ from packagegrid.catalog.models import (
     PackageQuerySet,
     Release,
     Usage,
+    listed_packages_q,
 )
 from packagegrid.grids.models import GridPackage
 from packagegrid.lib.repo_urls import RepoRef, repo_key
@@ -259,6 +260,9 @@ def _shown(titles: dict[int, str] | None, value: Any) -> str:
 MAX_FILTER_LENGTH = 200
 
 
-def category_list() -> Sequence[Category]:
-    """All categories with `package_count`, for filters and navigation (one query)."""
-    return list(Category.objects.annotate(package_count=Count("packages")))
+def category_list(*, include_discovered: bool = False) -> Sequence[Category]:
+    """All categories with `package_count`, for filters and navigation (one query); the
+    count is of listed packages (`PackageQuerySet.listed`), auto-discovered ones too with
+    `include_discovered`."""
+    listed = None if include_discovered else listed_packages_q("packages__")
+    return list(Category.objects.annotate(package_count=Count("packages", filter=listed)))

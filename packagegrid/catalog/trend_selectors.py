@@ -189,8 +189,10 @@ def trending_packages(
     """Up to `limit` packages with sustained star growth, fastest relative growth first,
     in one query (see the module docstring for the rule).
 
-    A package's stars at a moment are those of its latest snapshot taken by then; one with
-    no snapshot from before the period has no measurable growth and is left out.
+    Listed packages only (`PackageQuerySet.listed`): an auto-discovered package trends
+    once a person reviews it. A package's stars at a moment are those of its latest
+    snapshot taken by then; one with no snapshot from before the period has no measurable
+    growth and is left out.
     """
     now = now or timezone.now()
     bounds = [now - timedelta(weeks=TRENDING_WEEKS - step) for step in range(TRENDING_WEEKS + 1)]
@@ -212,7 +214,8 @@ def trending_packages(
         Snapshot.objects.filter(package=OuterRef("pk"), taken_at__gt=bounds[-2])
     )
     rows = (
-        Package.objects.filter(changed_lately, repo_data__is_fork=False)
+        Package.objects.listed()
+        .filter(changed_lately, repo_data__is_fork=False)
         .annotate(**{name: stars_at(moment) for name, moment in zip(names, bounds, strict=True)})
         .filter(growing)
         .annotate(gain=F(names[-1]) - F(names[0]))

@@ -178,10 +178,13 @@ def readiness_packages(*, product: str, version: str) -> QuerySet[Package]:
     then stars, then title. The score comes before usage because it already weighs usage,
     stars and favorites against the directory, with maintenance and quality: of two ready
     packages, the maintained one is the better pick. The stored health is joined (without
-    its factors).
+    its factors). Listed packages only (`PackageQuerySet.listed`): auto-discovered ones
+    count once a person reviews them.
     """
-    packages = Package.objects.select_related("category", "health").defer(
-        "health__axes", "health__factors", "health__lifecycle_reason"
+    packages = (
+        Package.objects.listed()
+        .select_related("category", "health")
+        .defer("health__axes", "health__factors", "health__lifecycle_reason")
     )
     return (
         _with_status(packages, product, version)
@@ -299,16 +302,18 @@ def requirements_check(*, text: str, product: str, version: str) -> list[Require
     """Each requirement in `text` with the directory's package and its status for the
     release (two queries, whatever the number of lines).
 
-    Packages are matched by normalised PyPI name; a requirement no package names is "not
-    listed" (package None).
+    Packages are matched by normalised PyPI name, auto-discovered ones too (the page marks
+    them); a requirement no package names is "not listed" (package None).
     """
     lines = requirement_lines(text)
     wanted = {line.name for line in lines if line.name}
     by_name: dict[str, Package] = {}
     if wanted:
         # pypi_url is stored in several URL forms, so the name is read in Python; the rows
-        # are narrow (four columns).
-        for package in Package.objects.exclude(pypi_url="").only("id", "slug", "title", "pypi_url"):
+        # are narrow (five columns).
+        for package in Package.objects.exclude(pypi_url="").only(
+            "id", "slug", "title", "pypi_url", "reviewed"
+        ):
             name = normalize_pypi_name(pypi_name_from_url(package.pypi_url))
             if name in wanted and name not in by_name:
                 by_name[name] = package

@@ -36,7 +36,21 @@ MAX_BODY_CHARS = 4000
 MAX_QUALITY = 99
 GRID_POINTS, GRID_SCALE = 45, 2.0
 
-FACET_KEYS = ("type", "category", "grid", "license", "django", "python", "lifecycle", "pypi")
+FACET_KEYS = (
+    "type",
+    "listing",
+    "category",
+    "grid",
+    "license",
+    "django",
+    "python",
+    "lifecycle",
+    "pypi",
+)
+# The "listing" facet: reviewed (people added or reviewed it; every grid) or discovered
+# (found on PyPI by discovery, not reviewed yet). Choosing "reviewed" is how a search
+# leaves auto-discovered packages out; by default it finds them, marked.
+LISTING_REVIEWED, LISTING_DISCOVERED = "reviewed", "discovered"
 
 _DJANGO_CLASSIFIER = re.compile(r"^Framework :: Django :: (\d+\.\d+)$")
 _PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+\.\d+)$")
@@ -110,6 +124,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
     license = license_label(pypi=pypi, repo=repo)
     facets = [
         facet_line("type", "package"),
+        facet_line("listing", LISTING_REVIEWED if package.reviewed else LISTING_DISCOVERED),
         facet_line("category", package.category.slug, package.category.title),
         *(facet_line("grid", slug, title) for slug, title in facts.grids),
         *([facet_line("license", license)] if license else []),
@@ -138,6 +153,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         last_release_at=facts.last_release_at,
         health_score=score,
         lifecycle=lifecycle,
+        reviewed=package.reviewed,
         key=key,
         name_text=index_text(*name_keys(package.slug, package.title)),
         title_text=index_text(package.title, package.slug),
@@ -169,5 +185,5 @@ def grid_document(grid: Grid, *, package_count: int) -> SearchDocument:
         body_text=index_text(grid.description)[:MAX_BODY_CHARS],
         other_text="",
         quality=_log_points(package_count, GRID_POINTS, GRID_SCALE),
-        facets=facet_line("type", "grid"),
+        facets="\n".join([facet_line("type", "grid"), facet_line("listing", LISTING_REVIEWED)]),
     )

@@ -54,6 +54,9 @@ class SearchDocument(models.Model):
     # and lifecycle state ("" until scored).
     health_score = models.PositiveSmallIntegerField(null=True, blank=True)
     lifecycle = models.CharField(max_length=10, blank=True)
+    # False for a package discovery found on PyPI that no person has reviewed yet
+    # (`Package.reviewed`): results mark it "auto-discovered". Grids are always True.
+    reviewed = models.BooleanField(default=True)
 
     # Matching and ranking; every *_text field holds `text.index_text()` output.
     key = models.CharField(max_length=100)  # compact slug, for ordering: "djangofilter"

@@ -42,7 +42,7 @@ from packagegrid.catalog.models import Package
 from packagegrid.grids.models import Grid
 from packagegrid.health.models import Lifecycle
 from packagegrid.search.backends import SQL, SearchBackend, search_backend
-from packagegrid.search.documents import FACET_KEYS
+from packagegrid.search.documents import FACET_KEYS, LISTING_DISCOVERED, LISTING_REVIEWED
 from packagegrid.search.models import SearchDocument, Synonym
 from packagegrid.search.text import (
     ParsedQuery,
@@ -109,6 +109,7 @@ class SearchItem:
     last_released: datetime | None = None
     health_score: int | None = None  # None until the package is scored, and for grids
     lifecycle: str = ""  # a `Lifecycle` value; "" until scored, and for grids
+    reviewed: bool = True  # False: an auto-discovered package no person reviewed yet
 
     @property
     def lifecycle_label(self) -> str:
@@ -287,6 +288,7 @@ def _item(document: SearchDocument) -> SearchItem:
         last_released=document.last_release_at,
         health_score=document.health_score,
         lifecycle=document.lifecycle,
+        reviewed=document.reviewed,
     )
 
 
@@ -413,6 +415,7 @@ class SearchFilters:
     """Facet values chosen on the results page (empty string: not filtered)."""
 
     type: str = ""
+    listing: str = ""
     category: str = ""
     grid: str = ""
     license: str = ""
@@ -461,6 +464,7 @@ class SearchPage:
 
 FACET_LABELS = {
     "type": "Type",
+    "listing": "Listing",
     "category": "Category",
     "grid": "Grid",
     "license": "License",
@@ -477,6 +481,8 @@ STATUS_LIFECYCLES = {"active": "active", "archived": "archived", "deprecated": "
 _VALUE_LABELS = {
     ("type", "package"): "Packages",
     ("type", "grid"): "Grids",
+    ("listing", LISTING_REVIEWED): "Reviewed",
+    ("listing", LISTING_DISCOVERED): "Auto-discovered",
     **{("lifecycle", value): str(label) for value, label in Lifecycle.choices},
     ("pypi", "yes"): "Has a PyPI release",
     ("pypi", "no"): "No PyPI release",
@@ -570,6 +576,8 @@ def _facets(counts: Counter[str], active: dict[str, str]) -> list[Facet]:
         else:
             options = sorted(values[key], key=lambda v: (-v.count, v.label.casefold()))
         selected = next((v for v in options if v.selected), None)
+        if key == "listing" and len(options) < 2 and selected is None:
+            continue  # every match reviewed (or every one not): nothing to choose
         shown = options[:FACET_VALUES_SHOWN]
         if selected is not None and selected not in shown:
             shown.append(selected)

@@ -49,6 +49,7 @@ _DOCUMENT_FIELDS = [
     "last_release_at",
     "health_score",
     "lifecycle",
+    "reviewed",
     "key",
     "name_text",
     "title_text",

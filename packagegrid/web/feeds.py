@@ -2,6 +2,10 @@
 each package's releases, each category's packages, a search's results and the packages'
 lifecycle changes.
 
+The site-wide and category feeds carry listed packages only (`PackageQuerySet.listed`):
+a package discovery found on PyPI joins them once a person reviews it. A search's feed
+follows its results page, where such packages are found and marked.
+
 Links are absolute on SITE_URL, the site's public address, rather than on whatever host
 and scheme a proxy passed on. Descriptions are HTML in both formats, so text from people
 and code hosts is escaped first: a feed reader shows `<script>` as text.
@@ -22,7 +26,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from packagegrid.catalog.models import Category, Package, Release
+from packagegrid.catalog.models import Category, Package, Release, listed_packages_q
 from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.health.models import LifecycleChange
 from packagegrid.search.documents import FACET_KEYS
@@ -54,7 +58,7 @@ class LatestPackagesFeed(Feed[Package, None]):
         return _absolute(reverse(self.url_name))
 
     def items(self) -> list[Package]:
-        return _newest_packages(Package.objects.all())
+        return _newest_packages(Package.objects.listed())
 
     def item_title(self, item: Package) -> str:
         return item.title
@@ -115,7 +119,9 @@ class LatestReleasesFeed(Feed[Release, None]):
 
     def items(self) -> list[Release]:
         return list(
-            Release.objects.filter(uploaded_at__isnull=False, yanked=False)
+            Release.objects.filter(
+                listed_packages_q("package__"), uploaded_at__isnull=False, yanked=False
+            )
             .select_related("package")
             .only("version", "uploaded_at", "package__title", "package__slug")
             .order_by("-uploaded_at", "-id")[:FEED_SIZE]
@@ -291,7 +297,7 @@ class CategoryPackagesFeed(Feed[Package, Category]):
         return _absolute(reverse(self.url_name, kwargs={"slug": obj.slug}))
 
     def items(self, obj: Category) -> list[Package]:
-        return _newest_packages(Package.objects.filter(category=obj))
+        return _newest_packages(Package.objects.listed().filter(category=obj))
 
     item_title = LatestPackagesFeed.item_title
     item_description = LatestPackagesFeed.item_description
@@ -396,7 +402,8 @@ class LifecycleChangesFeed(Feed[LifecycleChange, None]):
 
     def items(self) -> list[LifecycleChange]:
         return list(
-            LifecycleChange.objects.select_related("package")
+            LifecycleChange.objects.filter(listed_packages_q("package__"))
+            .select_related("package")
             .only(
                 "previous",
                 "lifecycle",

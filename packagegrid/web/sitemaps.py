@@ -1,4 +1,5 @@
-"""`/sitemap.xml`: the static pages, every package, grid and category.
+"""`/sitemap.xml`: the static pages, every listed package (auto-discovered ones join
+once reviewed; until then their pages ask not to be indexed), grid and category.
 
 URLs are absolute on SITE_URL, the site's public address (the one robots.txt names).
 """
@@ -65,7 +66,7 @@ class PackageSitemap(_SiteURLSitemap[Package]):
     changefreq = "weekly"
 
     def items(self) -> QuerySet[Package]:
-        return Package.objects.only("slug", "modified", "last_fetched").order_by("id")
+        return Package.objects.listed().only("slug", "modified", "last_fetched").order_by("id")
 
     def lastmod(self, item: Package) -> datetime:
         # The page shows fetched numbers too: it changes when they are fetched.

@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def package_list(request: HttpRequest) -> HttpResponse:
-    categories = category_list()
+    categories = category_list(include_discovered=_include_discovered(request))
     category = next((c for c in categories if c.slug == _param(request, "category")), None)
     return _render_package_list(request, categories=categories, category=category)
 
@@ -48,6 +48,11 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_package_list(request, categories=None, category=category)
 
 
+def _include_discovered(request: HttpRequest) -> bool:
+    """The "Include auto-discovered" toggle of the package lists (`?discovered=1`)."""
+    return _param(request, "discovered") == "1"
+
+
 def _render_package_list(
     request: HttpRequest, *, categories: Sequence[Category] | None, category: Category | None
 ) -> HttpResponse:
@@ -56,12 +61,14 @@ def _render_package_list(
     if sort not in page_selectors.PACKAGE_SORTS:
         sort = page_selectors.DEFAULT_PACKAGE_SORT
     query = _param(request, "q")
+    include_discovered = _include_discovered(request)
     listing = page_selectors.package_list_page(
         category=category,
         query=query,
         sort=sort,
         page_number=_param(request, "page"),
         per_page=PACKAGES_PER_PAGE,
+        include_discovered=include_discovered,
     )
     context = {
         "packages": listing.packages,
@@ -69,6 +76,7 @@ def _render_package_list(
         "categories": categories,
         "category": category,
         "query": query,
+        "include_discovered": include_discovered,
         "sort": sort,
         "sort_label": page_selectors.PACKAGE_SORTS[sort][0],
         "sorts": page_selectors.PACKAGE_SORTS,

@@ -59,6 +59,7 @@ def test_it_reads_facets_from_the_records() -> None:
     facets = _document(package.pk).facets.split("\n")
     assert facets == [
         "type=package",
+        "listing=reviewed",
         f"category={package.category.slug}\t{package.category.title}",
         f"grid={grid.slug}\tTools",
         "license=BSD-3-Clause",
@@ -155,7 +156,7 @@ def test_it_indexes_grids_with_their_size_as_quality() -> None:
     documents = {d.slug: d for d in SearchDocument.objects.filter(kind="grid")}
     assert documents["small"].quality < documents["big"].quality
     assert documents["big"].name_text == " big biggrid "
-    assert documents["big"].facets == "type=grid"
+    assert documents["big"].facets == "type=grid\nlisting=reviewed"
     assert small.pk == documents["small"].grid_id
 
 
@@ -177,3 +178,12 @@ def test_it_labels_the_license_as_the_package_page_shows_it(
 ) -> None:
     package = make_package(repo={"license": repo_license}, pypi={"license": pypi_license})
     assert license_label(pypi=package.pypi_data, repo=package.repo_data) == label
+
+
+def test_it_marks_a_package_no_person_reviewed_yet() -> None:
+    reviewed = make_package(slug="django-reviewed")
+    found = make_package(slug="django-found", reviewed=False)
+    assert _document(reviewed.pk).reviewed
+    assert "listing=reviewed" in _document(reviewed.pk).facets.split("\n")
+    assert not _document(found.pk).reviewed
+    assert "listing=discovered" in _document(found.pk).facets.split("\n")

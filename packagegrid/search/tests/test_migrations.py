@@ -5,9 +5,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from packagegrid.conftest import make_health, make_package
+from packagegrid.catalog.models import Package
+from packagegrid.conftest import make_grid, make_health, make_package
 from packagegrid.search.models import SearchDocument
 from packagegrid.search.selectors import search_items
+from packagegrid.search.services import search_index_package
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,11 +45,17 @@ def test_migrating_turns_the_status_facet_into_the_stored_lifecycle() -> None:
         d.package_id: (d.facets, d.health_score, d.lifecycle, d.quality)
         for d in SearchDocument.objects.filter(kind="package")
     }
+    listing = "\nlisting=reviewed"  # added by 0008
     assert found == {
-        scored.pk: ("type=package\nlifecycle=abandoned\npypi=yes", 64, "abandoned", 64),
-        archived.pk: ("type=package\nlifecycle=archived\npypi=yes", 30, "archived", 30),
-        replaced.pk: ("type=package\nlifecycle=deprecated\npypi=yes", None, "deprecated", 0),
-        unscored.pk: ("type=package\npypi=yes", None, "", 0),
+        scored.pk: (f"type=package\nlifecycle=abandoned\npypi=yes{listing}", 64, "abandoned", 64),
+        archived.pk: (f"type=package\nlifecycle=archived\npypi=yes{listing}", 30, "archived", 30),
+        replaced.pk: (
+            f"type=package\nlifecycle=deprecated\npypi=yes{listing}",
+            None,
+            "deprecated",
+            0,
+        ),
+        unscored.pk: (f"type=package\npypi=yes{listing}", None, "", 0),
     }
     # The full-text tables still follow every write (SQLite rebuilt the table).
     assert [item.slug for item in search_items(query="ponies")] == ["django-scored"]
@@ -56,3 +64,37 @@ def test_migrating_turns_the_status_facet_into_the_stored_lifecycle() -> None:
         "django-later",
         "django-scored",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_marks_discovered_documents_and_adds_the_listing_facet() -> None:
+    curated = make_package(slug="django-curated", repo={"description": "Ponies"})
+    found = make_package(slug="django-found", reviewed=False, repo={"description": "Ponies"})
+    grid = make_grid(slug="ponies")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("search", "0007_searchdocument_downloads")])
+    old = executor.loader.project_state([("search", "0007_searchdocument_downloads")]).apps
+    documents = old.get_model("search", "SearchDocument").objects
+    documents.filter(kind="package").update(facets="type=package\npypi=yes")
+    documents.filter(kind="grid").update(facets="type=grid")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    found_documents = {
+        (d.package_id or d.grid_id, d.kind): (d.facets, d.reviewed)
+        for d in SearchDocument.objects.all()
+    }
+    assert found_documents == {
+        (curated.pk, "package"): ("type=package\npypi=yes\nlisting=reviewed", True),
+        (found.pk, "package"): ("type=package\npypi=yes\nlisting=discovered", False),
+        (grid.pk, "grid"): ("type=grid\nlisting=reviewed", True),
+    }
+    # Rewritten documents carry the same facet as migrated ones.
+    Package.objects.filter(pk=found.pk).update(title="django-found!")
+    search_index_package(package_id=found.pk)
+    assert SearchDocument.objects.get(package=found).facets.split("\n")[1] == "listing=discovered"
+    # The full-text tables still follow every write (SQLite rebuilt the table).
+    assert {item.slug for item in search_items(query="ponies")} == {
+        "django-curated",
+        "django-found",
+        "ponies",
+    }

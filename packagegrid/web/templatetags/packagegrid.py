@@ -244,6 +244,10 @@ def package_rows(packages: Iterable[Package]) -> SafeString:
     return mark_safe("".join(rows))
 
 
+# The marker's tooltip wherever an unreviewed package is named (package rows, search).
+_DISCOVERED_TITLE = "Found on PyPI by discovery; not yet reviewed"
+
+
 def _package_row(package: Package, url_prefix: str, url_suffix: str) -> str:
     repo: RepoData | None = getattr(package, "repo_data", None)
     pypi: PyPIData | None = getattr(package, "pypi_data", None)
@@ -257,6 +261,8 @@ def _package_row(package: Package, url_prefix: str, url_suffix: str) -> str:
         badges += '<span class="badge badge-warn">archived</span>'
     if package.replaced_by_id and lifecycle != "deprecated":
         badges += '<span class="badge badge-warn">deprecated</span>'
+    if not package.reviewed:
+        badges += f'<span class="badge" title="{_DISCOVERED_TITLE}">auto-discovered</span>'
     description = (repo.description if repo else "") or (pypi.summary if pypi else "")
     if description:
         description = f'\n        <p class="description">{escape(clip(description, 200))}</p>'
