@@ -325,6 +325,10 @@ class V5SearchItemSerializer(serializers.Serializer[Any]):
     weight = serializers.IntegerField()
     health_score = serializers.IntegerField(allow_null=True)
     lifecycle = serializers.ChoiceField(choices=Lifecycle.values, allow_null=True)
+    reviewed = serializers.BooleanField(
+        help_text="False for a package found on PyPI by discovery that no person reviewed "
+        "yet (always true for grids)."
+    )
     url = serializers.CharField()
 
 

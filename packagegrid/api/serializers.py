@@ -351,5 +351,6 @@ class SearchItemV5Serializer(V5Links, serializers.BaseSerializer[SearchItem]):
             "weight": instance.weight,
             "health_score": instance.health_score,
             "lifecycle": instance.lifecycle or None,
+            "reviewed": instance.reviewed,
             "url": self.v5(collection, instance.slug),
         }

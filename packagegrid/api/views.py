@@ -406,8 +406,9 @@ class SearchViewSet(viewsets.ViewSet):
     @extend_schema(responses=V4SearchItemSerializer(many=True), parameters=[SEARCH_QUERY])
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The router's format-suffix route (`search.json`) passes `format`; DRF already
-        # chose the renderer from it.
-        items = search_items(query=request.query_params.get("q", ""))
+        # chose the renderer from it. v4 serves curated data only: no auto-discovered
+        # package, whose v4 detail would be a 404.
+        items = search_items(query=request.query_params.get("q", ""), reviewed_only=True)
         return Response([SearchItemSerializer(item).data for item in items])
 
 

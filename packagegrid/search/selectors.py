@@ -202,15 +202,19 @@ def _ranked_sql(
     names: bool = False,
     sort: str = DEFAULT_SORT,
     limit: int | None = None,
+    reviewed_only: bool = False,
 ) -> SQL:
     backend = search_backend()
     weight, params = _weight_sql(parsed, backend=backend)
     match, match_params = backend.match_sql(parsed, any_term=any_term, names=names)
+    listed = " AND reviewed = %s" if reviewed_only else ""
     sql = (
-        f"SELECT {columns}, {weight} AS weight FROM {_TABLE} WHERE {match}"
+        f"SELECT {columns}, {weight} AS weight FROM {_TABLE} WHERE {match}{listed}"
         f" ORDER BY {_SQL_ORDER[sort]}"
     )
     params += match_params
+    if reviewed_only:
+        params.append(True)
     if limit is not None:
         sql += " LIMIT %s"
         params.append(limit)
@@ -333,7 +337,12 @@ def _parsed(query: str) -> ParsedQuery | None:
 
 
 def search_items(
-    *, query: str, limit: int = API_LIMIT, names: bool = False, any_term: bool = False
+    *,
+    query: str,
+    limit: int = API_LIMIT,
+    names: bool = False,
+    any_term: bool = False,
+    reviewed_only: bool = False,
 ) -> list[SearchItem]:
     """The `limit` best packages and grids for `query`, best first.
 
@@ -344,6 +353,8 @@ def search_items(
     words (one more query when they are not cached). With `names`, only names and titles
     are searched (the type-ahead). With `any_term`, records with any word of the query
     rank from the start, as for "more like this" (a description used as the query).
+    With `reviewed_only`, packages no person has reviewed yet (auto-discovered) are left
+    out, as API v4 leaves them out everywhere.
     Returns [] for a query without letters or digits;
     never raises on odd input (punctuation, FTS syntax, control characters, 10,000
     characters). The synonym table costs one more
@@ -355,13 +366,18 @@ def search_items(
 
     def ranked(query: ParsedQuery, any_term: bool) -> list[SearchDocument]:
         sql, params = _ranked_sql(
-            query, columns=_ITEM_COLUMNS, any_term=any_term, names=names, limit=limit
+            query,
+            columns=_ITEM_COLUMNS,
+            any_term=any_term,
+            names=names,
+            limit=limit,
+            reviewed_only=reviewed_only,
         )
         return list(SearchDocument.objects.raw(sql, params))
 
     documents = ranked(parsed, any_term=any_term)
     if not documents:
-        typos = _typo_matches(parsed)
+        typos = [d for d in _typo_matches(parsed) if d.reviewed or not reviewed_only]
         if len(parsed.groups) > 1 and not names:
             documents = ranked(correct_query(parsed, search_vocabulary()), any_term=True)
         elif not typos and not names:

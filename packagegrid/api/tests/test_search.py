@@ -166,3 +166,21 @@ def test_its_shape_matches_the_golden_file(client: Client, monkeypatch: pytest.M
     )
     make_grid(title="Sesame grid", slug="sesame-grid", description="Magic links")
     assert_matches_golden(client.get("/api/v4/search/", {"q": "sesame"}).json(), "search")
+
+
+@pytest.mark.parametrize("found", [1, 8])
+def test_it_leaves_out_packages_no_person_reviewed_as_the_rest_of_v4_does(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, found: int
+) -> None:
+    make_package(title="django-widgets", slug="django-widgets")
+    for n in range(found):
+        make_package(title=f"django-widgets-{n}", slug=f"django-widgets-{n}", reviewed=False)
+    with django_assert_num_queries(1):
+        results = client.get("/api/v4/search/", {"q": "widgets"}).json()
+    assert [item["slug"] for item in results] == ["django-widgets"]
+    # A name typed wrong finds only reviewed packages too.
+    typo = client.get("/api/v4/search/", {"q": "django-widgetz"}).json()
+    assert [item["slug"] for item in typo] == ["django-widgets"]
+    # The site's own search and API v5 find them (v5 marks them `reviewed: false`).
+    v5 = client.get("/api/v5/search/", {"q": "widgets"}).json()["results"]
+    assert sorted(item["reviewed"] for item in v5) == [False] * found + [True]

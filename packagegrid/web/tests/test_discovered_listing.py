@@ -14,6 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
+from django.utils.text import slugify
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
@@ -31,11 +32,11 @@ SITE = "https://packages.example"
 
 
 def _found(title: str, **fields: Any) -> Package:
-    return make_package(title=title, slug=title.lower(), reviewed=False, **fields)
+    return make_package(title=title, slug=slugify(title), reviewed=False, **fields)
 
 
 def _curated(title: str, **fields: Any) -> Package:
-    return make_package(title=title, slug=title.lower(), **fields)
+    return make_package(title=title, slug=slugify(title), **fields)
 
 
 def _html(client: Client, path: str) -> str:
@@ -264,3 +265,11 @@ def test_the_listing_facet_is_offered_only_when_there_is_a_choice(client: Client
     assert 'id="facet-side-listing"' not in html
     _found("Widgets Lite")
     assert 'id="facet-side-listing"' in _html(client, "/search/?q=widgets")
+
+
+def test_the_type_ahead_marks_discovered_packages(client: Client) -> None:
+    _curated("Widgets Pro")
+    _found("Widgets Lite")
+    html = _html(client, "/search/suggest/?q=widgets")
+    assert 'data-href="/packages/p/widgets-lite/"' in html
+    assert html.count(MARKER) == 1
