@@ -78,7 +78,13 @@ def _log(
 @dataclass(frozen=True, slots=True)
 class _Check:
     rights: RepoRights | None  # None: the rights are gone
-    why: str  # why they are gone ("" when granted)
+    why: str  # why they are gone, said to the claimant ("" when granted)
+    # The same reason as the public maintainer history shows it, when it differs.
+    public_why: str = ""
+
+    @property
+    def logged_why(self) -> str:
+        return self.public_why or self.why
 
 
 def _check_rights(
@@ -89,13 +95,21 @@ def _check_rights(
     if repo is None or repo.host != GITHUB:
         return _Check(None, f"The repository of {package.title} is not on GitHub.")
     if credentials is None:
-        return _Check(None, "Log in with GitHub to claim a package.")
+        return _Check(
+            None,
+            "Log in with GitHub to claim a package.",
+            "The claimant's GitHub login is no longer linked to this site.",
+        )
     owned = client is None
     http = client or _http_client()
     try:
         rights = github_repo_rights(http, token=credentials.token, owner=repo.owner, name=repo.name)
     except BadCredentials:
-        return _Check(None, "GitHub refused your login: log in with GitHub again.")
+        return _Check(
+            None,
+            "GitHub refused your login: log in with GitHub again.",
+            "GitHub refused the claimant's login token.",
+        )
     except RepoNotVisible:
         return _Check(None, f"GitHub does not show {repo.path} to @{credentials.login}.")
     finally:
@@ -201,7 +215,7 @@ def maintainer_recheck(
         package=package, credentials=github_credentials_of(user=claim.user), client=client
     )
     if check.rights is None:
-        _lapse(claim, check.why)
+        _lapse(claim, check.logged_why)
         raise NotAMaintainer(f"Your claim has lapsed: {check.why}")
     claim.permission, claim.checked_at = check.rights.granted, timezone.now()
     claim.save(update_fields=["permission", "checked_at"])

@@ -95,6 +95,8 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
         "stars": data["repo_watchers"],
         "last_updated": data["last_updated"],
         "license": data["license"],
+        # False for a package found on PyPI that no person has reviewed yet.
+        "reviewed": data["reviewed"],
         "health": (
             {
                 "score": health["score"],

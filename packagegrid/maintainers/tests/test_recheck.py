@@ -85,7 +85,7 @@ def test_it_confirms_kept_rights_and_lapses_lost_ones_in_public(
     assert kept.permission == "maintain"
     assert kept.checked_at > before
     assert _lapses(lost) == ["@lost has neither admin nor maintain rights on example/lost."]
-    assert _lapses(refused) == ["GitHub refused your login: log in with GitHub again."]
+    assert _lapses(refused) == ["GitHub refused the claimant's login token."]
     assert _lapses(kept) == []
     page = client.get("/packages/lost/maintainers/").content.decode()
     assert "Claim lapsed: GitHub no longer grants the rights" in page
@@ -102,7 +102,7 @@ def test_a_claim_without_a_usable_token_lapses(github: HTTPServer) -> None:
     assert (run.confirmed, run.lapsed) == (0, 1)
     assert len(github.log) == 0  # nothing to ask GitHub with
     assert _status(claim) == "lapsed"
-    assert _lapses(claim) == ["Log in with GitHub to claim a package."]
+    assert _lapses(claim) == ["The claimant's GitHub login is no longer linked to this site."]
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync
 from mcp import Client
 from mcp_types import CallToolResult
 
+from packagegrid.catalog.models import Package
 from packagegrid.conftest import make_grid, make_package
 from packagegrid.health.scores import package_health_recompute
 from packagegrid.health.tests.support import advisory, apply_pypi
@@ -129,12 +130,14 @@ def test_it_answers_a_clear_tool_error_for_an_unknown_slug() -> None:
 
 def test_it_finds_packages_with_their_health_and_support(django_assert_num_queries: Any) -> None:
     _django_package("django-payments", stars=50)
-    _django_package("django-payments-stripe", stars=5)
+    stripe = _django_package("django-payments-stripe", stars=5)
+    Package.objects.filter(pk=stripe.pk).update(reviewed=False)
     make_package(slug="django-rest-thing", title="django-rest-thing")
     package_health_recompute(today=TODAY)
     with django_assert_num_queries(SEARCH_QUERIES):
         data = _ok("search_packages", {"query": "payments"})
     assert [r["slug"] for r in data["results"]] == ["django-payments", "django-payments-stripe"]
+    assert [r["reviewed"] for r in data["results"]] == [True, False]
     first = data["results"][0]
     assert first["supports"]["django"] == ["5.2"]
     assert first["health"]["lifecycle"] and first["health"]["lifecycle_reason"]
