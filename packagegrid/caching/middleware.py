@@ -29,6 +29,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
@@ -40,7 +41,7 @@ _NEVER = ("/admin/", "/accounts/", "/health/", "/static/")
 _API = ("/api/v3/", "/api/v4/", "/api/v5/")
 # Read by cursor, and settled by in-flight transactions rather than by content versions.
 _NOT_VALIDATED = ("/api/v5/changes/",)
-_VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_ACCEPT_ENCODING")
+_VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_HX_REQUEST", "HTTP_HX_TARGET")
 # What an API answer varies on; a 304 repeats it (RFC 9110 §15.4.5).
 _API_VARY = ("Accept", "Accept-Encoding", "Cookie")
 
@@ -112,6 +113,8 @@ class ResponseCacheMiddleware:
     @staticmethod
     def _digest(request: HttpRequest, versions: dict[str, Version], audience: _Audience) -> str:
         varies = "\n".join(request.META.get(name, "") for name in _VARY_HEADERS)
+        # Of Accept-Encoding only this matters: whether GZipMiddleware compresses (its test).
+        gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
         tokens = ",".join(f"{key}={version.token}" for key, version in versions.items())
         personal = ""
         if audience is _Audience.PRIVATE:
@@ -119,7 +122,8 @@ class ResponseCacheMiddleware:
             names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages")
             personal = "\n".join(request.COOKIES.get(name, "") for name in names)
         return hashlib.sha256(
-            f"{request.get_host()}\n{request.get_full_path()}\n{varies}\n{tokens}\n{personal}".encode()
+            f"{request.get_host()}\n{request.get_full_path()}\n{varies}\n{gzip}\n{tokens}\n"
+            f"{personal}".encode()
         ).hexdigest()
 
     @staticmethod

@@ -115,6 +115,22 @@ def test_formats_have_their_own_etags(client: Client) -> None:
     )
 
 
+def test_only_whether_gzip_is_accepted_tells_encodings_apart(client: Client) -> None:
+    package = make_package()
+    path = f"/api/v5/packages/{package.slug}/"
+    plain = client.get(path)["ETag"]
+    assert client.get(path, HTTP_ACCEPT_ENCODING="identity")["ETag"] == plain
+    gzip = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert gzip["Content-Encoding"] == "gzip"
+    assert gzip["ETag"] != plain
+    assert client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")["ETag"] == gzip["ETag"]
+    # A copy fetched with one client's header is current for another's, when they match.
+    assert client.get(path, HTTP_IF_NONE_MATCH=plain).status_code == 304
+    assert (
+        client.get(path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain).status_code == 200
+    )
+
+
 def test_an_api_key_changes_nothing_but_the_limit(
     client: Client, alice: User, settings: Settings
 ) -> None:
@@ -170,3 +186,15 @@ def test_writes_are_never_answered_304(client: Client) -> None:
     response = client.post("/api/v5/packages/", HTTP_IF_NONE_MATCH="*")
     assert response.status_code == 405
     assert "ETag" not in response
+
+
+def test_the_schema_documents_the_304_of_every_validated_get(client: Client) -> None:
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    gets = {path: item["get"] for path, item in paths.items() if "get" in item}
+    validated = [p for p in gets if p.startswith(("/api/v3/", "/api/v4/", "/api/v5/"))]
+    assert "/api/v5/packages/{id}/" in validated
+    for path in validated:
+        documented = "304" in gets[path]["responses"]
+        assert documented is (path != "/api/v5/changes/"), path
+    headers = gets["/api/v5/packages/"]["responses"]["304"]["headers"]
+    assert {"ETag", "Last-Modified", "RateLimit-Remaining"} <= set(headers)
