@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
     type TestResponse = _MonkeyPatchedWSGIResponse
 
+# The query that reads the content versions of an API answer, for its ETag and
+# Last-Modified (packagegrid.caching.middleware): one per GET, whatever the rows.
+VERSIONS_QUERY = 1
 FIXED_TIME = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 # The password of the actors (alice, bob, staff).
 PASSWORD = "a-long-Unusual-passphrase"

@@ -486,8 +486,9 @@ def cursor_envelope_schema(results: dict[str, Any]) -> dict[str, Any]:
 
 def document_refused_requests(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Adds to every operation the 400 that `packagegrid.lib.nul` answers, before any
-    view, to a request whose address or query string holds a NUL character (a
-    drf-spectacular postprocessing hook)."""
+    view, to a request whose address or query string holds a NUL character, to API
+    operations their 429 and 401, and to API GETs their 304 (a drf-spectacular
+    postprocessing hook)."""
     refused: dict[str, Any] = {
         "description": "The address or query string holds a NUL character.",
         "content": {"text/plain": {"schema": {"type": "string"}}},
@@ -507,8 +508,24 @@ def document_refused_requests(result: dict[str, Any], **kwargs: Any) -> dict[str
         "content": error,
     }
     bad_key = {"description": "An unknown or revoked API key.", "content": error}
+    validators = {
+        "ETag": {"schema": {"type": "string"}, "description": "A weak entity tag."},
+        "Last-Modified": {
+            "schema": {"type": "string"},
+            "description": "When what the answer shows last changed (HTTP date).",
+        },
+    }
+    not_modified = {
+        "description": "Not modified: the `If-None-Match` (or `If-Modified-Since`) sent names "
+        "the current answer. No body.",
+        "headers": {**validators, **rate_headers},
+    }
     for path, item in result["paths"].items():
-        for operation in item.values():
+        for method, operation in item.items():
+            # The change feed is read by cursor and never validated.
+            validated = path.startswith(("/api/v3/", "/api/v4/", "/api/v5/"))
+            if method == "get" and validated and path != "/api/v5/changes/":
+                operation["responses"].setdefault("304", not_modified)
             answers = operation["responses"]
             if "400" in answers:  # the operation's own 400, and the NUL refusal
                 answers["400"]["description"] += f" Or: {refused['description']}"

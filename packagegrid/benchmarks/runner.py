@@ -5,6 +5,8 @@ whose environment names that database, with DEBUG off. The child migrates, build
 set once, counts SQL queries in-process, serves the site with gunicorn on 127.0.0.1 and
 loads each URL with wrk at concurrency 1 and 8, once with the response cache off (what
 SPEC §9 compares) and once with it on, then the mixed-traffic row (`benchmarks.mixed`).
+With each server it also repeats conditional GETs of the API v5 rows (`If-None-Match`
+from a first GET) and counts how many are answered 304.
 The parent prints one table of all databases and writes it as JSON. A URL that answers
 404 is reported as not implemented; no figure is ever made up.
 """
@@ -46,7 +48,7 @@ from psycopg.conninfo import make_conninfo
 from packagegrid.benchmarks import mixed
 from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build, bench_data_is_present
 from packagegrid.benchmarks.mixed import WIDE_GRID_SLUG
-from packagegrid.benchmarks.wrk import Log, WrkResult, parse_wrk
+from packagegrid.benchmarks.wrk import STATUS_SCRIPT, Log, WrkResult, parse_statuses, parse_wrk
 from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Grid
 from packagegrid.search.selectors import search_index_is_complete
@@ -81,6 +83,8 @@ SEARCH_QUERIES = (
     "redis queue",
     "zzzz nothing",
 )
+# The rows whose repeated conditional GETs are measured (share of 304s).
+CONDITIONAL_LABELS = ("v5 packages list", "v5 package detail json", "v5 search")
 SEARCH_PATHS = (
     ("v4 search", "/api/v4/search/"),
     ("search page", "/search/"),
@@ -136,6 +140,33 @@ class Row:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class ConditionalRun:
+    """Repeated GETs of one URL with the `If-None-Match` of a first GET, at c=8."""
+
+    path: str
+    etag: str
+    run: WrkResult
+    statuses: dict[int, int]
+
+    @property
+    def not_modified_share(self) -> float:
+        """The share of answers that were 304 Not Modified."""
+        total = sum(self.statuses.values())
+        return self.statuses.get(304, 0) / total if total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "etag": self.etag,
+            "requests_per_second": self.run.requests_per_second,
+            "p50_ms": self.run.p50_ms,
+            "p99_ms": self.run.p99_ms,
+            "statuses": {str(status): count for status, count in sorted(self.statuses.items())},
+            "not_modified_share": round(self.not_modified_share, 4),
+        }
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -148,6 +179,18 @@ def wrk_run(*, url: str, concurrency: int, duration: int, script: Path | None = 
 
     `script` is a wrk Lua script (for example one that picks each request's path).
     """
+    return parse_wrk(wrk_output(url=url, concurrency=concurrency, duration=duration, script=script))
+
+
+def wrk_output(
+    *,
+    url: str,
+    concurrency: int,
+    duration: int,
+    script: Path | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
+    """What `wrk --latency` prints for that load; `headers` are sent with every request."""
     threads = min(concurrency, 2)
     completed = subprocess.run(
         [
@@ -159,6 +202,7 @@ def wrk_run(*, url: str, concurrency: int, duration: int, script: Path | None = 
             "10s",
             "--latency",
             *(["-s", str(script)] if script else []),
+            *[arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")],
             url,
         ],
         capture_output=True,
@@ -166,7 +210,7 @@ def wrk_run(*, url: str, concurrency: int, duration: int, script: Path | None = 
         timeout=duration + 30,
         check=True,
     )
-    return parse_wrk(completed.stdout)
+    return completed.stdout
 
 
 # --- databases ---------------------------------------------------------------------------
@@ -263,6 +307,9 @@ def bench_targets() -> list[Target]:
         Target("v4 grids list", "/api/v4/grids/", Upstream(17, 24, "3")),
         Target("v4 categories list", "/api/v4/categories/", Upstream(254, 477, "2")),
         Target("v4 search", "/api/v4/search/?q=django", Upstream(18, 35, "1")),
+        Target("v5 packages list", "/api/v5/packages/"),
+        Target("v5 package detail json", f"/api/v5/packages/{package.id}/"),
+        Target("v5 search", "/api/v5/search/?q=django"),
         Target("v3 packages list", "/api/v3/packages/", Upstream(9, 17, "44")),
         Target("home", "/", Upstream(23, 49, "1-8")),
         Target("package page", f"/packages/p/{package.slug}/", Upstream(47, 96, "4-7")),
@@ -333,6 +380,59 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def http_etag(port: int, path: str) -> str | None:
+    """The ETag of a 200 answer to GET http://127.0.0.1:<port><path>, or None."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("ETag") if response.status == 200 else None
+    finally:
+        conn.close()
+
+
+def conditional_measure(
+    *, port: int, path: str, duration: int, work_dir: Path
+) -> ConditionalRun | None:
+    """GET `path` once for its ETag, then repeat it with `If-None-Match` at c=8 for
+    `duration` seconds, counting the answers by status. None when there is no ETag."""
+    etag = http_etag(port, path)
+    if etag is None:
+        return None
+    script = work_dir / "statuses.lua"
+    script.write_text(STATUS_SCRIPT)
+    output = wrk_output(
+        url=f"http://127.0.0.1:{port}{path}",
+        concurrency=8,
+        duration=duration,
+        script=script,
+        headers={"If-None-Match": etag},
+    )
+    return ConditionalRun(path, etag, parse_wrk(output), parse_statuses(output))
+
+
+def conditionals_measure(
+    rows: list[Row], *, port: int, duration: int, work_dir: Path, log: Log
+) -> list[dict[str, Any]]:
+    """`conditional_measure` on each measured row named in CONDITIONAL_LABELS."""
+    measured = []
+    for row in rows:
+        if row.label not in CONDITIONAL_LABELS or row.status != "ok":
+            continue
+        found = conditional_measure(port=port, path=row.path, duration=duration, work_dir=work_dir)
+        if found is None:
+            log(f"[{row.database}] {row.path}: no ETag, conditional GETs not measured")
+            continue
+        log(
+            f"[{row.database}] {row.path} If-None-Match c=8:"
+            f" {found.run.requests_per_second:.1f} req/s, 304 share"
+            f" {found.not_modified_share:.1%} of {sum(found.statuses.values())}"
+        )
+        measured.append(found.as_dict())
+    return measured
 
 
 def http_status(port: int, path: str) -> int:
@@ -474,6 +574,9 @@ def bench_database(
     ):
         for row in rows:
             row_measure(row, port=port, duration=duration, log=log)
+        conditional_off = conditionals_measure(
+            rows, port=port, duration=duration, work_dir=log_dir, log=log
+        )
         rss_cache_off = worker_rss_mb(process.pid)
     log(f"[{db}] gunicorn worker RSS after the cache-off runs: {rss_cache_off} MB")
     cached_seconds = str(settings.RESPONSE_CACHE_SECONDS or 300)
@@ -488,6 +591,9 @@ def bench_database(
             if row.status == "ok":
                 row_measure(row, port=port, duration=duration, log=log)
             row.runs, row.cached_runs = cache_off, row.runs
+        conditional_on = conditionals_measure(
+            rows, port=port, duration=duration, work_dir=log_dir, log=log
+        )
         mixed_report = mixed.mixed_traffic_measure(
             port=port,
             row_paths=[row.path for row in rows if row.status == "ok"],
@@ -511,6 +617,7 @@ def bench_database(
         "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
         "response_cache_s": int(cached_seconds),
         "mixed": mixed_report,
+        "conditional": {"cache_off": conditional_off, "cache_on": conditional_on},
         "python": platform.python_version(),
         "django": django.get_version(),
         "cpus": os.cpu_count(),
@@ -593,7 +700,10 @@ def bench_run(
                 env=bench_environment(url),
                 cwd=settings.BASE_DIR,
                 check=True,
-                timeout=900 + 80 * (2 * duration + 10) + 6 * max(2 * duration, 10),
+                timeout=900
+                + 80 * (2 * duration + 10)
+                + 6 * max(2 * duration, 10)
+                + 2 * len(CONDITIONAL_LABELS) * (duration + 10),
             )
             report = json.loads(result_file.read_text())
         except (OSError, psycopg.Error, subprocess.SubprocessError, ValueError) as error:
@@ -668,12 +778,29 @@ def format_table(reports: list[dict[str, Any]]) -> str:
                 f" {quiet['hit_rate']:.1%}; busy/quiet {mixed['busy_over_quiet']:.0%}"
             )
     for report in reports:
+        text.extend(_conditional_lines(report))
+    for report in reports:
         text.append(
             f"{report['database']}: gunicorn {report['gunicorn_workers']} sync workers, RSS after"
             f" the run {report['worker_rss_mb']} MB; {report['duration_s']} s per wrk run;"
             f" cache {report['cache']}; response cache {report['response_cache_s']} s"
         )
     return "\n".join(text)
+
+
+def _conditional_lines(report: dict[str, Any]) -> list[str]:
+    """One line per URL and response-cache setting of the repeated conditional GETs."""
+    lines = []
+    for setting, runs in (report.get("conditional") or {}).items():
+        for run in runs:
+            total = sum(run["statuses"].values())
+            lines.append(
+                f"{report['database']}: {run['path']} repeated with If-None-Match, c=8,"
+                f" {setting.replace('_', ' ')}: {run['requests_per_second']:.1f} req/s,"
+                f" 304 share {run['not_modified_share']:.1%} of {total}"
+                f" (statuses {', '.join(f'{k}: {v}' for k, v in run['statuses'].items())})"
+            )
+    return lines
 
 
 def _table_cells(row: dict[str, Any]) -> list[str]:

@@ -1,4 +1,5 @@
-"""wrk's output, read: what the benchmark runner and the mixed-traffic row share."""
+"""wrk's output, read: what the benchmark runner and the mixed-traffic row share; and a
+Lua script that counts the answers by status (`STATUS_SCRIPT`, read by `parse_statuses`)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,48 @@ def parse_wrk(output: str) -> WrkResult:
         non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
     )
+
+
+# A wrk script that counts answers by status in each thread and prints the totals at the
+# end, one "Status <code>: <count>" line each (wrk's own output counts only non-2xx/3xx).
+STATUS_SCRIPT = """\
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  statuses = {}
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      totals[status] = (totals[status] or 0) + count
+    end
+  end
+  for status, count in pairs(totals) do
+    io.write(string.format("Status %d: %d\\n", status, count))
+  end
+end
+"""
+_STATUS = re.compile(r"^Status (\d{3}): (\d+)$", re.MULTILINE)
+
+
+def parse_statuses(output: str) -> dict[int, int]:
+    """The count of answers per HTTP status that STATUS_SCRIPT printed.
+
+    Raises ValueError when the output has no such line (the script did not run).
+    """
+    counts: dict[int, int] = {}
+    for status, count in _STATUS.findall(output):
+        counts[int(status)] = counts.get(int(status), 0) + int(count)
+    if not counts:
+        raise ValueError(f"No status counts in the output of wrk:\n{output}")
+    return counts

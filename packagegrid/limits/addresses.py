@@ -1,4 +1,5 @@
-"""The client's address: the one place that reads `REMOTE_ADDR` and `X-Forwarded-For`."""
+"""The client's address: the one place that reads `REMOTE_ADDR` and `X-Forwarded-For`
+(of a Django request, or of an ASGI scope's peer and headers)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,29 @@ from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
-    """Return the address of the client that sent `request`.
+    """Return the address of the client that sent `request` (see `client_address_from`)."""
+    return client_address_from(
+        remote=str(request.META.get("REMOTE_ADDR", "")),
+        forwarded_for=str(request.META.get("HTTP_X_FORWARDED_FOR", "")),
+    )
 
-    With `TRUSTED_PROXY_COUNT = 0` (the default) this is `REMOTE_ADDR` and
+
+def client_address_from(*, remote: str, forwarded_for: str) -> str:
+    """Return the address of the client, from the peer's address and `X-Forwarded-For`.
+
+    With `TRUSTED_PROXY_COUNT = 0` (the default) this is `remote` and
     `X-Forwarded-For` is ignored: anybody can write that header. With N trusted proxies in
     front of the site, each appends the address it received the request from, so the
     client is the N-th entry from the right; entries to its left were sent by the client
     and are ignored. When the header has fewer entries than N, or the chosen entry is not
     an IP address, the request did not come through the proxies as configured and
-    `REMOTE_ADDR` is returned. Returns "" only when `REMOTE_ADDR` is missing too.
+    `remote` is returned. Returns "" only when `remote` is missing too.
     """
-    remote = str(request.META.get("REMOTE_ADDR", "")).strip()
+    remote = remote.strip()
     trusted: int = settings.TRUSTED_PROXY_COUNT
     if trusted <= 0:
         return remote
-    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    hops = [hop.strip() for hop in header.split(",") if hop.strip()]
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
     if len(hops) < trusted:
         return remote
     candidate = hops[-trusted]

@@ -8,6 +8,7 @@ configured and leaves it alone.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,10 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import ToolAnnotations
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from packagegrid.api.throttle import RateCount, api_key_from, api_rate_count
+from packagegrid.limits.addresses import client_address_from
 from packagegrid.mcp import selectors
 from packagegrid.mcp.selectors import ToolInputError
 
@@ -150,10 +153,70 @@ class _AllowedHostsOnly:
         await self.app(scope, receive, send)
 
 
+def _count_request(headers: dict[str, str], peer: str) -> RateCount:
+    """Count one request against the API limit, as Django runs a request (see _as_request)."""
+    fresh = not connection.in_atomic_block
+    if fresh:
+        close_old_connections()
+    try:
+        return api_rate_count(
+            key=api_key_from(
+                authorization=headers.get("authorization", ""),
+                x_api_key=headers.get("x-api-key", ""),
+            ),
+            address=client_address_from(
+                remote=peer, forwarded_for=headers.get("x-forwarded-for", "")
+            ),
+        )
+    finally:
+        if fresh:
+            close_old_connections()
+
+
+class _ApiRateLimited:
+    """Counts every request but preflights against the API's rate limit, in the same
+    count as `/api/` (per address, or per API key), with the same headers, 429 and 401."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope.get("headers") or []
+        }
+        client = scope.get("client")
+        peer = str(client[0]) if client else ""
+        counted = await sync_to_async(_count_request, thread_sensitive=True)(headers, peer)
+        extra = [(name.encode(), value.encode()) for name, value in counted.headers.items()]
+        if counted.refusal is not None:
+            body = json.dumps({"detail": counted.detail}).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": counted.refusal,
+                    "headers": [(b"content-type", b"application/json"), *extra],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def send_counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_counted)
+
+
 def mcp_http_app() -> ASGIApp:
     """The streamable HTTP transport at HTTP_PATH, stateless with JSON answers: every
-    POST is answered on its own, so any worker of any process can take it. Its lifespan
-    runs the SDK's session manager; `packagegrid.asgi` passes lifespan events to it."""
+        POST is answered on its own, so any worker of any process can take it. Its lifespan
+        runs the SDK's session manager; `packagegrid.asgi` passes lifespan events to it. Requests
+    count against the API rate limit (`packagegrid.api.throttle`)."""
     app = build_server().streamable_http_app(
         streamable_http_path=HTTP_PATH,
         stateless_http=True,
@@ -161,7 +224,7 @@ def mcp_http_app() -> ASGIApp:
         # Hosts are checked against ALLOWED_HOSTS by _AllowedHostsOnly instead.
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
-    return _AllowedHostsOnly(app)
+    return _AllowedHostsOnly(_ApiRateLimited(app))
 
 
 def with_mcp(site: ASGIApp) -> ASGIApp:

@@ -12,7 +12,7 @@ from pytest_django import DjangoAssertNumQueries
 from packagegrid.api.tests.golden import assert_matches_golden
 from packagegrid.api.tests.test_packages import PACKAGE_KEYS
 from packagegrid.catalog.models import Package, PyPIData, RepoData
-from packagegrid.conftest import make_dependencies, make_health, make_package
+from packagegrid.conftest import VERSIONS_QUERY, make_dependencies, make_health, make_package
 from packagegrid.health.scores import package_health_recompute
 from packagegrid.health.tests.support import advisory, apply_pypi
 
@@ -36,9 +36,9 @@ V5_KEYS = [
 HEALTH_KEYS = ["score", "model", "lifecycle", "lifecycle_reason", "axes", "factors"]
 FACTOR_KEYS = ["axis", "name", "value", "points", "max_points", "explanation"]
 # The packages with their joins, then prefetched: grid links, requirements, compatibility
-# rows, advisories, the latest release and the fetch states.
-LIST_QUERIES = 7
-DETAIL_QUERIES = 7
+# rows, advisories, the latest release and the fetch states; and the content versions.
+LIST_QUERIES = VERSIONS_QUERY + 7
+DETAIL_QUERIES = VERSIONS_QUERY + 7
 TODAY = date(2026, 12, 6)
 
 

@@ -7,15 +7,18 @@ from pytest_httpserver import HTTPServer
 
 from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build
 from packagegrid.benchmarks.runner import (
+    CONDITIONAL_LABELS,
     NOT_IMPLEMENTED,
     Row,
     Upstream,
     bench_targets,
+    conditional_measure,
+    conditionals_measure,
     database_label,
     format_table,
     row_measure,
 )
-from packagegrid.benchmarks.wrk import WrkResult, parse_wrk
+from packagegrid.benchmarks.wrk import WrkResult, parse_statuses, parse_wrk
 from packagegrid.catalog.models import Package
 from packagegrid.health.models import PackageHealth
 
@@ -107,7 +110,10 @@ def test_it_picks_targets_from_the_data_set(db: None) -> None:
     assert f"/grids/g/{LARGEST_GRID_SLUG}/" in paths
     assert "/categories/apps/" in paths
     assert "/readiness/django/5.2/" in paths
-    assert len(paths) == 16
+    assert len(paths) == 19
+    assert {"/api/v5/packages/", "/api/v5/search/?q=django"} <= set(paths)
+    labels = {target.label for target in bench_targets()}
+    assert set(CONDITIONAL_LABELS) <= labels
     charted = next(t for t in bench_targets() if t.label == "package page (health panel + trends)")
     package = Package.objects.get(slug=charted.path.split("/")[3])
     assert package.snapshots.exists()
@@ -134,3 +140,69 @@ def test_it_does_not_measure_a_url_that_fails(httpserver: HTTPServer) -> None:
 
     assert row.status == "error: HTTP 500"
     assert row.runs == {}
+
+
+def test_it_reads_the_status_counts_of_the_lua_script() -> None:
+    output = (FIXTURES / "wrk-statuses.txt").read_text()
+
+    assert parse_statuses(output) == {404: 1960}
+    assert parse_wrk(output).non_2xx_3xx == 1960
+    assert parse_statuses("Status 304: 7\nStatus 200: 3\nStatus 304: 1\n") == {304: 8, 200: 3}
+    with pytest.raises(ValueError, match="No status counts"):
+        parse_statuses("Requests/sec: 12.0\n")
+
+
+def test_it_counts_the_304s_of_repeated_conditional_gets(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    etag = 'W/"abc123"'
+    httpserver.expect_request(
+        "/api/v5/packages/", headers={"If-None-Match": etag}
+    ).respond_with_data("", status=304, headers={"ETag": etag})
+    httpserver.expect_request("/api/v5/packages/").respond_with_data(
+        "[]", headers={"ETag": etag}, content_type="application/json"
+    )
+
+    run = conditional_measure(
+        port=httpserver.port, path="/api/v5/packages/", duration=1, work_dir=tmp_path
+    )
+
+    assert run is not None
+    assert run.etag == etag
+    assert set(run.statuses) == {304}
+    assert run.not_modified_share == 1.0
+    assert run.run.requests > 0
+    assert run.as_dict()["statuses"] == {"304": run.run.requests}
+
+
+def test_it_reports_the_share_of_304s_in_the_table(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/api/v5/search/").respond_with_data("[]", headers={"ETag": '"x"'})
+    httpserver.expect_request("/api/v5/packages/").respond_with_data("no etag")
+    rows = [
+        Row("v5 search", "/api/v5/search/", "sqlite", "ok"),
+        Row("v5 packages list", "/api/v5/packages/", "sqlite", "ok"),
+        Row("home", "/", "sqlite", "ok"),
+    ]
+    logged: list[str] = []
+
+    measured = conditionals_measure(
+        rows, port=httpserver.port, duration=1, work_dir=tmp_path, log=logged.append
+    )
+
+    # The server never answers 304 here: every repeat is a 200.
+    assert [run["path"] for run in measured] == ["/api/v5/search/"]
+    assert measured[0]["not_modified_share"] == 0.0
+    assert any("no ETag" in line for line in logged)
+    report = {
+        "database": "sqlite",
+        "gunicorn_workers": 2,
+        "worker_rss_mb": [50.0],
+        "duration_s": 1,
+        "cache": "locmem",
+        "response_cache_s": 300,
+        "rows": [],
+        "conditional": {"cache_off": measured, "cache_on": []},
+    }
+    line = next(line for line in format_table([report]).splitlines() if "If-None-Match" in line)
+    assert "/api/v5/search/" in line and "cache off" in line
+    assert "304 share 0.0%" in line

@@ -9,13 +9,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 import uvicorn
 from asgiref.sync import SyncToAsync, async_to_sync
+from django.contrib.auth.models import User
 from django.core.asgi import get_asgi_application
 from django.db import connections
 from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from pytest_django.fixtures import Settings
 
+from packagegrid.accounts.api_keys import api_key_create
 from packagegrid.conftest import make_package
 from packagegrid.mcp.server import with_mcp
 
@@ -85,3 +90,63 @@ def test_it_refuses_a_host_outside_allowed_hosts(live_url: str) -> None:
     )
     assert response.status_code == 400
     assert response.text == "Invalid Host header."
+
+
+_LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+_MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+
+def test_it_counts_against_the_api_rate_limit(live_url: str, settings: Settings) -> None:
+    settings.API_RATE_LIMIT = 3
+    settings.API_RATE_PERIOD = 10**9  # no window ends while the test runs
+    first = httpx.post(f"{live_url}/mcp/", json=_LIST_TOOLS, headers=_MCP_HEADERS)
+    assert first.status_code == 200
+    assert "search_packages" in first.text
+    assert (first.headers["RateLimit-Limit"], first.headers["RateLimit-Remaining"]) == ("3", "2")
+    assert 1 <= int(first.headers["RateLimit-Reset"]) <= 10**9
+    # One count per address over /mcp/ and the API.
+    api = httpx.get(f"{live_url}/api/v5/")
+    assert api.headers["RateLimit-Remaining"] == "1"
+    assert httpx.post(f"{live_url}/mcp/", json=_LIST_TOOLS, headers=_MCP_HEADERS).is_success
+    refused = httpx.post(f"{live_url}/mcp/", json=_LIST_TOOLS, headers=_MCP_HEADERS)
+    assert refused.status_code == 429
+    assert refused.headers["RateLimit-Remaining"] == "0"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 10**9
+    assert "throttled" in refused.json()["detail"]
+
+
+def test_the_sdk_client_sees_the_limit_and_a_key_raises_it(
+    live_url: str, settings: Settings, alice: User
+) -> None:
+    settings.API_RATE_LIMIT, settings.API_RATE_LIMIT_KEY = 1, 50
+    settings.API_RATE_PERIOD = 10**9
+    key = api_key_create(user=alice, name="assistant").key
+    seen: list[httpx2.Response] = []
+
+    async def remember(response: httpx2.Response) -> None:
+        seen.append(response)
+
+    async def session(headers: dict[str, str]) -> list[str]:
+        http = httpx2.AsyncClient(headers=headers, event_hooks={"response": [remember]})
+        transport = streamable_http_client(f"{live_url}/mcp/", http_client=http)
+        async with http, Client(transport) as client:
+            return [tool.name for tool in (await client.list_tools()).tools]
+
+    assert "grid" in async_to_sync(session)({"Authorization": f"Api-Key {key}"})
+    assert {r.headers["RateLimit-Limit"] for r in seen} == {"50"}
+    remaining = [int(r.headers["RateLimit-Remaining"]) for r in seen]
+    assert remaining == sorted(remaining, reverse=True) and remaining[-1] < 49
+    seen.clear()
+    with pytest.raises(ExceptionGroup):  # the SDK's task group fails with the 429
+        async_to_sync(session)({})  # its second request is past a limit of 1
+    assert [r.status_code for r in seen] == [200, 429]
+    assert seen[-1].headers["RateLimit-Remaining"] == "0"
+    assert int(seen[-1].headers["Retry-After"]) >= 1
+
+
+def test_an_unknown_key_is_refused(live_url: str) -> None:
+    response = httpx.post(
+        f"{live_url}/mcp/", json=_LIST_TOOLS, headers={**_MCP_HEADERS, "X-API-Key": "pg_nope"}
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unknown or revoked API key."}

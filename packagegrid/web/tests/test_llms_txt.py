@@ -25,4 +25,5 @@ def test_it_describes_the_site_api_feeds_and_mcp_server(
     assert "- [Streamable HTTP endpoint](https://packages.example/mcp/)" in text
     assert "- [API v5](https://packages.example/api/v5/)" in text
     assert "package_health(slug)" in text
+    assert "If-None-Match" in text and "RateLimit-Remaining" in text
     assert "&amp;" not in text and "&lt;" not in text  # plain text, not HTML-escaped
