@@ -134,7 +134,7 @@ def readme_render(*, source: str, content_type: str) -> RenderedReadme:
     reStructuredText, it is shown as plain text, as PyPI does. Never raises for any
     input text.
 
-    >>> readme_render(source="# Hi <script>x</script>", content_type="text/markdown").html
+    >>> readme_render(source="# Hi <script>x</script>", content_type="text/markdown").html.strip()
     '<h3>Hi </h3>'
     """
     truncated = len(source) > MAX_SOURCE_CHARS
@@ -181,7 +181,15 @@ def _rst(source: str, *, strict: bool) -> str | None:
         parts = publish_parts(source, writer="html5", settings_overrides=settings)
     except SystemMessage:
         return None
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError):
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        AssertionError,
+        RecursionError,
+    ):
         # docutils has raised these on odd input in the past; show the text instead.
         return None
     return str(parts["body"])

@@ -273,3 +273,20 @@ def test_it_keeps_the_words_a_reader_sees_for_search() -> None:
     long = readme_text("<p>" + "abcdefghi " * 1000 + "</p>")
     assert len(long) <= MAX_TEXT_CHARS
     assert long.endswith("abcdefghi")
+
+
+@pytest.mark.parametrize(
+    ("source", "content_type"),
+    [
+        ("> " * 5000 + "deep", "text/markdown"),
+        ("".join("  " * i + "- x\n" for i in range(2000)), "text/markdown"),
+        ("".join("  " * i + "- x\n\n" for i in range(400)), "text/x-rst"),
+        ("".join(" " * i + "x\n\n" for i in range(600)), "text/x-rst"),
+    ],
+)
+def test_it_survives_deeply_nested_text(source: str, content_type: str) -> None:
+    """docutils recurses per level: too deep a README is shown as text, never an error
+    that would fail the package's fetch."""
+    result = readme_render(source=source, content_type=content_type)
+    _assert_safe(result.html)
+    assert result.html
