@@ -23,7 +23,16 @@ from django.test import Client
 from django.utils import timezone
 
 from packagegrid.catalog.dependency_services import package_apply_dependencies
-from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
+from packagegrid.catalog.models import (
+    Category,
+    Package,
+    PyPIData,
+    Readme,
+    Release,
+    RepoData,
+    Usage,
+)
+from packagegrid.catalog.readme_services import package_apply_readme
 from packagegrid.downloads.models import PackageDownloads, WeeklyDownloads
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.models import PackageHealth
@@ -292,6 +301,12 @@ def make_downloads(
     return PackageDownloads.objects.create(
         package=package, last_day=last_week // 7, last_week=last_week, last_month=last_month
     )
+
+
+def make_readme(package: Package, source: str, content_type: str = "text/markdown") -> Readme:
+    """The package's README from PyPI, rendered and stored as a PyPI fetch stores it."""
+    package_apply_readme(package=package, source=source, content_type=content_type)
+    return Readme.objects.get(package=package)
 
 
 def log_in(client: Client, username: str = "alice", *, staff: bool = False) -> User:

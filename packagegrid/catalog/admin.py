@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from packagegrid.catalog import models
 from packagegrid.catalog.selectors import package_for_repo
@@ -86,6 +87,27 @@ class ReleaseAdmin(admin.ModelAdmin[models.Release]):
     search_fields = ["package__title", "version"]
     list_select_related = ["package"]
     raw_id_fields = ["package"]
+
+
+@admin.register(models.Readme)
+class ReadmeAdmin(admin.ModelAdmin[models.Readme]):
+    """Read-only: the HTML is shown as stored, so it must only ever come from the
+    sanitiser (`packagegrid readme_render` renders it again)."""
+
+    list_display = ["package", "format", "content_type", "truncated", "renderer", "rendered_at"]
+    list_filter = ["format", "truncated", "renderer"]
+    search_fields = ["package__title", "package__slug"]
+    list_select_related = ["package"]
+    readonly_fields = [
+        "package", "content_type", "format", "truncated", "renderer", "rendered_at", "source",
+        "html", "text",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Readme | None = None) -> bool:
+        return False
 
 
 @admin.register(models.Usage)

@@ -284,6 +284,38 @@ class PyPIData(models.Model):
         return f"PyPI data for {self.package_id}"
 
 
+class Readme(models.Model):
+    """A package's README: PyPI's long description, rendered once when it is applied.
+
+    Kept apart from PyPIData so that lists and grids, which join PyPIData, never read
+    it. `source` is what PyPI gave (cut to `lib.readme.MAX_SOURCE_CHARS`), kept so that
+    `packagegrid readme_render` can render it again when the renderer changes (a row
+    rendered by an older `renderer` version); `html` is sanitised and shown as is.
+    """
+
+    class Format(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        RST = "rst", "reStructuredText"
+        TEXT = "text", "Plain text"
+
+    package = models.OneToOneField(
+        Package, primary_key=True, on_delete=models.CASCADE, related_name="readme"
+    )
+    # PyPI's description_content_type as declared ("" when none, read as PyPI reads it).
+    content_type = models.CharField(max_length=200, blank=True)
+    source = models.TextField()
+    html = models.TextField()
+    # The words of the rendered README (at most lib.readme.MAX_TEXT_CHARS), for search.
+    text = models.TextField(blank=True)
+    format = models.CharField(max_length=8, choices=Format.choices)
+    truncated = models.BooleanField(default=False)  # the source was cut before rendering
+    renderer = models.PositiveSmallIntegerField()  # lib.readme.RENDERER_VERSION used
+    rendered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"README of {self.package_id}"
+
+
 class Release(models.Model):
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="releases")
     version = models.CharField(max_length=100)

@@ -23,6 +23,7 @@ from packagegrid.catalog.models import (
     Package,
     PendingChange,
     PyPIData,
+    Readme,
     Release,
     RepoData,
     Usage,
@@ -118,6 +119,7 @@ class PackagePage:
     dependencies: PackageDependencies
     downloads: PackageDownloads | None = None  # pypistats' recent totals, None when unknown
     weekly_downloads: list[int] | None = None  # whole weeks, oldest first (the sparkline)
+    readme: Readme | None = None  # the rendered README (its `html`), None when none
 
     @property
     def fetched(self) -> bool:
@@ -279,8 +281,10 @@ def package_page(
     """
     package = (
         Package.objects.select_related(
-            "category", "repo_data", "pypi_data", "replaced_by", "health", "downloads"
+            "category", "repo_data", "pypi_data", "replaced_by", "health", "downloads", "readme"
         )
+        # The README comes in the same query; only its rendered HTML is read.
+        .defer("readme__source", "readme__text")
         .annotate(
             usage=usage_count_subquery(),
             favorite_count=favorite_count_subquery(),
@@ -329,6 +333,7 @@ def package_page(
         dependencies=package_dependencies(package=package),
         downloads=downloads_of(package),
         weekly_downloads=[downloads for _, downloads in package_weekly_downloads(package)],
+        readme=getattr(package, "readme", None),
     )
 
 

@@ -185,6 +185,8 @@ LEFT_OUT = {
     "catalog.Flag": "reports to staff, private",
     "catalog.PendingChange": "edits waiting for staff review, private",
     "catalog.EditRecord": "the edit history: who changed what, shown on the site per object",
+    "catalog.Readme": "READMEs are their authors' texts under each package's own terms, and"
+    " large; a restored site fetches them from PyPI again (ETags are not dumped)",
     "fetchers.FetchState": "fetch bookkeeping (ETags, errors, backoff)",
     "fetchers.WebhookDelivery": "bookkeeping",
     "search.SearchDocument": "derived: rebuilt from the records on import",

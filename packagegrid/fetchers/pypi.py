@@ -63,8 +63,9 @@ class _Info(BaseModel):
     project_urls: dict[str, str] | None = None
     docs_url: str | None = None
     keywords: str | None = None
-    # The README (long description), read by discovery; not stored.
+    # The README (long description) and how it is written ("text/markdown; ...").
     description: str | None = None
+    description_content_type: str | None = None
     requires_dist: list[Annotated[str, Field(max_length=MAX_REQUIREMENT_CHARS)]] | None = Field(
         default=None, max_length=MAX_REQUIREMENTS
     )
@@ -138,7 +139,8 @@ def pypi_project_read(data: _Project) -> PyPIProject:
       declared ("" when none);
     - advisories: every entry of `vulnerabilities` (withdrawn ones included, with their
       date); the summary is PyPI's, else the start of the details;
-    - description: the README as given ("" when null), last_serial PyPI's (None when absent);
+    - description: the README as given ("" when null), description_content_type as
+      declared (at most 200 characters, "" when null), last_serial PyPI's (None when absent);
     - project_status: PEP 792's `project-status` `status` when it is one of its four
       markers, else "" (not stated: PyPI's JSON API omits it); project_status_reason its
       `reason`, whitespace collapsed, at most MAX_STATUS_REASON_CHARS, "" when none.
@@ -183,6 +185,7 @@ def pypi_project_read(data: _Project) -> PyPIProject:
         project_status=_project_status(data.project_status),
         project_status_reason=_project_status_reason(data.project_status),
         description=info.description or "",
+        description_content_type=(info.description_content_type or "").strip()[:200],
         last_serial=data.last_serial,
     )
 

@@ -20,6 +20,7 @@ from packagegrid.catalog.dependency_services import (
     package_apply_dependencies,
 )
 from packagegrid.catalog.models import Package, PyPIData, Release, RepoData, Snapshot
+from packagegrid.catalog.readme_services import package_apply_readme
 from packagegrid.changes.models import Action, Kind
 from packagegrid.changes.services import ChangeInfo, change_record, changes_record
 from packagegrid.fetchers.state_services import package_record_success
@@ -104,6 +105,7 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
     deleted (PyPI keeps deleted releases out of its JSON, but our history keeps them).
     The latest release's requirements become Dependency rows (rewritten only when
     changed), and other packages' requirements naming this package are linked to it.
+    The README is rendered and stored when it changed (`package_apply_readme`).
     Nothing but the FetchState is written when no value changed.
     """
     now = now or timezone.now()
@@ -144,6 +146,13 @@ def package_apply_pypi(*, package: Package, fetch: PyPIFetch, now: datetime | No
             changed.append("compatibility")
         if package_apply_dependencies(package=package, requires_dist=project.requires_dist):
             changed.append("dependencies")
+        if package_apply_readme(
+            package=package,
+            source=project.description,
+            content_type=project.description_content_type,
+            now=now,
+        ):
+            changed.append("readme")
         derived = [
             name for name in ("advisories", "compatibility", "dependencies") if name in changed
         ]

@@ -174,8 +174,10 @@ class PyPIProject:
     # PEP 792's marker ("" when PyPI states none) and its reason, see pypi_project_read.
     project_status: str = ""
     project_status_reason: str = ""
-    # The README (long description), as given; discovery reads it, nothing stores it.
+    # The README (long description), as given, and its declared content type ("" when
+    # none); discovery reads it, package_apply_pypi renders and stores it.
     description: str = ""
+    description_content_type: str = ""
     last_serial: int | None = None  # PyPI's serial of the project's latest change
 
 

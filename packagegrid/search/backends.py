@@ -8,9 +8,10 @@ second FTS table, PostgreSQL's `english` configuration in a second vector, while
 stay in the `simple` form), all terms or any term, in all fields or in names and titles
 only, plus names that start with the whole query glued together; both find typo
 candidates by shared trigrams (FTS5's trigram tokenizer, pg_trgm's word-similarity
-distance). Ranking is not theirs: `selectors` ranks with the same SQL on both (only
-function names differ), so both databases order results alike; the two stemmers (Porter
-and Snowball English) differ on a few rare words.
+distance). READMEs have an index of their own, matched by stem only (`readme_sql`).
+Ranking is not theirs: `selectors` ranks with the same SQL on both (only function names
+differ), so both databases order results alike; the two stemmers (Porter and Snowball
+English) differ on a few rare words.
 
 Terms are `text.tokens()` output (letters and digits only), so quoting them is enough:
 nothing a person types can act as query syntax.
@@ -44,6 +45,10 @@ class SearchBackend(Protocol):
     position_function: str
     # SQL function giving the largest of two or more numbers.
     greatest_function: str
+    # Whether a match condition used several times in one query is better computed once
+    # (a MATERIALIZED CTE): FTS5 runs each MATCH subquery at each use, while PostgreSQL's
+    # `@@` is a cheap test per row and a CTE would keep it from using the GIN indexes.
+    match_once: bool
 
     def match_sql(self, query: ParsedQuery, *, any_term: bool = False, names: bool = False) -> SQL:
         """A condition true for documents that match every group of `query` (or, with
@@ -58,6 +63,11 @@ class SearchBackend(Protocol):
     def stem_sql(self, word: str, field: str) -> SQL:
         """A condition true for documents whose `field` ("title", "body" or "other") has
         a word with the same stem as `word`."""
+        ...
+
+    def readme_sql(self, query: ParsedQuery) -> SQL:
+        """A condition true for documents whose README has every group of `query`
+        through one of its alternatives, each word by its English stem."""
         ...
 
     def after_rebuild(self) -> None:
@@ -102,6 +112,7 @@ def _tree(query: ParsedQuery, word: Callable[[str], str], *, any_term: bool, ops
 class SQLiteBackend:
     position_function = "instr"
     greatest_function = "max"
+    match_once = True
     vocabulary_sql = "SELECT term FROM search_vocab"
 
     def after_rebuild(self) -> None:
@@ -139,6 +150,10 @@ class SQLiteBackend:
             [f'{{{field}_text}} : "{word}"'],
         )
 
+    def readme_sql(self, query: ParsedQuery) -> SQL:
+        expression = _tree(query, lambda w: f'"{w}"', any_term=False, ops="AND OR")
+        return "id IN (SELECT rowid FROM search_readme WHERE search_readme MATCH %s)", [expression]
+
     def typo_candidates_sql(self, forms: Sequence[str]) -> SQL:
         grams = _typo_trigrams(forms)
         if not grams:
@@ -157,6 +172,7 @@ _STEM_WEIGHTS = {"title": "B", "body": "C", "other": "D"}
 class PostgreSQLBackend:
     position_function = "strpos"
     greatest_function = "GREATEST"
+    match_once = False
     # ts_stat reads every vector: the result is cached (selectors.search_vocabulary).
     vocabulary_sql = "SELECT word FROM ts_stat('SELECT vector FROM search_searchdocument')"
 
@@ -186,6 +202,12 @@ class PostgreSQLBackend:
 
     def stem_sql(self, word: str, field: str) -> SQL:
         return "stems @@ to_tsquery('english', %s)", [f"'{word}':{_STEM_WEIGHTS[field]}"]
+
+    def readme_sql(self, query: ParsedQuery) -> SQL:
+        # The english configuration drops its stop words ("without") from the query,
+        # which FTS5's porter table keeps: one of the rare differences of the two.
+        expression = _tree(query, lambda w: f"'{w}'", any_term=False, ops="& |")
+        return "readme_vector @@ to_tsquery('english', %s)", [expression]
 
     def typo_candidates_sql(self, forms: Sequence[str]) -> SQL:
         # Nearest names by word-similarity distance (the best-matching name in name_text

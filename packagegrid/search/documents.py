@@ -2,8 +2,10 @@
 
 A package's document carries its names (weight A), title words (B), description, PyPI
 summary and PyPI keywords (C), and its category, grid titles and first participants
-(D); a grid's carries its names, title words and description. Each also carries the facet values and
-figures the results show, and the stored part of the quality signal.
+(D), and apart from those the start of its README (a record found only through its
+README ranks below every other match); a grid's carries its names, title words and
+description. Each also carries the facet values and figures the results show, and the
+stored part of the quality signal.
 
 A package's quality signal is its health score (`packagegrid.health`), and its lifecycle
 state is a facet; both are copied from the stored `PackageHealth`, so the document is
@@ -29,6 +31,8 @@ from packagegrid.search.text import compact, index_text, name_keys
 # make common words match through user names.
 INDEXED_PARTICIPANTS = 10
 MAX_BODY_CHARS = 4000
+# How much of the README is indexed (`Readme.text` is stored cut to about this already).
+MAX_README_CHARS = 4000
 
 # Stored quality, below 100 so that it only orders results of equal relevance: a
 # package's health score (0-100, shown as is but stored as at most MAX_QUALITY; 0 until
@@ -68,6 +72,7 @@ class PackageFacts:
     health: PackageHealth | None  # None until the package is scored
     grids: Sequence[tuple[str, str]]  # (slug, title) of each grid holding the package
     downloads: int = 0  # last month's downloads, 0 when unknown
+    readme: str = ""  # the words of its README (`Readme.text`), "" when none
 
 
 def _one_line(text: str) -> str:
@@ -163,6 +168,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
             *(title for _, title in facts.grids),
             *participants[:INDEXED_PARTICIPANTS],
         )[:MAX_BODY_CHARS],
+        readme_text=index_text(facts.readme)[:MAX_README_CHARS],
         quality=min(score or 0, MAX_QUALITY),
         facets="\n".join(facets),
     )

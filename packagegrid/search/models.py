@@ -1,7 +1,8 @@
 """The search index: one denormalised document per package and per grid.
 
 Packages and grids are searched together and ranked on one scale, so each gets a row
-here with its searchable text in four weighted fields and the figures a result shows.
+here with its searchable text in four weighted fields (and a package's README apart)
+and the figures a result shows.
 The database's own full-text index sits beside this table, created by migration 0002:
 an FTS5 virtual table on SQLite, a weighted `tsvector` column with a GIN index on
 PostgreSQL. Rows are written only by `packagegrid.search.services`.
@@ -66,6 +67,10 @@ class SearchDocument(models.Model):
     title_text = models.TextField(blank=True)  # weight B: words of the title and slug
     body_text = models.TextField(blank=True)  # weight C: description, PyPI summary, keywords
     other_text = models.TextField(blank=True)  # weight D: category, grids, participants
+    # The start of a package's README, in an index of its own (`backends.readme_sql`): a
+    # match there only ranks below every match of the fields above, and its words stay
+    # out of the vocabulary that corrects misspellings.
+    readme_text = models.TextField(blank=True)
     # What orders results of equal relevance, 0-99 (`documents.MAX_QUALITY`): a package's
     # health score, a grid's size.
     quality = models.PositiveSmallIntegerField(default=0)

@@ -24,7 +24,15 @@ from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from packagegrid.caching.services import content_changed
-from packagegrid.catalog.models import Category, Package, PyPIData, Release, RepoData, Usage
+from packagegrid.catalog.models import (
+    Category,
+    Package,
+    PyPIData,
+    Readme,
+    Release,
+    RepoData,
+    Usage,
+)
 from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.health.models import PackageHealth
 from packagegrid.health.signals import health_recomputed
@@ -48,6 +56,7 @@ _UNINDEXED: dict[type[Model], frozenset[str]] = {
     PyPIData: frozenset({"fetched_at", "project_urls", "development_status"}),
     Grid: frozenset({"is_locked", "header", "is_featured", "created_by"}),
     PackageHealth: frozenset({"model", "lifecycle_reason", "axes", "factors", "computed_at"}),
+    Readme: frozenset({"renderer", "rendered_at"}),
 }
 
 
@@ -84,7 +93,7 @@ def _package_deleted(sender: type[Model], instance: Package, **kwargs: Any) -> N
         search_index_packages(package_ids=replaced)
 
 
-type _PackagePart = RepoData | PyPIData | Release | Usage | PackageHealth
+type _PackagePart = RepoData | PyPIData | Release | Usage | PackageHealth | Readme
 
 
 def _package_part_saved(sender: type[Model], instance: _PackagePart, **kwargs: Any) -> None:
@@ -151,7 +160,7 @@ def connect() -> None:
     post_save.connect(_package_saved, sender=Package, dispatch_uid=f"{uid}:package:save")
     pre_delete.connect(_package_deleting, sender=Package, dispatch_uid=f"{uid}:package:pre")
     post_delete.connect(_package_deleted, sender=Package, dispatch_uid=f"{uid}:package:delete")
-    for model in (RepoData, PyPIData, Release, Usage, PackageHealth):
+    for model in (RepoData, PyPIData, Release, Usage, PackageHealth, Readme):
         name = model._meta.model_name
         post_save.connect(_package_part_saved, sender=model, dispatch_uid=f"{uid}:{name}:save")
         post_delete.connect(

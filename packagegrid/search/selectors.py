@@ -15,6 +15,9 @@ Ranking, identical on both databases because it is plain SQL over the indexed te
 it never lifts a weaker match over a stronger one. Equal weights are ordered by compact
 name, then type and id, the same on both databases.
 
+A record that matches the words as typed only through its README (its own index, by
+stem) comes after every other match, typos and corrections included, whatever the sort.
+
 Terms are expanded with the staff-edited synonym table first (`search_synonyms()`,
 cached). All terms must match. When no record has them all, records with any term are ranked
 instead (by how many match where) and names within edit distance 1-2 of the query are
@@ -76,6 +79,9 @@ SYNONYM_SHARE = Fraction(3, 4)
 OTHER_PREFIX = 1
 # Typo correction is skipped for names longer than this (no name is; it bounds the work).
 MAX_TYPO_CHARS = 40
+# The weight of a document found only through its README, before its quality (0-99):
+# below zero, so below every other match.
+README_ONLY_WEIGHT = -100
 
 SORTS = {
     "relevance": "Relevance",
@@ -203,18 +209,40 @@ def _ranked_sql(
     sort: str = DEFAULT_SORT,
     limit: int | None = None,
     reviewed_only: bool = False,
+    readme: bool = False,
 ) -> SQL:
+    """The ranking query. With `readme`, documents that match only through their README
+    come too, after every other match whatever the sort, with a weight below zero
+    (README_ONLY_WEIGHT + quality): `_readme_only()` tells them apart."""
     backend = search_backend()
-    weight, params = _weight_sql(parsed, backend=backend)
+    weight, weight_params = _weight_sql(parsed, backend=backend)
     match, match_params = backend.match_sql(parsed, any_term=any_term, names=names)
-    listed = " AND reviewed = %s" if reviewed_only else ""
-    sql = (
-        f"SELECT {columns}, {weight} AS weight FROM {_TABLE} WHERE {match}{listed}"
-        f" ORDER BY {_SQL_ORDER[sort]}"
-    )
-    params += match_params
-    if reviewed_only:
-        params.append(True)
+    order = _SQL_ORDER[sort]
+    listed, listed_params = (" AND reviewed = %s", [True]) if reviewed_only else ("", [])
+    if not readme:
+        params = weight_params + match_params + listed_params
+        sql = f"SELECT {columns}, {weight} AS weight FROM {_TABLE} WHERE {match}{listed}"
+    else:
+        readme_match, readme_params = backend.readme_sql(parsed)
+        params = []
+        if backend.match_once:
+            # Each FTS5 subquery of `match` would run again at each use below: run them
+            # once into a materialised set and look ids up in it.
+            params += match_params
+            prefix = f"WITH matched AS MATERIALIZED (SELECT id FROM {_TABLE} WHERE {match}) "
+            match, match_params = "id IN (SELECT id FROM matched)", []
+        else:
+            prefix = ""
+        params += [*match_params, *weight_params, *match_params, *readme_params, *listed_params]
+        sql = (
+            f"{prefix}SELECT {columns}, CASE WHEN {match} THEN {weight}"
+            f" ELSE {README_ONLY_WEIGHT} + quality END AS weight"
+            f" FROM {_TABLE} WHERE (({match}) OR {readme_match}){listed}"
+        )
+        if sort != DEFAULT_SORT:  # relevance puts them last already: their weight is < 0
+            order = f"CASE WHEN {match} THEN 0 ELSE 1 END, {order}"
+            params += match_params
+    sql += f" ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT %s"
         params.append(limit)
@@ -278,7 +306,8 @@ def _item(document: SearchDocument) -> SearchItem:
         absolute_url=url,
         created=document.created,
         modified=document.modified,
-        weight=document.weight,  # type: ignore[attr-defined]  # ranking weight set on the row
+        # 0 for a match through the README only (ranked below zero).
+        weight=max(document.weight, 0),  # type: ignore[attr-defined]  # ranking weight set on the row
         category=document.category,
         repo_watchers=document.stars,
         repo_forks=document.forks,
@@ -364,7 +393,7 @@ def search_items(
     if parsed is None:
         return []
 
-    def ranked(query: ParsedQuery, any_term: bool) -> list[SearchDocument]:
+    def ranked(query: ParsedQuery, any_term: bool, readme: bool = False) -> list[SearchDocument]:
         sql, params = _ranked_sql(
             query,
             columns=_ITEM_COLUMNS,
@@ -372,10 +401,15 @@ def search_items(
             names=names,
             limit=limit,
             reviewed_only=reviewed_only,
+            readme=readme,
         )
         return list(SearchDocument.objects.raw(sql, params))
 
-    documents = ranked(parsed, any_term=any_term)
+    # READMEs are searched with the words as typed (not for the type-ahead or "more like
+    # this"); what only they match comes after everything else, typos and corrections too.
+    documents = ranked(parsed, any_term=any_term, readme=not (names or any_term))
+    by_readme = [d for d in documents if _readme_only(d.weight)]  # type: ignore[attr-defined]  # ranking weight set on the row
+    documents = documents[: len(documents) - len(by_readme)]
     if not documents:
         typos = [d for d in _typo_matches(parsed) if d.reviewed or not reviewed_only]
         if len(parsed.groups) > 1 and not names:
@@ -385,7 +419,14 @@ def search_items(
             corrected = correct_query(parsed, search_vocabulary())
             documents = ranked(corrected, any_term=False) if corrected is not parsed else []
         documents = _merged(documents, typos)[:limit]
-    return [_item(document) for document in documents]
+    found = {document.pk for document in documents}
+    documents += [document for document in by_readme if document.pk not in found]
+    return [_item(document) for document in documents[:limit]]
+
+
+def _readme_only(weight: int) -> bool:
+    """Whether a ranked document matched only through its README (`_ranked_sql`)."""
+    return weight < 0
 
 
 def search_index_is_complete() -> bool:
@@ -639,14 +680,21 @@ def search_page(
         return SearchPage(query, False, [], None, 0, [], False)
     sort = sort if sort in _SQL_ORDER else DEFAULT_SORT
 
-    def rows_for(terms: ParsedQuery, any_term: bool, columns: str = _SHORT_COLUMNS) -> list[_Row]:
-        sql, params = _ranked_sql(terms, columns=columns, any_term=any_term, sort=sort)
+    def rows_for(
+        terms: ParsedQuery, any_term: bool, columns: str = _SHORT_COLUMNS, readme: bool = False
+    ) -> list[_Row]:
+        sql, params = _ranked_sql(
+            terms, columns=columns, any_term=any_term, sort=sort, readme=readme
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found: list[_Row] = cursor.fetchall()
             return found
 
-    rows = rows_for(parsed, any_term=False)
+    # Matches through READMEs only come last (see `search_items`).
+    rows = rows_for(parsed, any_term=False, readme=True)
+    by_readme = [row for row in rows if _readme_only(row[-1])]
+    rows = rows[: len(rows) - len(by_readme)]
     typo_matches = False
     if not rows:
         typos = _typo_matches(parsed)
@@ -665,6 +713,8 @@ def search_page(
                 known[row[_ID]] = row
                 typo_matches = True
         rows = [(r[_ID], r[_FACETS], r[_WEIGHT]) for r in _sorted_rows(list(known.values()), sort)]
+    found = {row[_ID] for row in rows}
+    rows += [row for row in by_readme if row[_ID] not in found]
     active = filters.active()
     kept, counts = _filtered(rows, active)
     page = Paginator(kept, per_page).get_page(page_number)

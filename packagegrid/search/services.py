@@ -55,6 +55,7 @@ _DOCUMENT_FIELDS = [
     "title_text",
     "body_text",
     "other_text",
+    "readme_text",
     "quality",
     "facets",
 ]
@@ -171,7 +172,8 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
     """Index one batch: 3 queries (4 when some packages are gone)."""
     packages = (
         Package.objects.filter(pk__in=ids)
-        .select_related("category", "repo_data", "pypi_data", "health", "downloads")
+        .select_related("category", "repo_data", "pypi_data", "health", "downloads", "readme")
+        .defer("readme__source", "readme__html")
         .annotate(search_usage=usage_count_subquery(), search_released=last_release_subquery())
     )
     grids: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -193,6 +195,7 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
                 grids=grids[package.pk],
                 health=getattr(package, "health", None),
                 downloads=downloads.last_month if (downloads := downloads_of(package)) else 0,
+                readme=readme.text if (readme := getattr(package, "readme", None)) else "",
             )
         )
         for package in packages

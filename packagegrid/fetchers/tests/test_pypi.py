@@ -93,6 +93,7 @@ def test_it_reads_every_field_of_a_project(api: HTTPServer) -> None:
             license_expression="BSD-3-Clause",
             advisories=[],
             description=info["description"],
+            description_content_type="text/markdown",
             last_serial=31415926,
         ),
         etags={api.url_for(SAMPLE): '"8d1f-sample"'},
