@@ -121,18 +121,21 @@ def latest_release_of(package: Package) -> LatestRelease | None:
     return LatestRelease(releases[0].version, releases[0].uploaded_at, releases[0].yanked)
 
 
-def package_facts(*, package: Package, latest_version: str | None) -> PackageFacts:
+def package_facts(
+    *, package: Package, latest_version: str | None, releases: Iterable[Release] | None = None
+) -> PackageFacts:
     """The health facts of `package` (three queries): its compatibility, the advisories
-    against its latest version (`advisories_against`), and its latest release."""
+    against its latest version (`advisories_against`), and its latest release; two when
+    `releases` holds the release of `latest_version` if the package has one."""
     rows = list(Compatibility.objects.filter(package=package))
     advisories = advisories_against(
         Advisory.objects.filter(package=package, withdrawn__isnull=True), latest_version
     )
-    release = (
-        Release.objects.filter(package=package, version=latest_version).first()
-        if latest_version
-        else None
-    )
+    release: Release | None = None
+    if latest_version and releases is not None:
+        release = next((r for r in releases if r.version == latest_version), None)
+    elif latest_version:
+        release = Release.objects.filter(package=package, version=latest_version).first()
     return PackageFacts(
         compatibility=compatibility_mapping(rows),
         advisories=advisories,
