@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
+from packagegrid.grids.models import Grid
 from packagegrid.grids.selectors import ComparisonColumn, ComparisonRow, GridCell
 from packagegrid.web.grid_cells import CellLinks, cell_content, cell_label, feature_row_cells
 from packagegrid.web.templatetags.packagegrid import (
@@ -223,3 +224,30 @@ def comparison_head(
         cells.append(f"{html}</th>\n        ")
     # Safe: the URLs come from reverse() with quoted slugs, every other value is escaped.
     return mark_safe("".join(cells))
+
+
+@register.simple_tag
+def grid_rows(grids: Iterable[Grid]) -> SafeString:
+    """The rows of the grids list (web/grid_list.html), built in Python: the same markup
+    as a template loop over 300 grids, with one `reverse()` for the whole table. Each
+    grid has `package_count` annotated (`grid_list`)."""
+    prefix, suffix = _slug_url("grid")
+    rows = []
+    for grid in grids:
+        url = escape(f"{prefix}{quote(grid.slug, safe=_URL_SAFE)}{suffix}")
+        locked = ' <span class="badge">Locked</span>' if grid.is_locked else ""
+        description = (
+            f'<p class="description">{escape(clip(grid.description, 200))}</p>'
+            if grid.description
+            else ""
+        )
+        count = number(grid.package_count)  # type: ignore[attr-defined]  # annotated
+        rows.append(
+            f'\n    <tr>\n      <th scope="row" class="package-cell">\n'
+            f'        <a class="package-title" href="{url}">{escape(grid.title)}</a>{locked}\n'
+            f"        {description}\n      </th>\n"
+            f'      <td class="num" data-label="Packages">{count}</td>\n'
+            f'      <td data-label="Last modified">{when(grid.modified)}</td>\n    </tr>\n    '
+        )
+    # Safe: the URLs come from reverse() with quoted slugs, every other value is escaped.
+    return mark_safe("".join(rows))
