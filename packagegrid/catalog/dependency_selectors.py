@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -121,25 +121,43 @@ class PackageDependencies:
 
 
 def package_dependencies(*, package: Package, today: date | None = None) -> PackageDependencies:
-    """The package's requirements, its dependents and its outdated pins, in five queries."""
+    """The package's requirements, its dependents and its outdated pins, in three queries:
+    the requirements (which also give the pins' edges), the first dependents with their
+    total (a window count over the same query), and the Django specifiers of the
+    requirements listed in the directory."""
     dependencies = list(
         Dependency.objects.filter(package=package)
         .select_related("target")
         .only(
             "name",
+            "key",
             "specifier",
             "markers",
             "optional",
             "package_id",
+            "target_id",
             "target__slug",
             "target__title",
         )
         .order_by("position")
     )
-    dependents = package_dependents(package=package)
+    dependents: list[Package] = list(
+        package_dependents(package=package)
+        .only("slug", "title")
+        .annotate(total=Window(Count("id")))[:DEPENDENTS_SHOWN]
+    )
+    edges: list[Edge] = [
+        (d.name, d.key, d.specifier, d.target_id) for d in dependencies if not d.optional
+    ]
+    through = _django_specifiers(
+        Dependency.objects.filter(package=package, optional=False, target__isnull=False).values(
+            "target_id"
+        )
+    )
+    supported = supported_releases("django", today or timezone.localdate())
     return PackageDependencies(
         dependencies=dependencies,
-        dependents=list(dependents.only("slug", "title")[:DEPENDENTS_SHOWN]),
-        dependents_count=dependents.count(),
-        outdated_pins=outdated_pins(package_ids=[package.pk], today=today).get(package.pk, []),
+        dependents=dependents,
+        dependents_count=dependents[0].total if dependents else 0,  # type: ignore[attr-defined]  # annotated
+        outdated_pins=_pins(edges, through, supported) if edges else [],
     )

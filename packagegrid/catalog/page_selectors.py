@@ -30,7 +30,11 @@ from packagegrid.catalog.models import (
     listed_packages_q,
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
-from packagegrid.catalog.trend_selectors import PackageTrends, package_trends
+from packagegrid.catalog.trend_selectors import (
+    PackageTrends,
+    package_trends,
+    release_window_start,
+)
 from packagegrid.downloads.models import PackageDownloads
 from packagegrid.downloads.selectors import downloads_of, package_weekly_downloads
 from packagegrid.fetchers.models import FetchState
@@ -299,18 +303,29 @@ def package_page(
         )
         .get(slug=slug)
     )
+    repo = getattr(package, "repo_data", None)
+    pypi = getattr(package, "pypi_data", None)
+    latest_version = pypi.latest_version if pypi else None
+    now = timezone.now()
+    # One read of releases for three panels: the newest ones for the list, those the
+    # releases chart covers, and the latest version's for the install panel. Ordered
+    # newest first, the rows start with the newest PACKAGE_RELEASES_SHOWN + 1.
     newest_first = Release.objects.filter(package=package).order_by(
         F("uploaded_at").desc(nulls_last=True), "-id"
     )
-    releases = list(newest_first[: PACKAGE_RELEASES_SHOWN + 1])
+    wanted = Q(pk__in=newest_first.values("pk")[: PACKAGE_RELEASES_SHOWN + 1]) | Q(
+        uploaded_at__gte=release_window_start(now)
+    )
+    if latest_version:
+        wanted |= Q(version=latest_version)
+    release_rows = list(newest_first.filter(wanted))
+    releases = release_rows[: PACKAGE_RELEASES_SHOWN + 1]
     grids = list(Grid.objects.filter(packages=package).order_by("title").only("title", "slug"))
     problems = list(
         FetchState.objects.filter(package=package)
         .filter(Q(error_count__gt=0) | Q(needs_review=True))
         .order_by("source")
     )
-    repo = getattr(package, "repo_data", None)
-    pypi = getattr(package, "pypi_data", None)
     description = (repo.description if repo else "") or (pypi.summary if pypi else "")
     return PackagePage(
         package=package,
@@ -327,8 +342,8 @@ def package_page(
         grids=grids,
         fetch_problems=problems,
         similar=similar_packages(package=package, grids=grids, description=description),
-        facts=package_facts(package=package, latest_version=pypi.latest_version if pypi else None),
-        trends=package_trends(package=package, repo=repo),
+        facts=package_facts(package=package, latest_version=latest_version, releases=release_rows),
+        trends=package_trends(package=package, repo=repo, now=now, releases=release_rows),
         health=package_health_of(package),
         dependencies=package_dependencies(package=package),
         downloads=downloads_of(package),

@@ -10,6 +10,7 @@ so a tiny package going from 1 to 6 stars does not outrank everyone). Forks are 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -66,11 +67,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def release_window_start(now: datetime) -> datetime:
+    """When the releases chart starts: the first day of the first of its quarters."""
+    return _quarter_start(_quarter(Snapshot.day_of(now)) - RELEASE_QUARTERS + 1)
+
+
 def package_trends(
-    *, package: Package, repo: RepoData | None, now: datetime | None = None
+    *,
+    package: Package,
+    repo: RepoData | None,
+    now: datetime | None = None,
+    releases: Iterable[Release] | None = None,
 ) -> PackageTrends:
     """The package page's charts, in two queries (its snapshots of the last TREND_HISTORY,
-    its release dates of the last RELEASE_QUARTERS quarters).
+    its release dates of the last RELEASE_QUARTERS quarters), or one when `releases` holds
+    every release of the package uploaded since `release_window_start(now)` (others are
+    left out here).
 
     Stars and forks: one point a UTC day from the snapshots, ending on today's values from
     `repo`. Releases: final releases per quarter, yanked ones stacked in their own colour;
@@ -96,10 +108,20 @@ def package_trends(
     first_quarter = this_quarter - RELEASE_QUARTERS + 1
     counts = {index: [0, 0] for index in range(first_quarter, this_quarter + 1)}
     prereleases = 0
-    releases = Release.objects.filter(
-        package=package, uploaded_at__gte=_quarter_start(first_quarter)
-    ).values_list("uploaded_at", "yanked", "is_prerelease")
-    for uploaded_at, yanked, is_prerelease in releases:
+    start = _quarter_start(first_quarter)
+    if releases is None:
+        dates = list(
+            Release.objects.filter(package=package, uploaded_at__gte=start).values_list(
+                "uploaded_at", "yanked", "is_prerelease"
+            )
+        )
+    else:
+        dates = [
+            (r.uploaded_at, r.yanked, r.is_prerelease)
+            for r in releases
+            if r.uploaded_at is not None and r.uploaded_at >= start
+        ]
+    for uploaded_at, yanked, is_prerelease in dates:
         index = _quarter(Snapshot.day_of(uploaded_at)) if uploaded_at else None
         if index not in counts:
             continue  # uploaded in the future by a wrong clock (None: excluded by the filter)

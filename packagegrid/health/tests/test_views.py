@@ -7,7 +7,12 @@ from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.catalog.models import Package
 from packagegrid.conftest import make_health, make_package, make_usage
-from packagegrid.health.selectors import requirement_lines
+from packagegrid.health.models import Compatibility
+from packagegrid.health.selectors import (
+    READINESS_PAGE_SIZE,
+    readiness_packages,
+    requirement_lines,
+)
 from packagegrid.health.tests.support import advisory, apply_pypi
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +105,36 @@ def test_it_takes_a_constant_number_of_queries(
         make_health(package, index)
     with django_assert_num_queries(READINESS_QUERIES):
         assert client.get("/readiness/python/3.13/").status_code == 200
+
+
+def test_pages_follow_the_full_ranking_without_gaps_or_repeats(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """The page's ids are ranked in SQL apart from the rows they read: two pages together
+    are the whole ranking of `readiness_packages`, in its order."""
+    for n in range(READINESS_PAGE_SIZE + 7):
+        package = make_package(title=f"P {n % 9}", slug=f"p-{n}", repo={"stars": n % 4})
+        if n % 3:
+            Compatibility.objects.create(
+                package=package, product="django", version="5.2" if n % 3 == 1 else "4.2"
+            )
+        if n % 5 == 0:
+            make_health(package, 40 + n % 7)
+        if n % 11 == 0:
+            make_usage(package)
+    expected = [p.slug for p in readiness_packages(product="django", version="5.2")]
+    pages = []
+    for number in ("1", "2"):
+        with django_assert_num_queries(READINESS_QUERIES):
+            response = client.get(f"/readiness/django/5.2/?page={number}")
+        pages.append([p.slug for p in response.context["page"].packages])
+    assert [len(page) for page in pages] == [READINESS_PAGE_SIZE, 7]
+    assert pages[0] + pages[1] == expected
+    # Past the end is the last page; not a number is the first.
+    last = client.get("/readiness/django/5.2/?page=99").context["page"].packages
+    assert [p.slug for p in last] == pages[1]
+    first = client.get("/readiness/django/5.2/?page=x").context["page"].packages
+    assert [p.slug for p in first] == pages[0]
 
 
 def test_unknown_products_and_versions_are_404(client: Client) -> None:

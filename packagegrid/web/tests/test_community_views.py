@@ -16,12 +16,12 @@ from packagegrid.web.community_views import TOGGLES_PER_HOUR
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-# Session, user, then the package page's five: its four and the similar-packages search
-# (this package is in no grid, and the search matches something on its first query), and
-# its health facts' three: compatibility, advisories, latest release, the trends
-# panel's two: snapshots and release dates, the dependencies panel's five, then the
-# weekly downloads.
-PAGE_QUERIES_LOGGED_IN = 18
+# Session, user, then the package page's five: its four (the package, its releases, grids
+# and fetch problems) and the similar-packages search (this package is in no grid, and
+# the search matches something on its first query), and its health facts' two:
+# compatibility and advisories, the trends panel's snapshots, the dependencies panel's
+# three, then the weekly downloads.
+PAGE_QUERIES_LOGGED_IN = 14
 
 
 @pytest.fixture(autouse=True)

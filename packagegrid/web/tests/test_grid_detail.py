@@ -85,6 +85,31 @@ def test_it_escapes_a_script_in_a_cell_and_a_description(client: Client) -> None
     assert "&lt;script&gt;alert(&#x27;d&#x27;)&lt;/script&gt;" in html
 
 
+def test_the_header_and_standard_rows_built_in_python_escape_every_value(
+    alice_client: Client,
+) -> None:
+    """Titles, slugs, licenses and lifecycle reasons with markup in them, for an editor
+    (whose header also carries the remove links)."""
+    hostile = "<b>\"x\"&'y'</b>"
+    escaped = "&lt;b&gt;&quot;x&quot;&amp;&#x27;y&#x27;&lt;/b&gt;"
+    package = make_package(title=hostile, slug="odd'slug", repo={"license": hostile})
+    PackageHealth.objects.create(
+        package=package,
+        score=50,
+        model="1",
+        lifecycle="stale",
+        lifecycle_reason=hostile,
+        computed_at=timezone.now(),
+    )
+    grid = _grid_with(package)
+    html = alice_client.get(grid.get_absolute_url()).content.decode()
+    assert "<b>" not in html
+    assert html.count(escaped) >= 5  # title, remove link (twice), lifecycle reason, license
+    assert 'href="/packages/p/odd&#x27;slug/"' in html
+    assert 'href="/packages/p/odd&#x27;slug/rules/"' in html
+    assert 'href="/grids/payments/packages/odd&#x27;slug/remove/"' in html
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [

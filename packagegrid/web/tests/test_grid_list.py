@@ -31,6 +31,19 @@ def test_it_escapes_descriptions(client: Client) -> None:
     assert "<script>alert(1)" not in html
 
 
+def test_rows_built_in_python_escape_titles_and_slugs_and_mark_locked_grids(
+    client: Client,
+) -> None:
+    make_grid(title='<b>"T"&\'</b>', slug="odd'slug", description="x" * 250, is_locked=True)
+    html = client.get("/grids/").content.decode()
+    assert "<b>" not in html
+    assert (
+        '<a class="package-title" href="/grids/g/odd&#x27;slug/">'
+        '&lt;b&gt;&quot;T&quot;&amp;&#x27;&lt;/b&gt;</a> <span class="badge">Locked</span>'
+    ) in html
+    assert f'<p class="description">{"x" * 199}…</p>' in html
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [

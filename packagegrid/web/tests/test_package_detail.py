@@ -25,13 +25,13 @@ from packagegrid.search.services import search_index_package
 
 pytestmark = pytest.mark.django_db
 
-# The package with its joins, releases, grids, fetch problems, and the packages sharing
-# its grids (enough of them that the similar-packages search is not needed), then the
-# health facts: compatibility rows, advisories and the latest release (+3), then the
-# trends panel: snapshots and release dates (+2), then the dependencies panel:
-# requirements, dependents and their count, and the outdated pins (+5), then the weekly
-# downloads (+1).
-PACKAGE_QUERIES = 16
+# The package with its joins, releases (one read for the list, the releases chart and the
+# latest release), grids, fetch problems, and the packages sharing its grids (enough of
+# them that the similar-packages search is not needed), then the health facts:
+# compatibility rows and advisories (+2), then the trends panel's snapshots (+1), then the
+# dependencies panel: requirements, dependents with their count, and the Django
+# requirements of the requirements listed here (+3), then the weekly downloads (+1).
+PACKAGE_QUERIES = 12
 
 
 def test_it_shows_the_package(client: Client) -> None:
@@ -220,6 +220,24 @@ def test_it_takes_a_constant_number_of_queries(
         add_to_grid(make_grid(), package, *neighbours)
     with django_assert_num_queries(PACKAGE_QUERIES):
         assert client.get(package.get_absolute_url()).status_code == 200
+
+
+def test_one_read_of_releases_feeds_the_list_the_chart_and_the_latest_release(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """40 releases in the charted quarters (more than the list shows) and a latest version
+    older than all of them: the chart counts all 40 and the install panel finds the old
+    one, in the same queries."""
+    package = make_package(pypi={"latest_version": "0.1"})
+    make_release(package, "0.1", days_ago=4000)
+    for index in range(40):
+        make_release(package, f"1.{index}", days_ago=index)
+    with django_assert_num_queries(PACKAGE_QUERIES):
+        html = client.get(package.get_absolute_url()).content.decode()
+    assert "40 releases between" in html
+    listed = html.split('id="releases-title"')[1].split("</section>")[0]
+    assert ">1.0<" in listed and ">1.29<" in listed and ">1.30<" not in listed
+    assert 'Latest release <span class="version">0.1</span>' in html
 
 
 def test_it_shows_the_newest_thirty_releases(client: Client) -> None:
