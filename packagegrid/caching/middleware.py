@@ -24,7 +24,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from packagegrid.caching.pages import page_version_keys
 from packagegrid.caching.services import Version, versions_of
 
-_NEVER = ("/admin/", "/accounts/", "/health/", "/static/")
+_NEVER = ("/admin/", "/accounts/", "/health/", "/healthz", "/static/")
 _VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_ACCEPT_ENCODING")
 
 
