@@ -36,7 +36,10 @@ PACKAGE_ROW_V4_FIELDS = (
 def package_rows_for_api_v4() -> QuerySet[Package, dict[str, Any]]:
     """API v4's packages (reviewed ones, newest id first) as plain rows of the columns
     the list shows: one query a page, without building four model instances a row."""
-    return Package.objects.filter(reviewed=True).order_by("-id").values(*PACKAGE_ROW_V4_FIELDS)
+    rows: QuerySet[Package, dict[str, Any]] = (
+        Package.objects.filter(reviewed=True).order_by("-id").values(*PACKAGE_ROW_V4_FIELDS)
+    )
+    return rows
 
 
 def package_grid_ids(*, package_ids: list[int]) -> dict[int, list[int]]:

@@ -757,12 +757,16 @@ def _cached_cell(runs: dict[str, Any]) -> str:
 
 
 def _target_cell(row: dict[str, Any]) -> str:
-    """ "5x upstream: met/NOT met" (or "floor/2: ..."): which target applies at c=1 and c=8
-    and whether it is met; the floor row says "floor"."""
+    """Which target applies at c=1 and c=8 and whether it is met, as "5x upstream:
+    met/NOT met" (or "floor/2: ..."); the floor row says "floor"."""
     if row["path"] == FLOOR_PATH:
         return "floor"
-    targets = [row.get(f"target_c{concurrency}") for concurrency in CONCURRENCIES]
-    if any(target is None for target in targets):
+    targets: list[dict[str, Any]] = [
+        target
+        for concurrency in CONCURRENCIES
+        if (target := row.get(f"target_c{concurrency}")) is not None
+    ]
+    if len(targets) != len(CONCURRENCIES):
         return ""
     kinds = "/".join(dict.fromkeys(target["kind"] for target in targets))
     verdicts = "/".join("met" if target["met"] else "NOT met" for target in targets)

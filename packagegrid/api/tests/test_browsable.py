@@ -17,7 +17,8 @@ def _page_request(client: Client, path: str) -> tuple[Response, Request]:
     response = client.get(path, {"format": "api"})
     assert response["Content-Type"].startswith("text/html")
     assert isinstance(response, Response)
-    request = response.renderer_context["request"]
+    context = response.renderer_context  # type: ignore[attr-defined]  # set by DRF as it renders
+    request = context["request"]
     assert isinstance(request, Request)
     return response, request
 
