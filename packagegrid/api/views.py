@@ -145,11 +145,13 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
     # v4 serves curated data only: packages discovery listed appear once reviewed.
     queryset = package_list_for_api().filter(reviewed=True)
     serializer_class = PackageSerializer
+    # The list's rows, built once like `queryset` (each request gets a copy).
+    rows = package_rows_for_api_v4()
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         """The list from plain rows (`package_rows_for_api_v4`), the same JSON as the
         serializer's: three queries a page (count, page, grid ids)."""
-        rows: list[dict[str, Any]] = self.paginate_queryset(package_rows_for_api_v4()) or []
+        rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
         grids = package_grid_ids(package_ids=[row["id"] for row in rows])
         links = LinkBuilder(request, V4_ROOT)
         data = [package_row_v4(row, grids.get(row["id"], []), links) for row in rows]
