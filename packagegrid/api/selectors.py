@@ -1,5 +1,7 @@
-"""Reads behind API v5's grids, categories, releases and people: each a fixed number of
-queries a page, whatever its size."""
+"""Reads behind API v4's package list, and API v5's grids, categories, releases and
+people: each a fixed number of queries a page, whatever its size."""
+
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -7,6 +9,53 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from packagegrid.catalog.models import Category, Package, Release
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
+
+# What API v4's package list shows, as `values()` names (`package_row_v4` reads them).
+PACKAGE_ROW_V4_FIELDS = (
+    "id",
+    "category_id",
+    "title",
+    "slug",
+    "last_fetched",
+    "repo_url",
+    "created",
+    "modified",
+    "pypi_url",
+    "documentation_url",
+    "repo_data__package_id",  # None when the repository was never fetched
+    "repo_data__last_commit_at",
+    "repo_data__forks",
+    "repo_data__description",
+    "repo_data__stars",
+    "repo_data__commits_over_52",
+    "repo_data__participants",
+    "pypi_data__latest_version",
+)
+
+
+def package_rows_for_api_v4() -> QuerySet[Package, dict[str, Any]]:
+    """API v4's packages (reviewed ones, newest id first) as plain rows of the columns
+    the list shows: one query a page, without building four model instances a row."""
+    rows: QuerySet[Package, dict[str, Any]] = (
+        Package.objects.filter(reviewed=True).order_by("-id").values(*PACKAGE_ROW_V4_FIELDS)
+    )
+    return rows
+
+
+def package_grid_ids(*, package_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of each package's grids, in the order it joined them (one query; none
+    without packages)."""
+    grids: dict[int, list[int]] = {}
+    if not package_ids:
+        return grids
+    links = (
+        GridPackage.objects.filter(package_id__in=package_ids)
+        .order_by("id")
+        .values_list("package_id", "grid_id")
+    )
+    for package_id, grid_id in links:
+        grids.setdefault(package_id, []).append(grid_id)
+    return grids
 
 
 def grid_list_for_api_v5() -> QuerySet[Grid]:

@@ -69,6 +69,35 @@ class PackageSerializer(serializers.BaseSerializer[Package]):
         }
 
 
+def package_row_v4(row: dict[str, Any], grid_ids: list[int], links: LinkBuilder) -> dict[str, Any]:
+    """`PackageSerializer`'s representation, key for key, from a row of
+    `package_rows_for_api_v4()` and the package's grid ids. A package never fetched has
+    the defaults of an empty RepoData, as the serializer gives it."""
+    fetched = row["repo_data__package_id"] is not None
+    return {
+        "category": links("categories", row["category_id"]),
+        "grids": [links("grids", grid_id) for grid_id in grid_ids],
+        "id": row["id"],
+        "title": row["title"],
+        "slug": row["slug"],
+        "last_updated": iso_local(row["repo_data__last_commit_at"]),
+        "last_fetched": iso_local(row["last_fetched"]),
+        "repo_url": row["repo_url"],
+        "pypi_version": row["pypi_data__latest_version"],
+        "created": iso_local(row["created"]),
+        "modified": iso_local(row["modified"]),
+        "repo_forks": row["repo_data__forks"] if fetched else _NO_REPO_DATA.forks,
+        "repo_description": (
+            row["repo_data__description"] if fetched else _NO_REPO_DATA.description
+        ),
+        "pypi_url": row["pypi_url"],
+        "documentation_url": row["documentation_url"],
+        "repo_watchers": row["repo_data__stars"] if fetched else _NO_REPO_DATA.stars,
+        "commits_over_52": row["repo_data__commits_over_52"] if fetched else [],
+        "participants": row["repo_data__participants"] if fetched else [],
+    }
+
+
 class GridSerializer(serializers.BaseSerializer[Grid]):
     """Expects grids from `grid_list_for_api()` (package ids prefetched)."""
 

@@ -50,6 +50,8 @@ from packagegrid.api.selectors import (
     category_list_for_api_v5,
     grid_cells_for_api_v5,
     grid_list_for_api_v5,
+    package_grid_ids,
+    package_rows_for_api_v4,
     person_list_for_api_v5,
     release_list_for_api_v5,
 )
@@ -64,6 +66,7 @@ from packagegrid.api.serializers import (
     ReleaseV5Serializer,
     SearchItemSerializer,
     SearchItemV5Serializer,
+    package_row_v4,
 )
 from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import package_list_for_api
@@ -142,6 +145,17 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
     # v4 serves curated data only: packages discovery listed appear once reviewed.
     queryset = package_list_for_api().filter(reviewed=True)
     serializer_class = PackageSerializer
+    # The list's rows, built once like `queryset` (each request gets a copy).
+    rows = package_rows_for_api_v4()
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """The list from plain rows (`package_rows_for_api_v4`), the same JSON as the
+        serializer's: three queries a page (count, page, grid ids)."""
+        rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
+        grids = package_grid_ids(package_ids=[row["id"] for row in rows])
+        links = LinkBuilder(request, V4_ROOT)
+        data = [package_row_v4(row, grids.get(row["id"], []), links) for row in rows]
+        return self.get_paginated_response(data)
 
     def get_view_description(self, html: bool = False) -> str:
         # djangopackages.org's browsable API shows this line; clients that scrape the page

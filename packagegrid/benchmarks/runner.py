@@ -85,6 +85,13 @@ SEARCH_QUERIES = (
 )
 # The rows whose repeated conditional GETs are measured (share of 304s).
 CONDITIONAL_LABELS = ("v5 packages list", "v5 package detail json", "v5 search")
+# The floor: a trivial answer (no query, no template) through the same gunicorn and the
+# same middleware, measured in the same run. A row whose 5x-upstream target would be
+# faster than the floor is held to "within 2x of the floor" instead (issue 12).
+FLOOR_LABEL = "floor (liveness /healthz)"
+FLOOR_PATH = "/healthz"
+TARGET_OVER_UPSTREAM = 5.0
+WITHIN_FLOOR = 2.0
 SEARCH_PATHS = (
     ("v4 search", "/api/v4/search/"),
     ("search page", "/search/"),
@@ -169,6 +176,37 @@ class ConditionalRun:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def row_target(
+    row: dict[str, Any], floor: dict[str, Any] | None, concurrency: int
+) -> dict[str, Any] | None:
+    """The cache-off target of `row` (a `Row.as_dict()`) at `concurrency`, and whether it
+    is met: 5x upstream, or within 2x of the floor row's req/s when 5x upstream would be
+    faster than the floor. None without an upstream figure or a measured run."""
+    run = row["runs"].get(f"c{concurrency}")
+    upstream = row["upstream"]
+    if row["status"] != "ok" or run is None or upstream is None:
+        return None
+    wanted = TARGET_OVER_UPSTREAM * (upstream["c1"] if concurrency == 1 else upstream["c8"])
+    kind = "5x upstream"
+    floor_run = None
+    if floor is not None and floor["status"] == "ok":
+        floor_run = floor["runs"].get(f"c{concurrency}")
+    if floor_run is not None and wanted > floor_run["requests_per_second"]:
+        kind = "floor/2"
+        wanted = floor_run["requests_per_second"] / WITHIN_FLOOR
+    achieved = run["requests_per_second"]
+    return {"kind": kind, "required": round(wanted, 1), "met": achieved >= wanted}
+
+
+def targets_assess(rows: list[dict[str, Any]]) -> None:
+    """Add `target_c1` and `target_c8` (`row_target`) to each row of one database's
+    report, against the floor row measured in the same run."""
+    floor = next((row for row in rows if row["path"] == FLOOR_PATH), None)
+    for row in rows:
+        for concurrency in CONCURRENCIES:
+            row[f"target_c{concurrency}"] = row_target(row, floor, concurrency)
 
 
 # --- wrk ---------------------------------------------------------------------------------
@@ -295,6 +333,7 @@ def bench_targets() -> list[Target]:
     # Upstream figures: the performance issue's side-by-side rerun, for the same URLs
     # (its v4 search row is `q=django`, as here).
     targets = [
+        Target(FLOOR_LABEL, FLOOR_PATH),
         Target("v4 packages list", "/api/v4/packages/", Upstream(47, 78, "4")),
         Target(
             "v4 package detail json", f"/api/v4/packages/{package.id}/", Upstream(128, 217, "3")
@@ -606,6 +645,8 @@ def bench_database(
         )
         rss = worker_rss_mb(process.pid)
     log(f"[{db}] gunicorn worker RSS after the run: {rss} MB")
+    row_dicts = [row.as_dict() for row in rows]
+    targets_assess(row_dicts)
     return {
         "database": db,
         "database_url": _redacted(url),
@@ -621,7 +662,7 @@ def bench_database(
         "python": platform.python_version(),
         "django": django.get_version(),
         "cpus": os.cpu_count(),
-        "rows": [row.as_dict() for row in rows],
+        "rows": row_dicts,
         "search_in_process": search,
     }
 
@@ -738,6 +779,7 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         "upstream req/s c=1/c=8",
         "upstream queries",
         "ratio c=1/c=8",
+        "target c=1/c=8",
         "cache on req/s c=1/c=8",
         "KB",
         "errors",
@@ -810,7 +852,7 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
         upstream["queries"] if upstream else "",
     ]
     if row["status"] != "ok":
-        return [row["path"], row["database"], row["status"], *[""] * 7, *upstream_cells, *[""] * 4]
+        return [row["path"], row["database"], row["status"], *[""] * 7, *upstream_cells, *[""] * 5]
     c1, c8 = row["runs"]["c1"], row["runs"]["c8"]
     ratio = ""
     if row["ratio_c1"] is not None:
@@ -828,6 +870,7 @@ def _table_cells(row: dict[str, Any]) -> list[str]:
         f"{row['render_ms']:.1f}" if row.get("render_ms") is not None else "",
         *upstream_cells,
         ratio,
+        _target_cell(row),
         _cached_cell(row.get("cached_runs") or {}),
         f"{row['body_kb']:.1f}" if row.get("body_kb") is not None else "",
         str(c1["non_2xx_3xx"] + c8["non_2xx_3xx"] + c1["socket_errors"] + c8["socket_errors"]),
@@ -838,3 +881,20 @@ def _cached_cell(runs: dict[str, Any]) -> str:
     if "c1" not in runs or "c8" not in runs:
         return ""
     return f"{runs['c1']['requests_per_second']:.1f}/{runs['c8']['requests_per_second']:.1f}"
+
+
+def _target_cell(row: dict[str, Any]) -> str:
+    """Which target applies at c=1 and c=8 and whether it is met, as "5x upstream:
+    met/NOT met" (or "floor/2: ..."); the floor row says "floor"."""
+    if row["path"] == FLOOR_PATH:
+        return "floor"
+    targets: list[dict[str, Any]] = [
+        target
+        for concurrency in CONCURRENCIES
+        if (target := row.get(f"target_c{concurrency}")) is not None
+    ]
+    if len(targets) != len(CONCURRENCIES):
+        return ""
+    kinds = "/".join(dict.fromkeys(target["kind"] for target in targets))
+    verdicts = "/".join("met" if target["met"] else "NOT met" for target in targets)
+    return f"{kinds}: {verdicts}"

@@ -36,7 +36,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from packagegrid.caching.pages import page_version_keys
 from packagegrid.caching.services import Version, versions_of
 
-_NEVER = ("/admin/", "/accounts/", "/health/", "/static/")
+_NEVER = ("/admin/", "/accounts/", "/health/", "/healthz", "/static/")
 # Always validated, with the response cache on or off.
 _API = ("/api/v3/", "/api/v4/", "/api/v5/")
 # Read by cursor, and settled by in-flight transactions rather than by content versions.

@@ -9,9 +9,10 @@ Why counting is atomic on both backends: the first action of a window creates th
 with `add`, which only one process can win (Redis SET NX; in the database one INSERT ...
 ON CONFLICT that writes only over a missing or expired row); every other action uses
 `incr`, a single INCRBY on Redis and a row-locked read-and-write in the database
-(packagegrid.limits.cache). When a window ends, `incr` fails (ValueError) and the next
-`add` opens a new window: both stores call a counter expired at the same moment, and of
-several processes that get there at once exactly one opens it, the others count in it.
+(packagegrid.limits.cache). `incr` is tried first, as nearly every action falls in an open
+window; when it fails (ValueError: no window, or it ended) `add` opens a new window: both
+stores call a counter expired at the same moment, and of several processes that get there
+at once exactly one opens it, the others count in it.
 """
 
 from __future__ import annotations
@@ -44,12 +45,15 @@ def limit_hit(*, scope: str, subject: str, period: int) -> int:
     """
     cache, key = _cache(), _key(scope, subject)
     for _ in range(3):
-        if cache.add(key, 1, timeout=period):
-            return 1
+        # `incr` first: within a window (nearly every action) that is the only call, and
+        # `add` runs only to open a window. In the database that saves `add`'s statements
+        # on every counted API request.
         try:
             count = cache.incr(key)
         except ValueError:
-            continue  # expired between add and incr: the next add opens a new window
+            if cache.add(key, 1, timeout=period):
+                return 1
+            continue  # another process opened the window first: count in it
         if count == 1:
             # Only when the key vanished between Redis' EXISTS and INCR, which then made
             # a key without expiry; give it one so the count cannot stay forever.

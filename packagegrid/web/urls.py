@@ -54,6 +54,7 @@ urlpatterns = [
         name="grid-cell-edit",
     ),
     path("health/", views.health, name="health"),
+    path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     # Adding and editing packages; /packages/add/ and /packages/<slug>/edit/ are

@@ -112,6 +112,15 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if all(status.values()) else 503)
 
 
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers HTTP through the whole middleware stack. It reads
+    nothing (no database, no cache), so a probe never waits on either; `/health/` is
+    the check that they work. `make bench` measures it as its floor row."""
+    return HttpResponse(b"ok\n", content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico whatever the page says: send them to the static file."""

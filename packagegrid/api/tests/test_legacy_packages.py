@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
 from packagegrid.api.tests.conftest import assert_keys_sorted
@@ -316,3 +318,35 @@ def test_it_serves_a_package_in_two_queries(
     # package, grid slugs
     with django_assert_num_queries(VERSIONS_QUERY + 2):
         assert client.get(f"/api/v3/packages/{slug}/").status_code == 200
+
+
+def test_its_pages_follow_title_then_id_across_page_boundaries(client: Client) -> None:
+    category = make_category(title="Apps", slug="apps")
+    other = make_category(title="Other", slug="other")
+    # Equal titles, so that the id decides between them, on both sides of page edges.
+    for index, title in enumerate(["b", "a", "c", "a", "b", "a", "d"]):
+        make_package(title=title, slug=f"p{index}", category=category if index % 3 else other)
+    expected = [p.slug for p in Package.objects.order_by("title", "id")]
+    in_apps = [p.slug for p in Package.objects.filter(category=category).order_by("title", "id")]
+
+    def walk(**params: str) -> list[str]:
+        slugs: list[str] = []
+        for offset in range(0, 9, 2):
+            query = {"limit": "2", "offset": str(offset), **params}
+            slugs += [p["slug"] for p in client.get("/api/v3/packages/", query).json()["objects"]]
+        return slugs
+
+    assert walk() == expected
+    assert walk(category="apps") == in_apps
+
+
+def test_its_page_query_reads_wide_rows_for_the_page_ids_only(client: Client) -> None:
+    for index in range(5):
+        make_package(title=f"t{index}", slug=f"p{index}")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v3/packages/", {"limit": "2", "offset": "1"}).status_code == 200
+    page_query = next(q["sql"] for q in captured.captured_queries if "catalog_repodata" in q["sql"])
+    # The ids of the page are chosen on the bare table, limited there, before any join.
+    inner = page_query.split(" IN (SELECT ", 1)[1]
+    assert "LIMIT 2" in inner and "OFFSET 1" in inner
+    assert "catalog_repodata" not in inner.split(")")[0]

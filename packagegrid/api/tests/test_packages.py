@@ -215,3 +215,28 @@ def test_it_renders_the_browsable_api_with_upstream_description(client: Client) 
 @pytest.mark.parametrize("key", ["..", "x y"])
 def test_it_answers_404_for_a_key_that_cannot_be_a_slug(client: Client, key: str) -> None:
     assert client.get(f"/api/v4/packages/{key}/").status_code == 404
+
+
+def test_its_list_items_are_the_detail_json_key_for_key(client: Client) -> None:
+    # The list is built from plain rows, the detail from model instances: both the same.
+    fetched = make_package(
+        repo={
+            "stars": 7,
+            "forks": 2,
+            "description": "Fetched",
+            "commits_over_52": [1] * 52,
+            "participants": ["ann", "bo"],
+        },
+        pypi={"latest_version": "1.2"},
+    )
+    never_fetched = make_package()
+    never_fetched.repo_data.delete()
+    never_fetched.pypi_data.delete()
+    make_grid(packages=[fetched, never_fetched])
+    make_grid(packages=[fetched])
+    for params in ({}, {"format": "json", "limit": "1", "offset": "1"}):
+        listed = client.get("/api/v4/packages/", params).json()["results"]
+        assert listed
+        for item in listed:
+            detail = client.get(f"/api/v4/packages/{item['id']}/", params).json()
+            assert list(item.items()) == list(detail.items())

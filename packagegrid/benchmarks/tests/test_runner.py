@@ -8,6 +8,8 @@ from pytest_httpserver import HTTPServer
 from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build
 from packagegrid.benchmarks.runner import (
     CONDITIONAL_LABELS,
+    FLOOR_LABEL,
+    FLOOR_PATH,
     NOT_IMPLEMENTED,
     Row,
     Upstream,
@@ -17,6 +19,7 @@ from packagegrid.benchmarks.runner import (
     database_label,
     format_table,
     row_measure,
+    targets_assess,
 )
 from packagegrid.benchmarks.wrk import WrkResult, parse_statuses, parse_wrk
 from packagegrid.catalog.models import Package
@@ -110,10 +113,11 @@ def test_it_picks_targets_from_the_data_set(db: None) -> None:
     assert f"/grids/g/{LARGEST_GRID_SLUG}/" in paths
     assert "/categories/apps/" in paths
     assert "/readiness/django/5.2/" in paths
-    assert len(paths) == 19
+    assert len(paths) == 20
     assert {"/api/v5/packages/", "/api/v5/search/?q=django"} <= set(paths)
     labels = {target.label for target in bench_targets()}
     assert set(CONDITIONAL_LABELS) <= labels
+    assert paths[0] == FLOOR_PATH
     charted = next(t for t in bench_targets() if t.label == "package page (health panel + trends)")
     package = Package.objects.get(slug=charted.path.split("/")[3])
     assert package.snapshots.exists()
@@ -206,3 +210,60 @@ def test_it_reports_the_share_of_304s_in_the_table(httpserver: HTTPServer, tmp_p
     line = next(line for line in format_table([report]).splitlines() if "If-None-Match" in line)
     assert "/api/v5/search/" in line and "cache off" in line
     assert "304 share 0.0%" in line
+
+
+def _measured(label: str, path: str, c1: float, c8: float, upstream: Upstream | None) -> Row:
+    runs = {
+        "c1": WrkResult(c1, 1.0, 2.0, 1000, 0, 0),
+        "c8": WrkResult(c8, 1.0, 2.0, 1000, 0, 0),
+    }
+    return Row(label, path, "postgresql", "ok", 2, runs, upstream, 1.0)
+
+
+def test_it_holds_each_row_to_5x_upstream_or_within_2x_of_the_floor() -> None:
+    floor = _measured(FLOOR_LABEL, FLOOR_PATH, 1000, 1600, None)
+    # 5x upstream (250/400) is below the floor: that target applies, met at c=1 only.
+    slow_upstream = _measured(
+        "v4 packages list", "/api/v4/packages/", 300, 390, Upstream(50, 80, "4")
+    )
+    # 5x upstream (1270/2385) is above the floor: within 2x of it (500/800) instead.
+    fast_upstream = _measured(
+        "v4 categories list", "/api/v4/categories/", 520, 700, Upstream(254, 477, "2")
+    )
+    unknown = _measured("grids list", "/grids/", 100, 150, None)
+    rows = [row.as_dict() for row in (floor, slow_upstream, fast_upstream, unknown)]
+
+    targets_assess(rows)
+
+    assert rows[1]["target_c1"] == {"kind": "5x upstream", "required": 250.0, "met": True}
+    assert rows[1]["target_c8"] == {"kind": "5x upstream", "required": 400.0, "met": False}
+    assert rows[2]["target_c1"] == {"kind": "floor/2", "required": 500.0, "met": True}
+    assert rows[2]["target_c8"] == {"kind": "floor/2", "required": 800.0, "met": False}
+    assert rows[3]["target_c1"] is None
+    assert rows[0]["target_c1"] is None
+    report = {
+        "database": "postgresql",
+        "gunicorn_workers": 2,
+        "worker_rss_mb": [50.0, 51.0],
+        "duration_s": 5,
+        "cache": "locmem",
+        "response_cache_s": 300,
+        "rows": rows,
+    }
+    lines = format_table([report]).splitlines()
+    assert "target c=1/c=8" in lines[0]
+    assert "5x upstream: met/NOT met" in next(line for line in lines if "/api/v4/packages/" in line)
+    assert "floor/2: met/NOT met" in next(line for line in lines if "/api/v4/categories/" in line)
+    assert "floor" in next(line for line in lines if line.startswith(FLOOR_PATH))
+
+
+def test_without_a_measured_floor_every_row_is_held_to_5x_upstream() -> None:
+    fast_upstream = _measured(
+        "v4 categories list", "/api/v4/categories/", 1300, 2400, Upstream(254, 477, "2")
+    )
+    rows = [fast_upstream.as_dict()]
+
+    targets_assess(rows)
+
+    assert rows[0]["target_c1"] == {"kind": "5x upstream", "required": 1270.0, "met": True}
+    assert rows[0]["target_c8"] == {"kind": "5x upstream", "required": 2385.0, "met": True}

@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from packagegrid.limits.services import (
     limit_clear,
@@ -76,3 +78,40 @@ def test_the_database_cache_raises_like_any_cache_on_a_missing_or_expired_key(
     time.sleep(2.1)
     with pytest.raises(ValueError):
         cache.incr(key)
+
+
+def _statements_of_a_hit_in_an_open_window() -> list[str]:
+    scope = _scope()
+    limit_hit(scope=scope, subject="a", period=60)  # opens the window
+    with CaptureQueriesContext(connection) as captured:
+        assert limit_hit(scope=scope, subject="a", period=60) == 2
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_hit_in_an_open_window_reads_and_writes_only_its_counter(db_limits: None) -> None:
+    statements = _statements_of_a_hit_in_an_open_window()
+
+    # The row-locked read and the write of `incr`; `add` (a table count to cull, then
+    # an insert) is not run while the window is open.
+    assert [sql.split()[0].upper() for sql in statements if "limits_cache" in sql] == [
+        "SELECT",
+        "UPDATE",
+    ]
+    assert not any(
+        sql.upper().startswith("INSERT") or "COUNT(" in sql.upper() for sql in statements
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_on_postgresql_a_counter_does_not_wait_for_the_wal_flush(
+    transactional_db: None, db_limits: None
+) -> None:
+    statements = _statements_of_a_hit_in_an_open_window()
+
+    # In the same round trip as the counter's write.
+    write = next(sql for sql in statements if sql.startswith("UPDATE"))
+    assert write.endswith("; SET LOCAL synchronous_commit TO OFF")
+    # For that transaction only: the connection's later work still waits for its flush.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
