@@ -140,6 +140,11 @@ def package_dependencies(*, package: Package, today: date | None = None) -> Pack
     return PackageDependencies(
         dependencies=dependencies,
         dependents=list(dependents.only("slug", "title")[:DEPENDENTS_SHOWN]),
-        dependents_count=dependents.count(),
+        # Counted in the (target, optional, package) index alone: no join with packages.
+        dependents_count=Dependency.objects.filter(target=package, optional=False)
+        .order_by()
+        .values("package_id")
+        .distinct()
+        .count(),
         outdated_pins=outdated_pins(package_ids=[package.pk], today=today).get(package.pk, []),
     )
