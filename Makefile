@@ -92,10 +92,11 @@ bench: install wrk
 # In-process latency (p50/p95/p99, queries) on the 5,000-package set and the PyPI-scale set
 # (`benchdata --scale`, built once into its own database), e.g.
 # make bench-scale BENCH_SCALE_ARGS='--only scale --iterations 500'
+BENCH_SCALE_5000_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid_bench_scale_5000
 BENCH_SCALE_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid_bench_scale
 BENCH_SCALE_ARGS ?=
 bench-scale: install
-	$(BIN)/packagegrid bench_scale --database-url $(LOADTEST_URL) \
+	$(BIN)/packagegrid bench_scale --database-url $(BENCH_SCALE_5000_URL) \
 		--scale-database-url $(BENCH_SCALE_URL) $(BENCH_SCALE_ARGS)
 
 # gunicorn (4 workers, DEBUG=0) on PostgreSQL with the benchmark data set.

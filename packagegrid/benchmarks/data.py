@@ -196,12 +196,19 @@ class BenchScale:
     """The sizes `bench_data_build` adds on top of its curated packages."""
 
     discovered: int  # unreviewed packages, ids after the curated ones
-    releases: int  # releases in all
+    releases: int  # releases in all; 0 adds none (no discovered packages then)
     dependencies: int  # Dependency rows in all
 
 
 PYPI_SCALE = BenchScale(
     discovered=SCALE_DISCOVERED, releases=SCALE_RELEASES, dependencies=SCALE_DEPENDENCIES
+)
+# The curated packages alone with as many edges per package as at PyPI scale: the latency
+# bench's 5,000-package side, so both sides have the same kinds of rows.
+CURATED_WITH_EDGES = BenchScale(
+    discovered=0,
+    releases=0,
+    dependencies=SCALE_DEPENDENCIES * SCALE_CURATED // (SCALE_CURATED + SCALE_DISCOVERED),
 )
 
 
@@ -820,7 +827,8 @@ class _ScaleBuilder:
         )
 
     def build(self) -> BenchDataSummary:
-        remaining = self.scale.releases - self.summary.releases
+        releases = self.scale.releases or self.summary.releases
+        remaining = releases - self.summary.releases
         if remaining < len(self.discovered) or (remaining and not self.discovered):
             raise ValueError(
                 f"{self.scale.releases} releases cannot be spread over the "
@@ -836,7 +844,7 @@ class _ScaleBuilder:
         return dataclasses.replace(
             self.summary,
             packages=self.summary.packages + len(self.discovered),
-            releases=self.scale.releases,
+            releases=releases,
             compatibility=self.summary.compatibility + compatibility_rows,
             advisories=self.summary.advisories + advisories,
             discovered=len(self.discovered),

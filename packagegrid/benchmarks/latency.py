@@ -3,7 +3,8 @@
 Each row is rendered with `django.test.Client` in one process, the response cache off, on
 a database holding the benchmark data set: the 5,000 curated packages of `benchdata`, or
 the PyPI-scale set of `benchdata --scale` (30,000 packages, 400,000 releases, 150,000
-dependency edges). `bench_scale_run` measures both, each in a child process with
+dependency edges); the 5,000 have as many dependency edges per package as at PyPI
+scale (CURATED_WITH_EDGES). `bench_scale_run` measures both, each in a child process with
 production settings, and sets the rows side by side: a row keeps its query count at both
 scales and its p99 under P99_TARGET_MS.
 """
@@ -28,6 +29,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from packagegrid.benchmarks.data import (
+    CURATED_WITH_EDGES,
     PYPI_SCALE,
     SCALE_CURATED,
     bench_data_build,
@@ -46,7 +48,7 @@ P99_TARGET_MS = 100.0
 ITERATIONS = 200  # timed requests per row
 SCALES = ("5000", "scale")  # the curated set alone, and at PyPI scale
 DEFAULT_URLS = {
-    "5000": "postgres://postgres@127.0.0.1:5432/packagegrid_bench",
+    "5000": "postgres://postgres@127.0.0.1:5432/packagegrid_bench_scale_5000",
     "scale": "postgres://postgres@127.0.0.1:5432/packagegrid_bench_scale",
 }
 # Fewer than the runner's: each is asked ITERATIONS / len(...) times per search row.
@@ -166,7 +168,7 @@ def latency_measure(target: LatencyTarget, *, iterations: int = ITERATIONS) -> L
 def bench_scale_database(*, scale: str, iterations: int, log: Log) -> dict[str, Any]:
     """Migrate the current database, build its data set unless it is there, and measure
     every row (run in a child process whose DATABASE_URL is that database)."""
-    scale_sizes = PYPI_SCALE if scale == "scale" else None
+    scale_sizes = PYPI_SCALE if scale == "scale" else CURATED_WITH_EDGES
     call_command("migrate", interactive=False, verbosity=0)
     build_s = None
     if not bench_data_is_present(packages=SCALE_CURATED, scale=scale_sizes):

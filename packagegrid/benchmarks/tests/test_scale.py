@@ -107,6 +107,23 @@ def test_the_curated_rows_are_those_of_the_set_without_scale(db: None) -> None:
     )
 
 
+def test_it_can_add_edges_alone_to_the_curated_set(db: None) -> None:
+    plain = bench_data_build(packages=100, grids=4, users=5)
+
+    summary = bench_data_build(
+        packages=100,
+        grids=4,
+        users=5,
+        scale=BenchScale(discovered=0, releases=0, dependencies=600),
+        flush=True,
+    )
+
+    assert summary.releases == plain.releases == Release.objects.count()
+    assert Dependency.objects.count() == summary.dependencies == 600
+    assert Dependency.objects.filter(target__isnull=False).count() > 300
+    assert not Package.objects.filter(reviewed=False).exists()
+
+
 def test_it_is_deterministic_at_scale(db: None) -> None:
     _build_small()
     edges = list(Dependency.objects.order_by("id").values_list("package_id", "key", "target_id"))
