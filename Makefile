@@ -19,7 +19,7 @@ LOADTEST_ARGS ?=
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run test test-postgres lint migrations-check api-check bench bench-fetch loadtest wrk clean
+.PHONY: help install lock run test test-postgres lint migrations-check api-check bench bench-scale bench-fetch loadtest wrk clean
 
 help:
 	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
@@ -29,6 +29,7 @@ help:
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make api-check         schemathesis over every API operation, against a live server with the demo data"
 	@echo "make bench             benchmarks on PostgreSQL and SQLite (BENCH_ARGS=...)"
+	@echo "make bench-scale       latency rows at 5,000 packages and at PyPI scale (30,000) on PostgreSQL"
 	@echo "make bench-fetch       a full refresh of 5,000 packages against local fake APIs"
 	@echo "make loadtest          200 connections for 60 s, then a 10-minute soak at 32 (LOADTEST_ARGS=...)"
 	@echo "make install           create $(VENV) from the lock file (PYTHON=/path/to/python3.12+ to choose)"
@@ -87,6 +88,16 @@ wrk:
 
 bench: install wrk
 	$(BIN)/packagegrid bench $(BENCH_ARGS)
+
+# In-process latency (p50/p95/p99, queries) on the 5,000-package set and the PyPI-scale set
+# (`benchdata --scale`, built once into its own database), e.g.
+# make bench-scale BENCH_SCALE_ARGS='--only scale --iterations 500'
+BENCH_SCALE_5000_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid_bench_scale_5000
+BENCH_SCALE_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid_bench_scale
+BENCH_SCALE_ARGS ?=
+bench-scale: install
+	$(BIN)/packagegrid bench_scale --database-url $(BENCH_SCALE_5000_URL) \
+		--scale-database-url $(BENCH_SCALE_URL) $(BENCH_SCALE_ARGS)
 
 # gunicorn (4 workers, DEBUG=0) on PostgreSQL with the benchmark data set.
 loadtest: install wrk

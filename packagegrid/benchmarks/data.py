@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
 from packagegrid.accounts.models import Profile
 from packagegrid.caching.bulk import after_bulk_write
+from packagegrid.catalog.dependency_services import ParsedRequirement, requirements_parse
 from packagegrid.catalog.models import (
     Category,
+    Dependency,
     EditRecord,
     Favorite,
     Flag,
@@ -30,6 +33,7 @@ from packagegrid.catalog.models import (
     Snapshot,
     Usage,
 )
+from packagegrid.downloads.models import PackageDownloads
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.compatibility import compatibility
@@ -160,6 +164,53 @@ INACTIVE_STATUS_SHARE = 0.005  # `Development Status :: 7 - Inactive`
 ADVISORY_SHARE = 0.015  # packages with an advisory against their latest release
 WITHDRAWN_SHARE = 0.2  # of those advisories
 
+# PyPI scale (`benchdata --scale`): the curated set above plus the packages `discover`
+# lists unreviewed, the releases and the dependency edges of the whole ecosystem.
+SCALE_CURATED = 5000
+SCALE_DISCOVERED = 25_000
+SCALE_RELEASES = 400_000  # in all, the curated packages' own included
+SCALE_DEPENDENCIES = 150_000  # Dependency rows in all, Django requirements included
+SCALE_BATCH_SIZE = 5000
+SCALE_FLUSH_ROWS = 50_000  # releases held in memory before they are written
+DISCOVERED_REPO_SHARE = 0.6  # discovered packages whose PyPI metadata names a repository
+DISCOVERED_DJANGO_SHARE = 0.85  # the rest are Django packages by their classifiers alone
+# Of a package's other requirements: a share name projects outside the directory; the
+# rest name directory packages drawn by a Zipf law over a shuffled ranking, so a few are
+# required by thousands of packages (where djangorestframework stands) and most by a few.
+EXTERNAL_SHARE = 0.2
+DIRECTORY_ZIPF = 1.1
+DISCOVERED_TARGET_SHARE = 0.1  # directory requirements that name a discovered package
+OPTIONAL_SHARE = 0.12  # requirements under an extra: optional support, not dependents
+PYTHON_MARKER_SHARE = 0.05
+# fmt: off
+EXTERNAL_PROJECTS = [
+    "requests", "pillow", "python-dateutil", "pytz", "celery", "redis", "pyyaml", "psycopg",
+    "markdown", "typing-extensions", "pydantic", "httpx", "jinja2", "lxml", "boto3",
+    "cryptography", "pyjwt", "bleach", "sqlparse", "asgiref",
+]
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class BenchScale:
+    """The sizes `bench_data_build` adds on top of its curated packages."""
+
+    discovered: int  # unreviewed packages, ids after the curated ones
+    releases: int  # releases in all; 0 adds none (no discovered packages then)
+    dependencies: int  # Dependency rows in all
+
+
+PYPI_SCALE = BenchScale(
+    discovered=SCALE_DISCOVERED, releases=SCALE_RELEASES, dependencies=SCALE_DEPENDENCIES
+)
+# The curated packages alone with as many edges per package as at PyPI scale: the latency
+# bench's 5,000-package side, so both sides have the same kinds of rows.
+CURATED_WITH_EDGES = BenchScale(
+    discovered=0,
+    releases=0,
+    dependencies=SCALE_DEPENDENCIES * SCALE_CURATED // (SCALE_CURATED + SCALE_DISCOVERED),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class BenchDataSummary:
@@ -181,6 +232,8 @@ class BenchDataSummary:
     compatibility: int = 0
     advisories: int = 0
     scored: int = 0
+    discovered: int = 0
+    dependencies: int = 0
 
     def __str__(self) -> str:
         return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
@@ -193,13 +246,17 @@ class NotEmptyError(Exception):
     """The database already holds catalogue, grid or user rows."""
 
 
-def bench_data_is_present(*, packages: int = 5000) -> bool:
-    """Whether the database holds a complete benchmark data set of `packages` packages."""
+def bench_data_is_present(*, packages: int = 5000, scale: BenchScale | None = None) -> bool:
+    """Whether the database holds a complete benchmark data set of `packages` curated
+    packages (and, with `scale`, its discovered packages and dependency edges)."""
+    discovered = scale.discovered if scale else 0
     return (
-        Package.objects.count() == packages
+        Package.objects.count() == packages + discovered
+        and Package.objects.filter(reviewed=False).count() == discovered
+        and (scale is None or Dependency.objects.count() == scale.dependencies)
         and Grid.objects.filter(slug=LARGEST_GRID_SLUG).exists()
         # A set built before it had health inputs has no scores: it is rebuilt.
-        and PackageHealth.objects.count() == packages
+        and PackageHealth.objects.count() == packages + discovered
     )
 
 
@@ -213,6 +270,8 @@ def bench_data_flush() -> None:
             Advisory,
             Compatibility,
             CIMatrix,
+            Dependency,
+            PackageDownloads,
             Element,
             Feature,
             GridPackage,
@@ -251,15 +310,21 @@ def bench_data_build(
     users: int = 200,
     seed: int = SEED,
     flush: bool = False,
+    scale: BenchScale | None = None,
 ) -> BenchDataSummary:
     """Write the benchmark data set and return its row counts.
 
-    The defaults are the SPEC §9 sizes; tests pass smaller ones. Raises NotEmptyError when
-    the database already has catalogue, grid or user rows, unless `flush` is true, which
-    deletes them first. Ids start at 1 in every table the set fills.
+    The defaults are the SPEC §9 sizes; tests pass smaller ones. With `scale` (PYPI_SCALE
+    for `benchdata --scale`) the same curated rows are written, then unreviewed packages,
+    more releases and dependency edges up to its sizes. Raises NotEmptyError when the
+    database already has catalogue, grid or user rows, unless `flush` is true, which
+    deletes them first; ValueError when the sizes cannot be met. Ids start at 1 in every
+    table the set fills.
     """
     if packages < 1 or grids < 1 or users < 1:
         raise ValueError("packages, grids and users must each be at least 1.")
+    if scale is not None and min(scale.discovered, scale.releases, scale.dependencies) < 0:
+        raise ValueError("The scale's sizes must not be negative.")
     if flush:
         bench_data_flush()
     elif not _database_is_empty():
@@ -269,9 +334,13 @@ def bench_data_build(
     with transaction.atomic():
         builder = _Builder(random.Random(seed), packages, grids, users, seed=seed)
         summary = builder.build()
-        _after_bulk_write()
-        # The real path: the stored scores are what a fetch or the daily refresh writes.
-        scored = package_health_recompute(today=builder.now.date())
+        if scale is not None:
+            summary = _ScaleBuilder(builder, summary, scale, seed=seed).build()
+        # One index rebuild for both steps, after the scores it shows are stored.
+        with search_index_deferred():
+            _after_bulk_write()
+            # The real path: the stored scores are what a fetch or the daily refresh writes.
+            scored = package_health_recompute(today=builder.now.date())
     return dataclasses.replace(summary, scored=scored)
 
 
@@ -402,6 +471,7 @@ class _Builder:
                     category_id=rng.choices(category_ids, weights=shares)[0],
                     repo_url=f"https://github.com/{owner}/{slug}",
                     pypi_url=f"https://pypi.org/project/{slug}/",
+                    pypi_key=slug,  # what save() derives from pypi_url (already normal)
                     documentation_url=f"https://{slug}.readthedocs.io/",
                     replaced_by_id=replacement,
                     created_by_id=rng.choice(user_ids),
@@ -558,9 +628,13 @@ class _Builder:
         available = [r for r in releases if not r.yanked]
         pypi.latest_version = available[-1].version if available else None
 
-    def _health_facts(self, package_ids: list[int]) -> tuple[int, int]:
+    def _health_facts(
+        self, package_ids: list[int], *, first_ids: tuple[int, int] = (1, 1)
+    ) -> tuple[int, int]:
         """Compatibility rows derived from the stored PyPI facts by the apply step's own
-        rules, and a few advisories against latest releases (some withdrawn)."""
+        rules, and a few advisories against latest releases (some withdrawn); their ids
+        start at `first_ids` (compatibility, advisory)."""
+        first_compatibility, first_advisory = first_ids
         rng = self.health_rng
         rows: list[Compatibility] = []
         advisories: list[Advisory] = []
@@ -575,7 +649,7 @@ class _Builder:
                 for version, sources in versions.items():
                     rows.append(
                         Compatibility(
-                            id=len(rows) + 1,
+                            id=first_compatibility + len(rows),
                             package_id=pypi.package_id,
                             product=product,
                             version=version,
@@ -583,7 +657,7 @@ class _Builder:
                         )
                     )
             if rng.random() < ADVISORY_SHARE:
-                number = len(advisories) + 1
+                number = first_advisory + len(advisories)
                 advisories.append(
                     Advisory(
                         id=number,
@@ -731,8 +805,254 @@ class _Builder:
         return len(rows)
 
 
-def _insert(model: type[models.Model], rows: list[Any]) -> None:
-    model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+class _ScaleBuilder:
+    """Adds the PyPI-scale rows to a built curated set: unreviewed packages with their
+    PyPI data, releases and health inputs, more releases, and dependency edges.
+
+    Draws from its own generator (and the curated builder's health generator, after the
+    curated rows are drawn), so the curated rows are those of the set without `scale`.
+    """
+
+    def __init__(
+        self, base: _Builder, summary: BenchDataSummary, scale: BenchScale, *, seed: int
+    ) -> None:
+        self.base = base
+        self.summary = summary
+        self.scale = scale
+        self.rng = random.Random(f"scale-{seed}")
+        self.curated = list(range(1, summary.packages + 1))
+        self.discovered = [summary.packages + offset for offset in range(1, scale.discovered + 1)]
+        self.slugs: dict[int, str] = dict(
+            Package.objects.filter(pk__in=self.curated).values_list("pk", "slug")
+        )
+
+    def build(self) -> BenchDataSummary:
+        releases = self.scale.releases or self.summary.releases
+        remaining = releases - self.summary.releases
+        if remaining < len(self.discovered) or (remaining and not self.discovered):
+            raise ValueError(
+                f"{self.scale.releases} releases cannot be spread over the "
+                f"{self.summary.releases} curated releases and {len(self.discovered)} "
+                "discovered packages (each has at least one)."
+            )
+        self._discovered_packages(remaining)
+        compatibility_rows, advisories = self.base._health_facts(
+            self.discovered,
+            first_ids=(self.summary.compatibility + 1, self.summary.advisories + 1),
+        )
+        dependencies = self._dependencies()
+        return dataclasses.replace(
+            self.summary,
+            packages=self.summary.packages + len(self.discovered),
+            releases=releases,
+            compatibility=self.summary.compatibility + compatibility_rows,
+            advisories=self.summary.advisories + advisories,
+            discovered=len(self.discovered),
+            dependencies=dependencies,
+        )
+
+    def _release_counts(self, total: int) -> list[int]:
+        """At least one release per discovered package, `total` in all, heavy-tailed."""
+        rng = self.rng
+        weights = [rng.paretovariate(1.5) for _ in self.discovered]
+        spare = total - len(self.discovered)
+        scale = spare / sum(weights) if weights else 0.0
+        counts = [1 + int(weight * scale) for weight in weights]
+        # The rounding left a few over: one more each to the first packages.
+        for index in range(total - sum(counts)):
+            counts[index % len(counts)] += 1
+        return counts
+
+    def _discovered_packages(self, releases_total: int) -> None:
+        rng = self.rng
+        base = self.base
+        category = Category.objects.get(
+            slug=settings.DISCOVERY_CATEGORY
+            if any(row[1] == settings.DISCOVERY_CATEGORY for row in CATEGORIES)
+            else "other"
+        )
+        next_release = self.summary.releases + 1
+        releases: list[Release] = []
+        packages: list[Package] = []
+        repo_data: list[RepoData] = []
+        pypi_data: list[PyPIData] = []
+        for pid, count in zip(self.discovered, self._release_counts(releases_total), strict=True):
+            words = rng.sample(WORDS, 2)
+            name = f"django-{words[0]}-{words[1]}" if rng.random() < 0.85 else f"{words[0]}-kit"
+            slug = f"{name}-{pid}"
+            self.slugs[pid] = slug
+            found = self.base.now - timedelta(seconds=rng.randint(0, 90 * 86400))
+            repo_url = ""
+            if rng.random() < DISCOVERED_REPO_SHARE:
+                repo_url = f"https://github.com/owner{rng.randint(1, 20_000)}/{slug}"
+                stars = min(int(rng.paretovariate(1.6) * 3), 5000)
+                last_commit_at, commits = base._shape_commits(
+                    pid, [0 if rng.random() < 0.7 else rng.randint(1, 10) for _ in range(52)]
+                )
+                repo_data.append(
+                    RepoData(
+                        package_id=pid,
+                        stars=stars,
+                        forks=stars // rng.randint(4, 12),
+                        description=f"{words[0].title()} and {words[1]} {rng.choice(PHRASES)}.",
+                        license=rng.choice(LICENSES),
+                        open_issues=rng.randint(0, 40),
+                        default_branch="main",
+                        last_commit_at=last_commit_at,
+                        commits_over_52=commits,
+                        participants=[f"contributor-{rng.randint(0, 9999):04d}"],
+                        fetched_at=found,
+                    )
+                )
+            packages.append(
+                Package(
+                    id=pid,
+                    title=name,
+                    slug=slug,
+                    category_id=category.pk,
+                    repo_url=repo_url,
+                    pypi_url=f"https://pypi.org/project/{slug}/",
+                    pypi_key=slug,
+                    documentation_url="",
+                    reviewed=False,
+                    last_fetched=found,
+                    created=found,
+                    modified=found,
+                )
+            )
+            own = self._history(pid, count, next_release)
+            next_release += count
+            pypi = PyPIData(
+                package_id=pid,
+                summary=f"A {rng.choice(ADJECTIVES)} {words[0]} app {rng.choice(PHRASES)}.",
+                license=rng.choice(LICENSES),
+                development_status=rng.choice(["5 - Production/Stable", "4 - Beta", ""]),
+                project_urls={"Source": repo_url} if repo_url else {},
+                fetched_at=found,
+            )
+            base._shape_pypi(pid, own, pypi)
+            if rng.random() > DISCOVERED_DJANGO_SHARE:
+                pypi.requires_dist = []  # a Django package by its classifiers alone
+            releases += own
+            pypi_data.append(pypi)
+            if len(releases) >= SCALE_FLUSH_ROWS:
+                _insert(Release, releases, batch_size=SCALE_BATCH_SIZE)
+                releases = []
+        _insert(Package, packages, batch_size=SCALE_BATCH_SIZE)
+        _insert(RepoData, repo_data, batch_size=SCALE_BATCH_SIZE)
+        _insert(PyPIData, pypi_data, batch_size=SCALE_BATCH_SIZE)
+        _insert(Release, releases, batch_size=SCALE_BATCH_SIZE)
+
+    def _history(self, pid: int, count: int, first_id: int) -> list[Release]:
+        """`count` releases, oldest first, a week to a few months apart."""
+        rng = self.rng
+        uploaded = self.base.now - timedelta(days=count * 40 + 30)
+        major = rng.randint(0, 2)
+        own = []
+        for index in range(count):
+            uploaded += timedelta(days=rng.randint(7, 70))
+            own.append(
+                Release(
+                    id=first_id + index,
+                    package_id=pid,
+                    version=f"{major + index // 100}.{index // 10 % 10}.{index % 10}",
+                    uploaded_at=min(uploaded, self.base.now),
+                    yanked=index < count - 1 and rng.random() < 0.01,
+                )
+            )
+        return own
+
+    def _dependencies(self) -> int:
+        """Add requirements to every package's `requires_dist` until the directory has
+        `scale.dependencies` Dependency rows, then write the rows as the fetch's apply
+        step parses them; return how many."""
+        rng = self.rng
+        stored = dict(PyPIData.objects.order_by("pk").values_list("package_id", "requires_dist"))
+        existing = sum(len(lines) for lines in stored.values())
+        extra = self.scale.dependencies - existing
+        if extra < 0:
+            raise ValueError(
+                f"{self.scale.dependencies} dependency edges are fewer than the "
+                f"{existing} Django requirements the packages already have."
+            )
+        ranked = self.curated[:]
+        rng.shuffle(ranked)
+        cum_weights = []
+        running = 0.0
+        for rank in range(1, len(ranked) + 1):
+            running += rank**-DIRECTORY_ZIPF
+            cum_weights.append(running)
+        owners = rng.choices(sorted(stored), k=extra)
+        added: dict[int, list[str]] = {}
+        for pid in owners:
+            lines = added.setdefault(pid, [])
+            lines.append(self._requirement(pid, ranked, cum_weights, len(lines)))
+        changed = []
+        for pid, lines in added.items():
+            stored[pid] = [*stored[pid], *lines]
+            changed.append(PyPIData(package_id=pid, requires_dist=stored[pid]))
+        PyPIData.objects.bulk_update(changed, ["requires_dist"], batch_size=SCALE_BATCH_SIZE)
+        return self._write_dependencies(stored)
+
+    def _requirement(
+        self, pid: int, ranked: list[int], cum_weights: list[float], index: int
+    ) -> str:
+        """One more requirement line for package `pid` (its `index`th added one)."""
+        rng = self.rng
+        name = ""
+        if rng.random() >= EXTERNAL_SHARE:
+            for _attempt in range(3):  # a package does not require itself
+                if self.discovered and rng.random() < DISCOVERED_TARGET_SHARE:
+                    target = rng.choice(self.discovered)
+                else:
+                    target = rng.choices(ranked, cum_weights=cum_weights)[0]
+                if target != pid:
+                    name = self.slugs[target]
+                    break
+        if not name:
+            name = EXTERNAL_PROJECTS[index % len(EXTERNAL_PROJECTS)]
+        line = name
+        if rng.random() < 0.7:
+            line += f">={rng.randint(0, 5)}.{rng.randint(0, 9)}"
+        if rng.random() < OPTIONAL_SHARE:
+            line += f'; extra == "{rng.choice(WORDS[:12])}"'
+        elif rng.random() < PYTHON_MARKER_SHARE:
+            line += '; python_version < "3.11"'
+        return line
+
+    def _write_dependencies(self, requires: dict[int, list[str]]) -> int:
+        """Dependency rows for every package's requirements, in order, as
+        `package_apply_dependencies` stores them (targets by PyPI name, never itself)."""
+        targets = {slug: pid for pid, slug in self.slugs.items()}
+        parsed: dict[str, ParsedRequirement | None] = {}
+        rows: list[Dependency] = []
+        for pid, lines in sorted(requires.items()):
+            for line in lines:
+                if line not in parsed:
+                    found = requirements_parse([line])
+                    parsed[line] = found[0] if found else None
+            readable = [r for line in lines if (r := parsed[line]) is not None]
+            for position, requirement in enumerate(readable):
+                target = targets.get(requirement.key)
+                rows.append(
+                    Dependency(
+                        id=len(rows) + 1,
+                        package_id=pid,
+                        position=position,
+                        name=requirement.name,
+                        key=requirement.key,
+                        specifier=requirement.specifier,
+                        markers=requirement.markers,
+                        optional=requirement.optional,
+                        target_id=target if target != pid else None,
+                    )
+                )
+        _insert(Dependency, rows, batch_size=SCALE_BATCH_SIZE)
+        return len(rows)
+
+
+def _insert(model: type[models.Model], rows: list[Any], *, batch_size: int = BATCH_SIZE) -> None:
+    model._default_manager.bulk_create(rows, batch_size=batch_size)
 
 
 def _after_bulk_write() -> None:
@@ -752,5 +1072,6 @@ def _after_bulk_write() -> None:
             Snapshot,
             Compatibility,
             Advisory,
+            Dependency,
         ]
     )

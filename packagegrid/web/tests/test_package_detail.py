@@ -29,9 +29,9 @@ pytestmark = pytest.mark.django_db
 # latest release), grids, fetch problems, and the packages sharing its grids (enough of
 # them that the similar-packages search is not needed), then the health facts:
 # compatibility rows and advisories (+2), then the trends panel's snapshots (+1), then the
-# dependencies panel: requirements, dependents with their count, and the Django
-# requirements of the requirements listed here (+3), then the weekly downloads (+1).
-PACKAGE_QUERIES = 12
+# dependencies panel: requirements, dependents, their count, and the Django
+# requirements of the requirements listed here (+4), then the weekly downloads (+1).
+PACKAGE_QUERIES = 13
 
 
 def test_it_shows_the_package(client: Client) -> None:
