@@ -40,6 +40,7 @@ from packagegrid.fetchers.services import package_apply_pypi, package_finish_fet
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, PyPIProject, invalid_data
 from packagegrid.lib.pypi_names import normalize_pypi_name
 from packagegrid.lib.repo_urls import InvalidRepoURL, RepoRef, parse_repo_url
+from packagegrid.search.services import search_index_package
 
 Status = DiscoveryCandidate.Status
 _BATCH = 500
@@ -383,8 +384,10 @@ def discovery_accept(*, package: Package, user: User) -> Package:
     now on), recorded in its history. Raises DiscoveryAlreadyReviewed."""
     _claim(package)
     package.reviewed = True
-    # `_claim` updates the row without signals: tell the caches and the change feed.
+    # `_claim` updates the row without signals: tell the caches, the search index (the
+    # lists read `reviewed` from it) and the change feed.
     packages_changed([package.pk])
+    search_index_package(package_id=package.pk)
     change_record(
         kind=Kind.PACKAGE, object_id=package.pk, action=Action.UPDATE, fields=["reviewed"]
     )
