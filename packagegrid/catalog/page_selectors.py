@@ -3,18 +3,19 @@ everything a page needs in a fixed number of queries, whatever the number of row
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NotRequired, TypedDict, cast
 from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
 from packagegrid.catalog.dependency_selectors import PackageDependencies, package_dependencies
@@ -26,7 +27,6 @@ from packagegrid.catalog.models import (
     Readme,
     Release,
     RepoData,
-    Usage,
     listed_packages_q,
 )
 from packagegrid.catalog.selectors import MAX_FILTER_LENGTH, usage_count_subquery
@@ -45,6 +45,7 @@ from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
 from packagegrid.maintainers.selectors import package_maintainer_annotations
+from packagegrid.search.models import SearchDocument
 from packagegrid.search.selectors import search_items
 from packagegrid.watching.selectors import viewer_watches
 
@@ -52,15 +53,18 @@ HOME_LIST_SIZE = 10
 HOME_GRID_COUNT = 8
 PACKAGE_RELEASES_SHOWN = 30
 
-# Sort key (the `sort` query parameter) -> ORDER BY; ties always break on title, then id.
-# The default is the health score (packages not scored yet last), then stars.
+# Sort key (the `sort` query parameter) -> ORDER BY over the search index's package
+# documents (`SearchDocument`, the catalogue's read model); ties always break on title,
+# then id. The default is the health score (packages not scored yet last), then stars.
+# The health and newest orders read indexes in that order (search migration 0008).
 _BY_STARS = F("repo_data__stars").desc(nulls_last=True)
 _BY_HEALTH = F("health__score").desc(nulls_last=True)
+_DOC_BY_HEALTH = F("health_score").desc(nulls_last=True)
 PACKAGE_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
-    "health": ("Health", [_BY_HEALTH, _BY_STARS]),
-    "stars": ("Stars", [_BY_STARS]),
-    "forks": ("Forks", [F("repo_data__forks").desc(nulls_last=True)]),
-    "last_commit": ("Last commit", [F("repo_data__last_commit_at").desc(nulls_last=True)]),
+    "health": ("Health", [_DOC_BY_HEALTH, F("stars").desc()]),
+    "stars": ("Stars", [F("stars").desc()]),
+    "forks": ("Forks", [F("forks").desc()]),
+    "last_commit": ("Last commit", [F("last_commit_at").desc(nulls_last=True)]),
     "usage": ("Usage", [F("usage").desc()]),
     "title": ("Title", []),
     "newest": ("Newest", [F("created").desc()]),
@@ -68,20 +72,97 @@ PACKAGE_SORTS: dict[str, tuple[str, list[OrderBy | str]]] = {
 DEFAULT_PACKAGE_SORT = "health"
 
 
+class ListRow(TypedDict):
+    """A package as lists show it, read from its search document (`values()`, no model)."""
+
+    package_id: int
+    slug: str
+    title: str
+    description: str  # the code host's; PyPI's `summary` is shown without one
+    summary: str
+    stars: int
+    forks: int
+    usage: int
+    last_commit_at: datetime | None
+    health_score: int | None  # None until scored
+    health_lifecycle: str  # the stored state, "" until scored
+    archived: bool
+    deprecated: bool
+    commits_over_52: list[int]
+    reviewed: bool  # False: auto-discovered, marked so on the row
+
+
+LIST_ROW_FIELDS = tuple(ListRow.__annotations__)
+
+
+def list_row(package: Package) -> ListRow:
+    """What a list row shows of a package read with its data joined."""
+    repo: RepoData | None = getattr(package, "repo_data", None)
+    pypi: PyPIData | None = getattr(package, "pypi_data", None)
+    health: PackageHealth | None = getattr(package, "health", None)
+    return ListRow(
+        package_id=package.pk,
+        slug=package.slug,
+        title=package.title,
+        description=repo.description if repo else "",
+        summary=pypi.summary if pypi else "",
+        stars=repo.stars if repo else 0,
+        forks=repo.forks if repo else 0,
+        usage=getattr(package, "usage", 0),
+        last_commit_at=repo.last_commit_at if repo else None,
+        health_score=health.score if health else None,
+        health_lifecycle=health.lifecycle if health else "",
+        archived=bool(repo and repo.archived),
+        deprecated=package.replaced_by_id is not None,
+        commits_over_52=repo.commits_over_52 if repo else [],
+        reviewed=package.reviewed,
+    )
+
+
+class HomeLink(TypedDict):
+    """A row of a home list: a title linking to `url`, and one figure or date."""
+
+    title: str
+    url: str
+    created: NotRequired[datetime]  # latest packages
+    usage: NotRequired[int]  # most used
+    version: NotRequired[str]  # latest releases
+    uploaded_at: NotRequired[datetime | None]
+    yanked: NotRequired[bool]
+
+
+class HomeGrid(TypedDict):
+    title: str
+    url: str
+    description: str
+    package_count: int
+    is_featured: bool
+
+
+class CategoryLink(TypedDict):
+    id: int
+    slug: str
+    title: str
+    title_plural: str
+    url: str
+    description: str
+    package_count: int
+
+
 @dataclass(frozen=True, slots=True)
 class HomePage:
-    grids: Sequence[Grid]  # annotated with `package_count`
+    grids: Sequence[HomeGrid]
     grids_are_featured: bool
-    categories: Sequence[Category]  # annotated with `package_count`
-    latest_packages: Sequence[Package]
-    most_used: Sequence[Package]  # annotated with `usage`; ties by health score
-    latest_releases: Sequence[Release]  # with `package` joined
+    categories: Sequence[CategoryLink]
+    latest_packages: Sequence[HomeLink]
+    most_used: Sequence[HomeLink]  # ties by health score, then title
+    latest_releases: Sequence[HomeLink]
 
 
 @dataclass(frozen=True, slots=True)
 class PackageListPage:
-    packages: list[Package]  # annotated with `usage`, category and fetched data joined
-    page: Page[int]  # page numbers and counts; its object_list holds the package ids
+    packages: list[ListRow]
+    page: Page[ListRow]  # page numbers and counts; its object_list holds the rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,122 +236,147 @@ class PackagePage:
 FIRST_FETCH_WAIT = timedelta(hours=1)
 
 
+def url_maker(route: str) -> Callable[[str], str]:
+    """A function from a slug to the URL of `route` (whose one argument is `slug`): one
+    `reverse()` for a whole list instead of one per row."""
+    prefix, _, suffix = reverse(route, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
+    return lambda slug: f"{prefix}{quote(slug, safe=_URL_SAFE)}{suffix}"
+
+
+# A placeholder no slug contains, to split a URL into prefix and suffix once.
+_SLUG_MARK = "0slug0"
+# What reverse() leaves unquoted in a path.
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+def _package_documents() -> QuerySet[SearchDocument]:
+    return SearchDocument.objects.filter(kind=SearchDocument.Kind.PACKAGE)
+
+
 def home_page() -> HomePage:
-    """Everything the home page shows, in five queries; packages discovery listed are
-    left out until a person reviews them."""
+    """Everything the home page shows, in five queries, none of them an aggregate over
+    the catalogue: the lists read the search index's documents in the order of their
+    indexes, and the counts are kept as they change (a grid's size on its document, a
+    category's in `CategoryCounts`). Packages discovery listed are left out of the lists
+    until a person reviews them."""
+    package_url, grid_url = url_maker("package"), url_maker("grid")
     # One query for both cases: featured grids first, then the biggest. When any grid is
     # featured only the featured ones are shown.
-    grids = list(
-        Grid.objects.annotate(package_count=Count("grid_packages")).order_by(
-            "-is_featured", "-package_count", "title"
-        )[:HOME_GRID_COUNT]
-    )
-    featured = bool(grids) and grids[0].is_featured
-    if featured:
-        grids = [grid for grid in grids if grid.is_featured]
-    categories = list(
-        Category.objects.annotate(
-            package_count=Count("packages", filter=listed_packages_q("packages__"))
+    grids: list[HomeGrid] = []
+    for title, slug, description, size, featured in (
+        SearchDocument.objects.filter(kind=SearchDocument.Kind.GRID)
+        .order_by("-is_featured", "-package_count", "title")
+        .values_list("title", "slug", "description", "package_count", "is_featured")[
+            :HOME_GRID_COUNT
+        ]
+    ):
+        grids.append(
+            HomeGrid(
+                title=title,
+                url=grid_url(slug),
+                description=description,
+                package_count=size,
+                is_featured=featured,
+            )
         )
-    )
-    # The home lists show a title, a link and a date or count: no joins, no wide columns.
-    # Packages that discovery listed and no person has reviewed yet stay off them.
-    latest = list(
-        Package.objects.listed().only(*_HOME_ROW).order_by("-created", "-id")[:HOME_LIST_SIZE]
-    )
-    # Count per package in the usage table alone, then join the health score (for ties)
-    # to the counts: grouping the joined rows instead cost several times as much. Its
-    # `p.reviewed` condition is `PackageQuerySet.listed()` written in SQL.
-    most_used_ids = RawSQL(
-        f"SELECT u.package_id FROM (SELECT us.package_id, COUNT(*) AS n"
-        f" FROM {Usage._meta.db_table} us JOIN {Package._meta.db_table} p"
-        " ON p.id = us.package_id WHERE p.reviewed = %s"
-        f" GROUP BY us.package_id) u LEFT JOIN {PackageHealth._meta.db_table} h"
-        " ON h.package_id = u.package_id"
-        " ORDER BY u.n DESC, h.score DESC NULLS LAST, u.package_id LIMIT %s",
-        (True, HOME_LIST_SIZE),
-    )
-    most_used = list(
-        Package.objects.only(*_HOME_ROW)
-        .filter(pk__in=most_used_ids)
-        .annotate(usage=usage_count_subquery())
-        .order_by("-usage", _BY_HEALTH, "title")
-    )
-    releases = list(
-        Release.objects.filter(listed_packages_q("package__"), uploaded_at__isnull=False)
-        .select_related("package")
-        .only("version", "uploaded_at", "yanked", "package__title", "package__slug")
-        .order_by("-uploaded_at", "-id")[:HOME_LIST_SIZE]
-    )
+    featured = bool(grids) and grids[0]["is_featured"]
+    if featured:
+        grids = [grid for grid in grids if grid["is_featured"]]
+    reviewed = _package_documents().filter(reviewed=True)
+    latest = [
+        HomeLink(title=title, url=package_url(slug), created=created)
+        for title, slug, created in reviewed.order_by("-created", "-id").values_list(
+            "title", "slug", "created"
+        )[:HOME_LIST_SIZE]
+    ]
+    most_used = [
+        HomeLink(title=title, url=package_url(slug), usage=usage)
+        for title, slug, usage in reviewed.filter(usage__gt=0)
+        .order_by("-usage", _DOC_BY_HEALTH, "title", "id")
+        .values_list("title", "slug", "usage")[:HOME_LIST_SIZE]
+    ]
+    releases = [
+        HomeLink(title=title, url=package_url(slug), version=version, uploaded_at=at, yanked=yanked)
+        for title, slug, version, at, yanked in Release.objects.filter(
+            listed_packages_q("package__"), uploaded_at__isnull=False
+        )
+        .order_by("-uploaded_at", "-id")
+        .values_list("package__title", "package__slug", "version", "uploaded_at", "yanked")[
+            :HOME_LIST_SIZE
+        ]
+    ]
     return HomePage(
         grids=grids,
         grids_are_featured=featured,
-        categories=categories,
+        categories=category_links(),
         latest_packages=latest,
         most_used=most_used,
         latest_releases=releases,
     )
 
 
-# What a home list row reads of a package.
-_HOME_ROW = ("title", "slug", "created")
-
-
-def _package_rows() -> QuerySet[Package]:
-    """Packages with what a list row shows joined (its health score and lifecycle too),
-    minus the bulky JSON and text it does not."""
-    return Package.objects.select_related("category", "repo_data", "pypi_data", "health").defer(
-        "repo_data__participants",
-        "pypi_data__classifiers",
-        "pypi_data__project_urls",
-        "health__axes",
-        "health__factors",
-        "health__lifecycle_reason",
-    )
+def category_links(*, include_discovered: bool = False) -> list[CategoryLink]:
+    """Every category with its number of listed packages (auto-discovered ones too with
+    `include_discovered`), for the home page and the list's filter, in one query (the
+    counts are kept by the search index, `CategoryCounts`)."""
+    category_url = url_maker("category")
+    counted = "counts__packages" if include_discovered else "counts__reviewed"
+    return [
+        CategoryLink(
+            id=pk,
+            slug=slug,
+            title=title,
+            title_plural=plural,
+            url=category_url(slug),
+            description=description,
+            package_count=count or 0,
+        )
+        for pk, title, plural, slug, description, count in Category.objects.order_by(
+            "pk"
+        ).values_list("pk", "title", "title_plural", "slug", "description", counted)
+    ]
 
 
 def package_list_page(
     *,
-    category: Category | None,
+    category_id: int | None,
     query: str,
     sort: str,
     page_number: str,
     per_page: int,
     include_discovered: bool = False,
+    count: int | None = None,
 ) -> PackageListPage:
-    """One page of packages for a list page, in three queries (count, ids, rows).
+    """One page of packages for a list page, in two queries (count, rows), one when the
+    caller knows the `count` (from `CategoryCounts`, when nothing but the category filters).
 
-    Packages are the listed ones (`PackageQuerySet.listed`: auto-discovered packages
-    only with `include_discovered`), optionally in `category`, with `query`
-    (case-insensitive, cut to MAX_FILTER_LENGTH) in their title or slug, ordered by
-    `sort` (an unknown key means DEFAULT_PACKAGE_SORT, the health score; ties break on
-    title). Each has `usage` annotated and its category, fetched data and stored health
-    joined. `page_number` is read as Paginator.get_page does: anything invalid gives the
-    first page, anything too large the last.
+    Packages are the listed ones (`reviewed`: auto-discovered packages only with
+    `include_discovered`, as `PackageQuerySet.listed`), optionally in the category
+    `category_id`, with `query` (case-insensitive, cut to MAX_FILTER_LENGTH) in their
+    title or slug, ordered by `sort` (an unknown key means DEFAULT_PACKAGE_SORT, the
+    health score; ties break on title). Rows are read from the search index's package
+    documents, which hold what a row shows (usage counted, health and fetched figures
+    copied), so the default order reads one index for the 50 rows of a page instead of
+    sorting every package. `page_number` is read as Paginator.get_page does: anything
+    invalid gives the first page, anything too large the last.
     """
-    # Sort narrow rows (ids and sort keys) and fetch the wide ones for one page only:
-    # sorting 5,000 joined rows with their descriptions and 52-week lists made the
-    # single-query version several times slower on PostgreSQL, worse on deep pages.
-    matching = Package.objects.listed(include_discovered=include_discovered)
-    if category is not None:
-        matching = matching.filter(category=category)
+    matching = _package_documents()
+    if not include_discovered:
+        matching = matching.filter(reviewed=True)
+    if category_id is not None:
+        matching = matching.filter(package_category_id=category_id)
     query = query.strip()[:MAX_FILTER_LENGTH]
     if query:
         matching = matching.filter(Q(title__icontains=query) | Q(slug__icontains=query))
-    ranked = matching
-    if sort == "usage":
-        # A grouped join counts everyone's users in one pass (the per-row subquery used
-        # for display would probe the index once per package).
-        ranked = ranked.annotate(usage=Count("usages"))
     _, ordering = PACKAGE_SORTS.get(sort, PACKAGE_SORTS[DEFAULT_PACKAGE_SORT])
-    ids = ranked.order_by(*ordering, "title", "id").values_list("id", flat=True)
-    paginator = Paginator(ids, per_page)
-    # Counted without the grouping, which would otherwise wrap the count in a subquery.
-    paginator.count = matching.count()
+    rows = matching.order_by(*ordering, "title", "id").values(*LIST_ROW_FIELDS)
+    # The queryset of dicts, typed as the rows it gives (it is sliced, never indexed).
+    paginator: Paginator[ListRow] = Paginator(cast("Sequence[ListRow]", rows), per_page)
+    if count is not None and not query:
+        paginator.count = count  # known: no count query
     page = paginator.get_page(page_number)
-    page_ids = list(page.object_list)
-    rows = _package_rows().annotate(usage=usage_count_subquery()).in_bulk(page_ids)
-    return PackageListPage(packages=[rows[pk] for pk in page_ids if pk in rows], page=page)
+    packages = list(page.object_list)
+    return PackageListPage(packages=packages, page=page)
 
 
 def package_page(

@@ -1,7 +1,6 @@
 """Reads of catalog data, shaped for the pages and APIs that use them."""
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,6 @@ from packagegrid.catalog.models import (
     PackageQuerySet,
     Release,
     Usage,
-    listed_packages_q,
 )
 from packagegrid.grids.models import GridPackage
 from packagegrid.lib.repo_urls import RepoRef, repo_key
@@ -258,11 +256,3 @@ def _shown(titles: dict[int, str] | None, value: Any) -> str:
 
 # Longest text filter we pass to the database; longer input is cut, never an error.
 MAX_FILTER_LENGTH = 200
-
-
-def category_list(*, include_discovered: bool = False) -> Sequence[Category]:
-    """All categories with `package_count`, for filters and navigation (one query); the
-    count is of listed packages (`PackageQuerySet.listed`), auto-discovered ones too with
-    `include_discovered`."""
-    listed = None if include_discovered else listed_packages_q("packages__")
-    return list(Category.objects.annotate(package_count=Count("packages", filter=listed)))

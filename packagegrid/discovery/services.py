@@ -386,7 +386,7 @@ def discovery_accept(*, package: Package, user: User) -> Package:
     _claim(package)
     package.reviewed = True
     # `_claim` updates the row without signals: tell the caches, the search index (its
-    # results stop marking it) and the change feed.
+    # results stop marking it, and the lists read `reviewed` from it) and the change feed.
     packages_changed([package.pk])
     search_index_package(package_id=package.pk)
     change_record(

@@ -190,6 +190,7 @@ LEFT_OUT = {
     "fetchers.FetchState": "fetch bookkeeping (ETags, errors, backoff)",
     "fetchers.WebhookDelivery": "bookkeeping",
     "search.SearchDocument": "derived: rebuilt from the records on import",
+    "search.CategoryCounts": "derived: counted again with the search index on import",
     "search.Synonym": "search configuration, seeded by a migration",
     "caching.ContentVersion": "bookkeeping",
     "watching.Watch": "what a person watches, private",

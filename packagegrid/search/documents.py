@@ -171,6 +171,12 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         readme_text=index_text(facts.readme)[:MAX_README_CHARS],
         quality=min(score or 0, MAX_QUALITY),
         facets="\n".join(facets),
+        package_category_id=package.category_id,
+        summary=summary,
+        archived=bool(repo and repo.archived),
+        deprecated=package.replaced_by_id is not None,
+        health_lifecycle=health.lifecycle if health is not None else "",
+        commits_over_52=list(repo.commits_over_52 or []) if repo else [],
     )
 
 
@@ -192,4 +198,6 @@ def grid_document(grid: Grid, *, package_count: int) -> SearchDocument:
         other_text="",
         quality=_log_points(package_count, GRID_POINTS, GRID_SCALE),
         facets="\n".join([facet_line("type", "grid"), facet_line("listing", LISTING_REVIEWED)]),
+        package_count=package_count,
+        is_featured=grid.is_featured,
     )

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 
-from packagegrid.catalog.models import Package
+from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Grid
 from packagegrid.search.text import STOP_WORDS, synonym_key, synonym_words, tokens
 
@@ -59,6 +60,23 @@ class SearchDocument(models.Model):
     # (`Package.reviewed`): results mark it "auto-discovered". Grids are always True.
     reviewed = models.BooleanField(default=True)
 
+    # The rest of what package lists and the home page show (`catalog.page_selectors`
+    # reads them from here, one narrow row per package, instead of joining five tables
+    # and counting usage per request). Packages only, except the last two.
+    package_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField(blank=True)  # PyPI's summary, shown without a description
+    archived = models.BooleanField(default=False)  # the repository is archived
+    deprecated = models.BooleanField(default=False)  # a replacement is curated
+    # The stored health's own lifecycle ("" until scored); `lifecycle` above is the state
+    # shown, which an archive or a replacement decides at once.
+    health_lifecycle = models.CharField(max_length=10, blank=True)
+    commits_over_52 = models.JSONField(default=list, blank=True)
+    # Grids only: how many packages the grid holds, and whether it is featured.
+    package_count = models.PositiveIntegerField(default=0)
+    is_featured = models.BooleanField(default=False)
+
     # Matching and ranking; every *_text field holds `text.index_text()` output.
     key = models.CharField(max_length=100)  # compact slug, for ordering: "djangofilter"
     # Weight A: the compact names of slug and title, with and without an ecosystem prefix
@@ -78,6 +96,14 @@ class SearchDocument(models.Model):
     facets = models.TextField(blank=True)
 
     class Meta:
+        # The package lists' and home lists' sort orders, so that a page of 50 reads 50
+        # index entries instead of sorting every package: "newest" here, and the health
+        # and usage orders (with NULLS LAST on PostgreSQL) in migration 0008.
+        indexes = [
+            models.Index(
+                F("kind"), F("created").desc(), F("id").desc(), name="search_doc_newest_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -90,6 +116,24 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug}"
+
+
+class CategoryCounts(models.Model):
+    """How many packages a category holds, all and reviewed ones: kept by the indexing
+    service (`services`) whenever it writes or removes a package document, so the home
+    page and the package lists read a number instead of counting packages per request."""
+
+    category = models.OneToOneField(
+        Category, primary_key=True, on_delete=models.CASCADE, related_name="counts"
+    )
+    packages = models.PositiveIntegerField(default=0)
+    reviewed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "category counts"
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.packages}"
 
 
 class Synonym(models.Model):

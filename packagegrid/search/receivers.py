@@ -42,6 +42,7 @@ from packagegrid.search.services import (
     search_index_grid,
     search_index_package,
     search_index_packages,
+    search_recount_categories,
 )
 
 # Fields no search document reads: saving only these leaves the index alone.
@@ -50,11 +51,9 @@ _UNINDEXED: dict[type[Model], frozenset[str]] = {
         {"repo_url", "pypi_url", "documentation_url", "created_by", "last_modified_by"}
         | {"last_fetched"}
     ),
-    RepoData: frozenset(
-        {"fetched_at", "open_issues", "default_branch", "homepage", "commits_over_52"}
-    ),
+    RepoData: frozenset({"fetched_at", "open_issues", "default_branch", "homepage"}),
     PyPIData: frozenset({"fetched_at", "project_urls", "development_status"}),
-    Grid: frozenset({"is_locked", "header", "is_featured", "created_by"}),
+    Grid: frozenset({"is_locked", "header", "created_by"}),
     PackageHealth: frozenset({"model", "lifecycle_reason", "axes", "factors", "computed_at"}),
     Readme: frozenset({"renderer", "rendered_at"}),
 }
@@ -91,6 +90,8 @@ def _package_deleted(sender: type[Model], instance: Package, **kwargs: Any) -> N
     replaced = getattr(instance, "_search_replaced", None)
     if replaced:
         search_index_packages(package_ids=replaced)
+    # Its document went with it (cascade): its category holds one package fewer.
+    search_recount_categories(category_ids=[instance.category_id])
 
 
 type _PackagePart = RepoData | PyPIData | Release | Usage | PackageHealth | Readme

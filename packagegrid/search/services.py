@@ -18,16 +18,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, F
 
-from packagegrid.catalog.models import Package
+from packagegrid.catalog.models import Category, Package
 from packagegrid.catalog.selectors import last_release_subquery, usage_count_subquery
 from packagegrid.downloads.selectors import downloads_of
 from packagegrid.grids.models import Grid, GridPackage
 from packagegrid.search.backends import search_backend
 from packagegrid.search.documents import PackageFacts, grid_document, package_document
-from packagegrid.search.models import SearchDocument
+from packagegrid.search.models import CategoryCounts, SearchDocument
 from packagegrid.search.selectors import VOCABULARY_CACHE_KEY
 
 BATCH_SIZE = 500
@@ -58,6 +58,14 @@ _DOCUMENT_FIELDS = [
     "readme_text",
     "quality",
     "facets",
+    "package_category",
+    "summary",
+    "archived",
+    "deprecated",
+    "health_lifecycle",
+    "commits_over_52",
+    "package_count",
+    "is_featured",
 ]
 
 
@@ -150,6 +158,7 @@ def search_reindex() -> ReindexReport:
     grid_ids = list(Grid.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(grid_ids), BATCH_SIZE):
         _write_grids(grid_ids[start : start + BATCH_SIZE], replace=False)
+    search_recount_categories(category_ids=Category.objects.values_list("pk", flat=True))
     search_backend().after_rebuild()
     # The next misspelt query reads the new words (the cached list would age out anyway).
     transaction.on_commit(lambda: cache.delete(VOCABULARY_CACHE_KEY))
@@ -169,12 +178,20 @@ def _index_grids(grid_ids: set[int]) -> None:
 
 
 def _write_packages(ids: list[int], *, replace: bool) -> None:
-    """Index one batch: 3 queries (4 when some packages are gone)."""
+    """Index one batch: 3 queries, one more when some packages are gone, one more when
+    documents are added or change category or review state (their categories' counts)."""
     packages = (
         Package.objects.filter(pk__in=ids)
         .select_related("category", "repo_data", "pypi_data", "health", "downloads", "readme")
         .defer("readme__source", "readme__html")
-        .annotate(search_usage=usage_count_subquery(), search_released=last_release_subquery())
+        .annotate(
+            search_usage=usage_count_subquery(),
+            search_released=last_release_subquery(),
+            # What the document held, to count its category again only when that changes.
+            search_had=F("search_document__id"),
+            search_was_in=F("search_document__package_category_id"),
+            search_was_reviewed=F("search_document__reviewed"),
+        )
     )
     grids: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for package_id, slug, title in (
@@ -200,13 +217,45 @@ def _write_packages(ids: list[int], *, replace: bool) -> None:
         )
         for package in packages
     ]
+    recount: set[int | None] = set()
+    for package in packages:
+        was_in = getattr(package, "search_was_in")  # noqa: B009  # annotations
+        if (
+            getattr(package, "search_had") is None  # noqa: B009
+            or was_in != package.category_id
+            or getattr(package, "search_was_reviewed") != package.reviewed  # noqa: B009
+        ):
+            recount.update((package.category_id, was_in))
     _save(documents, ids, target="package", replace=replace)
+    search_recount_categories(category_ids=recount)
 
 
 def _write_grids(ids: list[int], *, replace: bool) -> None:
     grids = Grid.objects.filter(pk__in=ids).annotate(search_size=Count("grid_packages"))
     documents = [grid_document(grid, package_count=grid.search_size) for grid in grids]
     _save(documents, ids, target="grid", replace=replace)
+
+
+def search_recount_categories(*, category_ids: Iterable[int | None]) -> None:
+    """Count the packages of these categories again from their documents, in one query:
+    after documents are added or removed or change category or review state, and after a
+    package's delete (its document goes with it, by cascade, without passing here)."""
+    wanted = sorted({pk for pk in category_ids if pk is not None})
+    if not wanted:
+        return
+    documents, counts = SearchDocument._meta.db_table, CategoryCounts._meta.db_table
+    categories = Category._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {counts} (category_id, packages, reviewed)"
+            " SELECT c.id, COUNT(d.id), COALESCE(SUM(CASE WHEN d.reviewed THEN 1 ELSE 0 END), 0)"
+            f" FROM {categories} c LEFT JOIN {documents} d"
+            " ON d.package_category_id = c.id AND d.kind = %s"
+            f" WHERE c.id IN ({', '.join(['%s'] * len(wanted))}) GROUP BY c.id"
+            " ON CONFLICT (category_id)"
+            " DO UPDATE SET packages = excluded.packages, reviewed = excluded.reviewed",
+            [SearchDocument.Kind.PACKAGE, *wanted],
+        )
 
 
 def _save(documents: list[SearchDocument], ids: list[int], *, target: str, replace: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db.models import F
 from django.http import (
     Http404,
     HttpRequest,
@@ -20,7 +21,6 @@ from django.views.decorators.http import require_safe
 
 from packagegrid.catalog import page_selectors, trend_selectors
 from packagegrid.catalog.models import Category, Package
-from packagegrid.catalog.selectors import category_list
 from packagegrid.lib.status import service_status
 
 PACKAGES_PER_PAGE = 50
@@ -37,15 +37,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def package_list(request: HttpRequest) -> HttpResponse:
-    categories = category_list(include_discovered=_include_discovered(request))
-    category = next((c for c in categories if c.slug == _param(request, "category")), None)
-    return _render_package_list(request, categories=categories, category=category)
+    categories = page_selectors.category_links(include_discovered=_include_discovered(request))
+    slug = _param(request, "category")
+    category = next((c for c in categories if c["slug"] == slug), None)
+    if category is None:
+        count = sum(c["package_count"] for c in categories)
+        return _render_package_list(
+            request, categories=categories, category=None, category_id=None, count=count
+        )
+    return _render_package_list(
+        request,
+        categories=categories,
+        category=category,
+        category_id=category["id"],
+        count=category["package_count"],
+    )
 
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
-    return _render_package_list(request, categories=None, category=category)
+    counted = "counts__packages" if _include_discovered(request) else "counts__reviewed"
+    category = get_object_or_404(Category.objects.annotate(count=F(counted)), slug=slug)
+    return _render_package_list(
+        request,
+        categories=None,
+        category=category,
+        category_id=category.pk,
+        count=category.count or 0,  # type: ignore[attr-defined]  # annotation
+    )
 
 
 def _include_discovered(request: HttpRequest) -> bool:
@@ -54,7 +73,12 @@ def _include_discovered(request: HttpRequest) -> bool:
 
 
 def _render_package_list(
-    request: HttpRequest, *, categories: Sequence[Category] | None, category: Category | None
+    request: HttpRequest,
+    *,
+    categories: Sequence[page_selectors.CategoryLink] | None,
+    category: Category | page_selectors.CategoryLink | None,
+    category_id: int | None,
+    count: int,
 ) -> HttpResponse:
     """The packages list and a category page share one template and one selector."""
     sort = _param(request, "sort")
@@ -63,12 +87,13 @@ def _render_package_list(
     query = _param(request, "q")
     include_discovered = _include_discovered(request)
     listing = page_selectors.package_list_page(
-        category=category,
+        category_id=category_id,
         query=query,
         sort=sort,
         page_number=_param(request, "page"),
         per_page=PACKAGES_PER_PAGE,
         include_discovered=include_discovered,
+        count=count,
     )
     context = {
         "packages": listing.packages,

@@ -42,12 +42,9 @@ _OLD = (
     " VALUES ('delete', old.id, old.readme_text);"
 )
 
-SQLITE = [
-    """CREATE VIRTUAL TABLE search_readme USING fts5(
-        readme_text,
-        content='search_searchdocument', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2'
-    )""",
+# The triggers from here on (later migrations that rebuild the table on SQLite recreate
+# these).
+TRIGGERS = [
     "DROP TRIGGER IF EXISTS search_document_ai",
     "DROP TRIGGER IF EXISTS search_document_ad",
     "DROP TRIGGER IF EXISTS search_document_au",
@@ -55,6 +52,14 @@ SQLITE = [
     f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_searchdocument BEGIN {_OLD} END",
     f"CREATE TRIGGER search_document_au AFTER UPDATE ON search_searchdocument"
     f" BEGIN {_OLD} {_NEW} END",
+]
+SQLITE = [
+    """CREATE VIRTUAL TABLE search_readme USING fts5(
+        readme_text,
+        content='search_searchdocument', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )""",
+    *TRIGGERS,
     "INSERT INTO search_readme(search_readme) VALUES ('rebuild')",
 ]
 SQLITE_REVERSE = [*_triggers_0005(stem=True), "DROP TABLE IF EXISTS search_readme"]

@@ -5,19 +5,17 @@ Load with `{% load packagegrid %}`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
-from packagegrid.catalog.models import Package, PyPIData, RepoData
-from packagegrid.health.models import PackageHealth
+from packagegrid.catalog.models import Package
+from packagegrid.catalog.page_selectors import ListRow, list_row, url_maker
+from packagegrid.health.models import Lifecycle
 from packagegrid.lib.markup import render_markdown
 
 register = template.Library()
@@ -224,22 +222,21 @@ def compare_pick(slug: object, title: object) -> SafeString:
     )
 
 
-# A placeholder no slug contains, to split the package URL into prefix and suffix once.
-_SLUG_MARK = "0slug0"
-# What reverse() leaves unquoted in a path.
-_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
-
-
 @register.simple_tag
-def package_rows(packages: Iterable[Package]) -> SafeString:
+def package_rows(packages: Iterable[Package | ListRow]) -> SafeString:
     """The rows of a package table (web/includes/package_table.html), built in Python.
 
-    Each package has its category, fetched data and health joined and, optionally,
-    `usage` annotated. The same markup as a template per row, without its per-row
-    includes, variable lookups and URL reversing: one `reverse()` for the whole table.
+    Each is a list row read from the search index (`page_selectors.ListRow`: the lists),
+    or a package with its category, fetched data and health joined and, optionally,
+    `usage` annotated (a profile's lists). The same markup as a template per row, without
+    its per-row includes, variable lookups and URL reversing: one `reverse()` for the
+    whole table.
     """
-    prefix, _, suffix = reverse("package", kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
-    rows = [_package_row(package, prefix, suffix) for package in packages]
+    package_url = url_maker("package")
+    rows = [
+        _package_row(package if isinstance(package, dict) else list_row(package), package_url)
+        for package in packages
+    ]
     # Safe: every value from the database goes through escape() in _package_row.
     return mark_safe("".join(rows))
 
@@ -247,42 +244,42 @@ def package_rows(packages: Iterable[Package]) -> SafeString:
 # The marker's tooltip wherever an unreviewed package is named (package rows, search).
 _DISCOVERED_TITLE = "Found on PyPI by discovery; not yet reviewed"
 
+_LIFECYCLE_LABELS: dict[str, str] = {value: str(label) for value, label in Lifecycle.choices}
 
-def _package_row(package: Package, url_prefix: str, url_suffix: str) -> str:
-    repo: RepoData | None = getattr(package, "repo_data", None)
-    pypi: PyPIData | None = getattr(package, "pypi_data", None)
-    health: PackageHealth | None = getattr(package, "health", None)
-    lifecycle = health.lifecycle if health else ""
-    title = escape(package.title)
-    url = escape(f"{url_prefix}{quote(package.slug, safe=_URL_SAFE)}{url_suffix}")
+
+def _package_row(row: ListRow, package_url: Callable[[str], str]) -> str:
+    lifecycle = row["health_lifecycle"]
+    title = escape(row["title"])
+    url = escape(package_url(row["slug"]))
     badges = ""
     # Until the next recompute, the stored lifecycle may not say it yet.
-    if repo and repo.archived and lifecycle not in ("archived", "deprecated"):
+    if row["archived"] and lifecycle not in ("archived", "deprecated"):
         badges += '<span class="badge badge-warn">archived</span>'
-    if package.replaced_by_id and lifecycle != "deprecated":
+    if row["deprecated"] and lifecycle != "deprecated":
         badges += '<span class="badge badge-warn">deprecated</span>'
-    if not package.reviewed:
+    if not row["reviewed"]:
         badges += f'<span class="badge" title="{_DISCOVERED_TITLE}">auto-discovered</span>'
-    description = (repo.description if repo else "") or (pypi.summary if pypi else "")
+    description = row["description"] or row["summary"]
     if description:
         description = f'\n        <p class="description">{escape(clip(description, 200))}</p>'
-    if health:
-        badge = lifecycle_badge(lifecycle, health.get_lifecycle_display())
-        score = f'<span class="health-chip">{health.score}</span> {badge}'
+    score = row["health_score"]
+    if score is not None:
+        badge = lifecycle_badge(lifecycle, _LIFECYCLE_LABELS.get(lifecycle, lifecycle))
+        health = f'<span class="health-chip">{score}</span> {badge}'
     else:
-        score = '<span class="muted">Not scored</span>'
+        health = '<span class="muted">Not scored</span>'
     return (
         f'\n    <tr>\n      <th scope="row" class="package-cell">\n'
         f'        <a class="package-title" href="{url}">{title}</a>{badges}\n'
-        f"        {compare_pick(package.slug, package.title)}{description}\n"
+        f"        {compare_pick(row['slug'], row['title'])}{description}\n"
         f"      </th>\n"
-        f'      <td class="num" data-label="Health">{score}</td>\n'
-        f'      <td class="num" data-label="Stars">{number(repo.stars if repo else None)}</td>\n'
-        f'      <td class="num" data-label="Forks">{number(repo.forks if repo else None)}</td>\n'
-        f'      <td class="num" data-label="Users">{number(getattr(package, "usage", None))}</td>\n'
+        f'      <td class="num" data-label="Health">{health}</td>\n'
+        f'      <td class="num" data-label="Stars">{number(row["stars"])}</td>\n'
+        f'      <td class="num" data-label="Forks">{number(row["forks"])}</td>\n'
+        f'      <td class="num" data-label="Users">{number(row["usage"])}</td>\n'
         f'      <td data-label="Last commit">'
-        f"{when(repo.last_commit_at if repo else None, empty='Unknown')}</td>\n"
+        f"{when(row['last_commit_at'], empty='Unknown')}</td>\n"
         f'      <td data-label="Commits, 52 weeks">'
-        f"{sparkline(repo.commits_over_52 if repo else None)}</td>\n"
+        f"{sparkline(row['commits_over_52'])}</td>\n"
         f"    </tr>"
     )
