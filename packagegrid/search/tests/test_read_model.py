@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import Count, Q
 from pytest_django import DjangoAssertNumQueries
 
@@ -201,3 +202,16 @@ def test_a_rewrite_that_changes_no_count_counts_nothing(
     with django_assert_num_queries(3):  # the records, their grids, the write
         search_index_package(package_id=package.pk)
     assert_read_model_matches_the_records()
+
+
+def test_the_list_sort_indexes_exist_after_every_migration() -> None:
+    # Three of them are raw SQL (SQLite refuses NULLS LAST in a model index), so Django
+    # would not recreate them if a later migration rebuilt the table on SQLite.
+    with connection.cursor() as cursor:
+        names = set(connection.introspection.get_constraints(cursor, "search_searchdocument"))
+    assert {
+        "search_doc_list_health_idx",
+        "search_doc_cat_health_idx",
+        "search_doc_usage_idx",
+        "search_doc_newest_idx",
+    } <= names
