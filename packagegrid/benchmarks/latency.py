@@ -34,6 +34,7 @@ from packagegrid.benchmarks.data import (
     SCALE_CURATED,
     bench_data_build,
     bench_data_is_present,
+    database_settle,
 )
 from packagegrid.benchmarks.runner import (
     SEARCH_QUERIES,
@@ -181,11 +182,7 @@ def bench_scale_database(*, scale: str, iterations: int, log: Log) -> dict[str, 
         build_s = round(time.monotonic() - started, 1)
         log(f"[{scale}] built in {build_s} s: {summary}")
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
-    if connection.vendor == "postgresql":
-        # What autovacuum does to a table some time after a bulk load: statistics, and the
-        # visibility map that index-only scans need.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    database_settle()
     process_warm()  # as the WSGI entry point does
     rows = []
     for target in latency_targets():

@@ -46,7 +46,12 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from packagegrid.benchmarks import mixed
-from packagegrid.benchmarks.data import LARGEST_GRID_SLUG, bench_data_build, bench_data_is_present
+from packagegrid.benchmarks.data import (
+    LARGEST_GRID_SLUG,
+    bench_data_build,
+    bench_data_is_present,
+    database_settle,
+)
 from packagegrid.benchmarks.mixed import WIDE_GRID_SLUG
 from packagegrid.benchmarks.wrk import STATUS_SCRIPT, Log, WrkResult, parse_statuses, parse_wrk
 from packagegrid.catalog.models import Category, Package
@@ -589,6 +594,8 @@ def bench_database(
     call_command("collectstatic", interactive=False, verbosity=0)
     mixed.wide_grid_ensure()
     mixed.login_user_ensure()
+    log(f"[{db}] analyze (statistics for the planner, as autovacuum would gather)")
+    database_settle()
     targets = bench_targets()
     rows = [Row(t.label, t.path, db, "ok", upstream=t.upstream) for t in targets]
     for row in rows:
