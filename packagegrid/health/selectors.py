@@ -226,37 +226,49 @@ def _readiness_ranking(product: str, version: str) -> tuple[str, list[object]]:
     grouped once in derived tables and joined, instead of probed per package by
     correlated subqueries: on PostgreSQL those cost 5,000 index probes each, and a plan
     expensive enough to be JIT-compiled on every request (30-140 ms)."""
-    compatibility = Compatibility._meta.db_table
+    status, params = _readiness_status_sql(product, version)
     return (
         "SELECT p.id AS id, CASE WHEN c.ready = 1 THEN 0"
         " WHEN c.package_id IS NOT NULL THEN 1 ELSE 2 END AS status_rank,"
         " h.score AS score, COALESCE(u.n, 0) AS usage, COALESCE(r.stars, 0) AS stars,"
         " p.title AS title"
         f" FROM {Package._meta.db_table} p"
-        " LEFT JOIN (SELECT package_id, MAX(CASE WHEN version = %s THEN 1 ELSE 0 END) AS ready"
-        f" FROM {compatibility} WHERE product = %s GROUP BY package_id) c"
-        " ON c.package_id = p.id"
+        f" LEFT JOIN ({status}) c ON c.package_id = p.id"
         f" LEFT JOIN (SELECT package_id, COUNT(*) AS n FROM {Usage._meta.db_table}"
         " GROUP BY package_id) u ON u.package_id = p.id"
         f" LEFT JOIN {PackageHealth._meta.db_table} h ON h.package_id = p.id"
-        f" LEFT JOIN {RepoData._meta.db_table} r ON r.package_id = p.id",
-        [version, product],
+        f" LEFT JOIN {RepoData._meta.db_table} r ON r.package_id = p.id"
+        " WHERE p.reviewed = %s",
+        [*params, True],
+    )
+
+
+def _readiness_status_sql(product: str, version: str) -> tuple[str, list[str | bool]]:
+    """SQL of each listed package's readiness for one release (`ready` 1 when some
+    compatibility row names the version, 0 when rows name only other versions; packages
+    without rows are absent), with its parameters. Its `reviewed = %s` condition is
+    `PackageQuerySet.listed()` written in SQL: the compatibility rows of auto-discovered
+    packages are not grouped at all (most of them at PyPI scale)."""
+    compatibility = Compatibility._meta.db_table
+    return (
+        "SELECT cc.package_id, MAX(CASE WHEN cc.version = %s THEN 1 ELSE 0 END) AS ready"
+        f" FROM {compatibility} cc JOIN {Package._meta.db_table} cp ON cp.id = cc.package_id"
+        " WHERE cc.product = %s AND cp.reviewed = %s GROUP BY cc.package_id",
+        [version, product, True],
     )
 
 
 def _readiness_counts(product: str, version: str) -> dict[str, int]:
-    """Packages per status, one grouped query."""
-    compatibility = Compatibility._meta.db_table
+    """Listed packages per status, one grouped query."""
+    status, params = _readiness_status_sql(product, version)
     sql = (
         "SELECT CASE WHEN c.ready = 1 THEN 0 WHEN c.package_id IS NOT NULL THEN 1 ELSE 2 END"
         f" AS status_rank, COUNT(*) FROM {Package._meta.db_table} p"
-        " LEFT JOIN (SELECT package_id, MAX(CASE WHEN version = %s THEN 1 ELSE 0 END) AS ready"
-        f" FROM {compatibility} WHERE product = %s GROUP BY package_id) c"
-        " ON c.package_id = p.id GROUP BY 1"
+        f" LEFT JOIN ({status}) c ON c.package_id = p.id WHERE p.reviewed = %s GROUP BY 1"
     )
     counts = {"ready": 0, "not_declared": 0, "unknown": 0}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [version, product])
+        cursor.execute(sql, [*params, True])
         for rank, n in cursor.fetchall():
             counts[("ready", "not_declared", "unknown")[rank]] = n
     return counts

@@ -184,6 +184,11 @@ def test_readiness_counts_reviewed_packages_and_the_checker_marks_the_rest(
     html = _html(client, "/readiness/django/5.2/")
     assert 'href="/packages/p/curated/"' in html
     assert 'href="/packages/p/found/"' not in html
+    # The counts and the ranking behind the page leave it out too, not only the rows.
+    page = client.get("/readiness/django/5.2/").context["page"]
+    assert sum(page.counts.values()) == 1
+    assert page.packages.paginator.count == 1
+    assert [package.slug for package in page.packages] == ["curated"]
     assert "Auto-discovered packages are counted once a person has reviewed them" in html
     checked = client.post("/readiness/django/5.2/", {"requirements": "found\ncurated\n"})
     assert checked.status_code == 200
