@@ -22,20 +22,11 @@ from packagegrid.api.serializers import pypi_data_of, repo_data_of
 from packagegrid.catalog.models import Category, Package
 from packagegrid.grids.models import Grid
 from packagegrid.lib.timestamps import iso_utc_millis
+from packagegrid.lib.urls import route_around
 
 LEGACY_ROOT = "v3:api-root"
 
 PageKind = Literal["package", "grid", "category", "profile"]
-
-# A value every web route's slug converter accepts, and that no route's fixed text contains.
-_SLUG_PLACEHOLDER = "legacy-slug-placeholder"
-
-
-def _page_path_around_slug(view_name: str) -> tuple[str, str]:
-    """The path of web route `view_name` split around its slug: ("/packages/p/", "/")."""
-    path = reverse(view_name, kwargs={"slug": _SLUG_PLACEHOLDER})
-    head, _, tail = path.partition(_SLUG_PLACEHOLDER)
-    return head, tail
 
 
 class LegacyPaths:
@@ -49,9 +40,9 @@ class LegacyPaths:
     def __init__(self) -> None:
         self.api_root = reverse(LEGACY_ROOT)
         self._pages: dict[PageKind, tuple[str, str]] = {
-            "package": _page_path_around_slug("package"),
-            "grid": _page_path_around_slug("grid"),
-            "category": _page_path_around_slug("category"),
+            "package": route_around("package"),
+            "grid": route_around("grid"),
+            "category": route_around("category"),
             # djangopackages.org's profile pages live at /profiles/<github_account>/; there
             # is no such route here yet, so the path is written as upstream served it.
             "profile": (f"{get_script_prefix()}profiles/", "/"),

@@ -3,7 +3,7 @@ everything a page needs in a fixed number of queries, whatever the number of row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NotRequired, TypedDict, cast
@@ -15,7 +15,6 @@ from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 
 from packagegrid.catalog.community_selectors import favorite_count_subquery, viewer_annotations
 from packagegrid.catalog.dependency_selectors import PackageDependencies, package_dependencies
@@ -44,6 +43,7 @@ from packagegrid.health.selectors import PackageFacts, package_facts, package_he
 from packagegrid.lib.licenses import package_license
 from packagegrid.lib.links import Link, is_web_url
 from packagegrid.lib.repo_urls import InvalidRepoURL, parse_repo_url
+from packagegrid.lib.urls import url_maker
 from packagegrid.maintainers.selectors import package_maintainer_annotations
 from packagegrid.search.models import SearchDocument
 from packagegrid.search.selectors import search_items
@@ -234,19 +234,6 @@ class PackagePage:
 
 # How long a new package's page waits (polling) for its first fetch to land.
 FIRST_FETCH_WAIT = timedelta(hours=1)
-
-
-def url_maker(route: str) -> Callable[[str], str]:
-    """A function from a slug to the URL of `route` (whose one argument is `slug`): one
-    `reverse()` for a whole list instead of one per row."""
-    prefix, _, suffix = reverse(route, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
-    return lambda slug: f"{prefix}{quote(slug, safe=_URL_SAFE)}{suffix}"
-
-
-# A placeholder no slug contains, to split a URL into prefix and suffix once.
-_SLUG_MARK = "0slug0"
-# What reverse() leaves unquoted in a path.
-_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 def _package_documents() -> QuerySet[SearchDocument]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cache
 from html import escape as html_escape
-from urllib.parse import quote
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from packagegrid.grids.models import Grid
 from packagegrid.grids.selectors import ComparisonColumn, ComparisonRow, GridCell
+from packagegrid.lib.urls import url_maker
 from packagegrid.web.grid_cells import CellLinks, cell_content, cell_label, feature_row_cells
 from packagegrid.web.templatetags.packagegrid import (
     clip,
@@ -90,17 +89,6 @@ def release_spans(product: str, spans: Sequence[tuple[str, str]]) -> SafeString:
     return mark_safe(", ".join(runs))
 
 
-# A placeholder no slug contains, to split a package URL into prefix and suffix once.
-_SLUG_MARK = "0slug0"
-_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path
-
-
-def _slug_url(name: str) -> tuple[str, str]:
-    """The prefix and suffix of the URL `name` around its one `slug` argument."""
-    prefix, _, suffix = reverse(name, kwargs={"slug": _SLUG_MARK}).partition(_SLUG_MARK)
-    return prefix, suffix
-
-
 def _row(title: str, cells: Iterable[str]) -> str:
     return (
         f'\n      <tr class="standard">\n        <th scope="row">{title}</th>\n        '
@@ -128,14 +116,12 @@ def comparison_standard_rows(columns: Sequence[ComparisonColumn]) -> SafeString:
     Python: 14 rows of a 25-package grid are 350 cells, whose template tags, lookups and
     per-cell `{% url %}` cost more than the rest of the page. The URL of the health rules
     is reversed once per table."""
-    rules_prefix, rules_suffix = _slug_url("package-rules")
+    rules_url = url_maker("package-rules")
     health_cells, lifecycle_cells = [], []
     for column in columns:
         health = column.health
         if health:
-            url = escape(
-                f"{rules_prefix}{quote(column.package.slug, safe=_URL_SAFE)}{rules_suffix}"
-            )
+            url = escape(rules_url(column.package.slug))
             health_cells.append(f'<td class="num"><a href="{url}">{health.score}</a></td>')
             badge = lifecycle_badge(health.lifecycle, health.get_lifecycle_display())
             reason = escape(health.lifecycle_reason)
@@ -193,18 +179,17 @@ def comparison_head(
     """The package <th>s of a grid's table, built in Python (the same markup as a
     template loop, with one `reverse()` for the package pages and, for editors, one for
     the remove links)."""
-    prefix, suffix = _slug_url("package")
-    if can_edit:
-        sample = reverse(
-            "grid-package-remove", kwargs={"slug": grid_slug, "package_slug": _SLUG_MARK}
-        )
-        remove_prefix, _, remove_suffix = sample.partition(_SLUG_MARK)
+    package_url = url_maker("package")
+    remove_url_of = (
+        url_maker("grid-package-remove", arg="package_slug", slug=grid_slug) if can_edit else None
+    )
     cells = []
     for column in columns:
         package = column.package
-        slug = quote(package.slug, safe=_URL_SAFE)
         title = escape(package.title)
-        html = f'\n        <th scope="col"><a href="{escape(prefix + slug + suffix)}">{title}</a>'
+        html = (
+            f'\n        <th scope="col"><a href="{escape(package_url(package.slug))}">{title}</a>'
+        )
         if column.repo and column.repo.archived:
             html += ' <span class="badge badge-warn">archived</span>'
         if package.replaced_by_id:
@@ -212,8 +197,8 @@ def comparison_head(
         if column.advisories:
             html += ' <a class="badge badge-warn" href="#advisories">advisory</a>'
         html += f"\n          {compare_pick(package.slug, package.title)}"
-        if can_edit:
-            remove_url = escape(remove_prefix + slug + remove_suffix)
+        if remove_url_of is not None:
+            remove_url = escape(remove_url_of(package.slug))
             html += (
                 f'\n          <a class="row-action danger-link" href="{remove_url}"'
                 f' hx-post="{remove_url}" hx-vals=\'{{"sort": "{escape(sort)}"}}\''
@@ -231,10 +216,10 @@ def grid_rows(grids: Iterable[Grid]) -> SafeString:
     """The rows of the grids list (web/grid_list.html), built in Python: the same markup
     as a template loop over 300 grids, with one `reverse()` for the whole table. Each
     grid has `package_count` annotated (`grid_list`)."""
-    prefix, suffix = _slug_url("grid")
+    grid_url = url_maker("grid")
     rows = []
     for grid in grids:
-        url = escape(f"{prefix}{quote(grid.slug, safe=_URL_SAFE)}{suffix}")
+        url = escape(grid_url(grid.slug))
         locked = ' <span class="badge">Locked</span>' if grid.is_locked else ""
         description = (
             f'<p class="description">{escape(clip(grid.description, 200))}</p>'

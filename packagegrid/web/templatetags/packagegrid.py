@@ -14,9 +14,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from packagegrid.catalog.models import Package
-from packagegrid.catalog.page_selectors import ListRow, list_row, url_maker
+from packagegrid.catalog.page_selectors import ListRow, list_row
 from packagegrid.health.models import Lifecycle
 from packagegrid.lib.markup import render_markdown
+from packagegrid.lib.urls import url_maker
 
 register = template.Library()
 
