@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/packagegrid
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-k grid -x'
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this one.
+PYTEST_WORKERS ?= auto
 # Extra `packagegrid bench` arguments, e.g. make bench BENCH_ARGS='--duration 3'
 BENCH_ARGS ?=
 # The load test's database (built with `benchdata` when empty) and extra arguments,
@@ -23,7 +25,7 @@ export DEBUG ?= 1
 
 help:
 	@echo "make run               install, migrate, load the demo data, serve http://127.0.0.1:8000"
-	@echo "make test              run the test suite on SQLite (PYTEST_ARGS=... passes arguments)"
+	@echo "make test              run the test suite on SQLite, one process per core (PYTEST_ARGS=..., PYTEST_WORKERS=N)"
 	@echo "make test-postgres     the same on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint              ruff check, ruff format --check, mypy"
 	@echo "make migrations-check  fail when a model change has no migration"
@@ -63,10 +65,10 @@ run: install
 	$(BIN)/packagegrid runserver 127.0.0.1:8000
 
 test: install
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Runs all three checks, then fails if any did.
 lint: install

@@ -10,13 +10,17 @@ others with `make_user`, and log a client in with `log_in` or `csrf_client`.
 from __future__ import annotations
 
 import itertools
+import os
 import socket
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.test import Client
@@ -70,6 +74,55 @@ def _loopback_only(sock: socket.socket, address: Any) -> Any:
             "serve the response from a local test server."
         )
     return _real_connect(sock, address)
+
+
+# pytest-xdist runs the suite in several processes, each on a test database of its own
+# but, on PostgreSQL, in one cluster. The change feed reads only up to the oldest
+# transaction still running anywhere in the cluster (packagegrid.changes.selectors), so a
+# test of the feed would wait on another process's open test transaction and see nothing.
+# Tests marked `cluster_alone` therefore hold a cluster-wide advisory lock exclusively
+# while they run, and every other test holds it shared: a feed test starts when the other
+# processes' current tests have ended, and they start none until it has.
+_CLUSTER_LOCK = 7_411_001
+_cluster_lock_connection: psycopg.Connection[Any] | None = None
+
+
+def _cluster_lock_needed() -> bool:
+    database = django_settings.DATABASES["default"]
+    return "PYTEST_XDIST_WORKER" in os.environ and database["ENGINE"].endswith("postgresql")
+
+
+@contextmanager
+def _cluster_lock(*, exclusive: bool) -> Iterator[None]:
+    global _cluster_lock_connection
+    if not _cluster_lock_needed():
+        yield
+        return
+    if _cluster_lock_connection is None:
+        # The maintenance database: advisory locks are per database, and every process
+        # must take the same one (their test databases differ).
+        database = django_settings.DATABASES["default"]
+        _cluster_lock_connection = psycopg.connect(
+            dbname="postgres",
+            host=database["HOST"] or None,
+            port=database["PORT"] or None,
+            user=database["USER"] or None,
+            password=database["PASSWORD"] or None,
+            autocommit=True,
+        )
+    mode = "" if exclusive else "_shared"
+    _cluster_lock_connection.execute(f"SELECT pg_advisory_lock{mode}(%s)", [_CLUSTER_LOCK])
+    try:
+        yield
+    finally:
+        _cluster_lock_connection.execute(f"SELECT pg_advisory_unlock{mode}(%s)", [_CLUSTER_LOCK])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
+    """Around a test's set-up, call and tear-down (so around its database transaction)."""
+    with _cluster_lock(exclusive=item.get_closest_marker("cluster_alone") is not None):
+        return (yield)
 
 
 @pytest.fixture(autouse=True)

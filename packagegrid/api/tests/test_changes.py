@@ -17,7 +17,7 @@ from packagegrid.changes.selectors import Position
 from packagegrid.changes.services import changes_prune
 from packagegrid.conftest import make_category
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.cluster_alone]
 
 URL = "/api/v5/changes/"
 

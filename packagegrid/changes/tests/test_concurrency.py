@@ -29,6 +29,7 @@ def _on_postgresql() -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.cluster_alone
 def test_a_change_committed_late_with_a_lower_id_is_not_missed() -> None:
     if not _on_postgresql():
         pytest.skip("SQLite serialises writers: a lower id cannot commit later")
@@ -64,6 +65,7 @@ def test_a_change_committed_late_with_a_lower_id_is_not_missed() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.cluster_alone
 def test_a_polling_reader_sees_every_committed_change_exactly_once_on_postgresql() -> None:
     if not _on_postgresql():
         pytest.skip("the SQLite drill runs in its own process (next test)")

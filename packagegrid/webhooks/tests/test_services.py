@@ -68,6 +68,7 @@ def test_a_private_destination_is_refused_unless_allowed(settings: Any) -> None:
 
 # Committed writes: on PostgreSQL the feed lists only ended transactions.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.cluster_alone
 def test_deliveries_are_made_for_approved_subscriptions_and_matching_events_only() -> None:
     grid_hook = approved_subscription("http://127.0.0.1:9/grid", [Event.GRID_CHANGED])
     new_hook = approved_subscription("http://127.0.0.1:9/new", [Event.PACKAGE_CREATED])
@@ -103,6 +104,7 @@ def test_deliveries_are_made_for_approved_subscriptions_and_matching_events_only
 
 # Committed writes: on PostgreSQL the feed lists only ended transactions.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.cluster_alone
 def test_approving_makes_a_subscription_get_later_changes() -> None:
     staff = User.objects.create_user("staff", is_staff=True)
     alice = User.objects.create_user("alice")

@@ -18,7 +18,7 @@ from packagegrid.webhooks.services import webhooks_dispatch_page
 from packagegrid.webhooks.tasks import deliver_webhook
 from packagegrid.webhooks.tests.conftest import approved_subscription
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.cluster_alone]
 
 
 def _run_worker() -> None:

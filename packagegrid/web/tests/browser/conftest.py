@@ -28,7 +28,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# One browser per test module, not per session: while Playwright's sync API is open it
+# keeps an event loop running in this thread, and async tests collected after the browser
+# tests in the same process (the MCP server's, under pytest-xdist in any order) would find
+# it there and fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
