@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -153,8 +154,8 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         serializer's: three queries a page (count, page, grid ids)."""
         rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
         grids = package_grid_ids(package_ids=[row["id"] for row in rows])
-        links = LinkBuilder(request, V4_ROOT)
-        data = [package_row_v4(row, grids.get(row["id"], []), links) for row in rows]
+        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
+        data = [package_row_v4(row, grids.get(row["id"], []), links, zone) for row in rows]
         return self.get_paginated_response(data)
 
     def get_view_description(self, html: bool = False) -> str:
