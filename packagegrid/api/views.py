@@ -158,6 +158,22 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         data = [package_row_v4(row, grids.get(row["id"], []), links, zone) for row in rows]
         return self.get_paginated_response(data)
 
+    def get_queryset(self) -> QuerySet[Any]:
+        # One package is read as a plain row too (`retrieve`); the lookup is the same.
+        if self.action == "retrieve":
+            return self.rows.all()
+        return super().get_queryset()
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """One package from a plain row, as the list builds them (`package_row_v4`): the
+        same JSON as the serializer's, without compiling a query that joins four models
+        and building their instances. Two queries: the row (by id, then by slug), and
+        its grid ids."""
+        row = cast(dict[str, Any], self.get_object())
+        grids = package_grid_ids(package_ids=[row["id"]])
+        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
+        return Response(package_row_v4(row, grids.get(row["id"], []), links, zone))
+
     def get_view_description(self, html: bool = False) -> str:
         # djangopackages.org's browsable API shows this line; clients that scrape the page
         # expect it, although the endpoint is read-only.
