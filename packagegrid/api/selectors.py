@@ -58,6 +58,43 @@ def package_grid_ids(*, package_ids: list[int]) -> dict[int, list[int]]:
     return grids
 
 
+# What API v4's grid list shows, as `values()` names (`grid_row_v4` reads them).
+GRID_ROW_V4_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "description",
+    "is_locked",
+    "header",
+    "created",
+    "modified",
+)
+
+
+def grid_rows_for_api_v4() -> QuerySet[Grid, dict[str, Any]]:
+    """API v4's grids (newest id first) as plain rows of the columns the list shows: one
+    query a page, without building a model instance a grid."""
+    rows: QuerySet[Grid, dict[str, Any]] = Grid.objects.order_by("-id").values(*GRID_ROW_V4_FIELDS)
+    return rows
+
+
+def grid_package_ids(*, grid_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of each grid's packages, by package title (as djangopackages.org lists a
+    grid's packages, and `grid_list_for_api` prefetches them): one query; none without
+    grids."""
+    packages: dict[int, list[int]] = {}
+    if not grid_ids:
+        return packages
+    links = (
+        GridPackage.objects.filter(grid_id__in=grid_ids)
+        .order_by("package__title", "package_id")
+        .values_list("grid_id", "package_id")
+    )
+    for grid_id, package_id in links:
+        packages.setdefault(grid_id, []).append(package_id)
+    return packages
+
+
 def grid_list_for_api_v5() -> QuerySet[Grid]:
     """Grids with their packages (id, slug, title; by title) and features: three queries
     a page."""

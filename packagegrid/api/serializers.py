@@ -131,6 +131,25 @@ class GridSerializer(LocalTimes, serializers.BaseSerializer[Grid]):
         }
 
 
+def grid_row_v4(
+    row: dict[str, Any], package_ids: list[int], links: LinkBuilder, zone: tzinfo
+) -> dict[str, Any]:
+    """`GridSerializer`'s representation, key for key, from a row of
+    `grid_rows_for_api_v4()` and the grid's package ids, timestamps in `zone` (the
+    current time zone)."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "slug": row["slug"],
+        "description": row["description"],
+        "is_locked": row["is_locked"],
+        "packages": [links("packages", package_id) for package_id in package_ids],
+        "header": row["header"],
+        "created": iso_local(row["created"], zone),
+        "modified": iso_local(row["modified"], zone),
+    }
+
+
 class CategorySerializer(LocalTimes, serializers.BaseSerializer[Category]):
     def to_representation(self, instance: Category) -> dict[str, Any]:
         return {
