@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
 from packagegrid.catalog.models import Category, Package, Release
@@ -44,17 +45,26 @@ def package_rows_for_api_v4() -> QuerySet[Package, dict[str, Any]]:
 
 def package_grid_ids(*, package_ids: list[int]) -> dict[int, list[int]]:
     """The ids of each package's grids, in the order it joined them (one query; none
-    without packages)."""
+    without packages).
+
+    The statement is written out: for a page of 20 packages, building and compiling the
+    ORM's `filter(package_id__in=...)` took about as long as the query's round trip.
+    """
     grids: dict[int, list[int]] = {}
     if not package_ids:
         return grids
-    links = (
-        GridPackage.objects.filter(package_id__in=package_ids)
-        .order_by("id")
-        .values_list("package_id", "grid_id")
-    )
-    for package_id, grid_id in links:
-        grids.setdefault(package_id, []).append(grid_id)
+    quote = connection.ops.quote_name
+    package, grid, table = quote("package_id"), quote("grid_id"), GridPackage._meta.db_table
+    placeholders = ", ".join(["%s"] * len(package_ids))
+    with connection.cursor() as cursor:
+        # Only quoted names go into the SQL text; the ids are bound parameters.
+        cursor.execute(
+            f"SELECT {package}, {grid} FROM {quote(table)} "
+            f"WHERE {package} IN ({placeholders}) ORDER BY {quote('id')}",
+            package_ids,
+        )
+        for package_id, grid_id in cursor.fetchall():
+            grids.setdefault(package_id, []).append(grid_id)
     return grids
 
 
