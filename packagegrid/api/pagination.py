@@ -51,6 +51,26 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 20
     max_limit = MAX_LIMIT
 
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        """DRF's paging, with one query less for a list that fits on its first page.
+
+        The first page (no offset) is read before the count: when it holds fewer items
+        than the limit it is the whole list, and its length is the count. A longer list
+        is counted as DRF counts it, and every other page is DRF's (an offset past the
+        end still never reads a page).
+        """
+        limit = self.get_limit(request)
+        if limit is None or self.get_offset(request) != 0:
+            return super().paginate_queryset(queryset, request, view)
+        self.request, self.limit, self.offset = request, limit, 0
+        page = list(queryset[:limit])
+        self.count = len(page) if len(page) < limit else self.get_count(queryset)
+        if self.count > limit and self.template is not None:
+            self.display_page_controls = True
+        return page
+
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return page_envelope_schema(schema)
 

@@ -14,6 +14,11 @@ from rest_framework.reverse import preserve_builtin_query_params
 
 ViewName = tuple[Callable[..., Any], str]
 
+# DRF's BrowsableAPIRenderer.get_context builds the page's code stylesheet with pygments
+# on every page (about 8% of the page's CPU), though it depends only on the style name:
+# built once per style and process. The stylesheet is the same text.
+renderers.pygments_css = lru_cache(maxsize=8)(renderers.pygments_css)  # type: ignore[attr-defined]  # not in the stubs
+
 
 def _named_api_view(view: Callable[..., Any]) -> ViewName | None:
     """`view` and its name (as DRF titles it) when it is a REST framework view.

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -50,6 +51,8 @@ from packagegrid.api.selectors import (
     category_list_for_api_v5,
     grid_cells_for_api_v5,
     grid_list_for_api_v5,
+    grid_package_ids,
+    grid_rows_for_api_v4,
     package_grid_ids,
     package_rows_for_api_v4,
     person_list_for_api_v5,
@@ -66,6 +69,7 @@ from packagegrid.api.serializers import (
     ReleaseV5Serializer,
     SearchItemSerializer,
     SearchItemV5Serializer,
+    grid_row_v4,
     package_row_v4,
 )
 from packagegrid.catalog.models import Category, Package
@@ -153,9 +157,25 @@ class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyMod
         serializer's: three queries a page (count, page, grid ids)."""
         rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
         grids = package_grid_ids(package_ids=[row["id"] for row in rows])
-        links = LinkBuilder(request, V4_ROOT)
-        data = [package_row_v4(row, grids.get(row["id"], []), links) for row in rows]
+        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
+        data = [package_row_v4(row, grids.get(row["id"], []), links, zone) for row in rows]
         return self.get_paginated_response(data)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # One package is read as a plain row too (`retrieve`); the lookup is the same.
+        if self.action == "retrieve":
+            return self.rows.all()
+        return super().get_queryset()
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """One package from a plain row, as the list builds them (`package_row_v4`): the
+        same JSON as the serializer's, without compiling a query that joins four models
+        and building their instances. Two queries: the row (by id, then by slug), and
+        its grid ids."""
+        row = cast(dict[str, Any], self.get_object())
+        grids = package_grid_ids(package_ids=[row["id"]])
+        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
+        return Response(package_row_v4(row, grids.get(row["id"], []), links, zone))
 
     def get_view_description(self, html: bool = False) -> str:
         # djangopackages.org's browsable API shows this line; clients that scrape the page
@@ -401,6 +421,17 @@ class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelV
 
     queryset = grid_list_for_api()
     serializer_class = GridSerializer
+    # The list's rows, built once like `queryset` (each request gets a copy).
+    rows = grid_rows_for_api_v4()
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """The list from plain rows (`grid_rows_for_api_v4`), the same JSON as the
+        serializer's: three queries a page (count, page, package ids)."""
+        rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
+        packages = grid_package_ids(grid_ids=[row["id"] for row in rows])
+        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
+        data = [grid_row_v4(row, packages.get(row["id"], []), links, zone) for row in rows]
+        return self.get_paginated_response(data)
 
 
 @extend_schema_view(

@@ -1,19 +1,28 @@
 """Timestamp rendering shared by the APIs (ORM-free)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from django.utils import timezone
 
 
-def iso_local(value: datetime | None) -> str | None:
+def iso_local(value: datetime | None, zone: tzinfo | None = None) -> str | None:
     """ISO 8601 in the current time zone, microseconds as stored; None stays None.
 
     Matches DRF's DateTimeField output, including `Z` for UTC:
     `2017-03-30T05:32:33.260750-04:00` in America/New_York.
+
+    `zone` is the current time zone, for callers that write many timestamps: reading it
+    (`timezone.get_current_timezone()`, a context-local lookup) cost more than the
+    conversion, four times per row of a list. A naive `value` is a ValueError, as in
+    `timezone.localtime`.
     """
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    if value.utcoffset() is None:
+        raise ValueError("iso_local() cannot be applied to a naive datetime")
+    if zone is None:
+        zone = timezone.get_current_timezone()
+    text = value.astimezone(zone).isoformat()
     if text.endswith("+00:00"):
         text = text[:-6] + "Z"
     return text

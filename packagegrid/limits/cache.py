@@ -12,6 +12,16 @@ Django's DatabaseCache is not safe for counting:
   a window ends, `incr` says "expired" and `add` says "still there", so the limiter can
   store nothing and let every request of that second through.
 
+Counting an API request is `hit`, one statement whatever the state of the window:
+`INSERT ... ON CONFLICT (cache_key) DO UPDATE SET value = CASE WHEN expires < now THEN 1
+ELSE value + 1 END ... RETURNING value` (PostgreSQL, and SQLite from 3.35). The row lock
+the upsert takes makes it atomic as `add` and `incr` are: of several workers at a window's
+end exactly one replaces the expired row, the others wait for its lock and count in the
+new window. For SQL to add to it, a counter is stored as its decimal digits rather than
+pickled (`_encode`); every read decodes both forms (`_decode`). On PostgreSQL the table is
+UNLOGGED (migration 0002): its writes make no WAL, so a commit does not wait for a flush
+and a count costs one round trip; a crash empties it, which only reopens every window.
+
 Here `add` is one statement, `INSERT ... ON CONFLICT (cache_key) DO UPDATE ... WHERE
 expires < now` (PostgreSQL, and SQLite from 3.24): the database writes the row only when
 it is missing or expired, and of several workers doing so at once exactly one writes
@@ -27,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import pickle
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +51,10 @@ from django.utils.timezone import now
 _NO_FLUSH_WAIT = "SET LOCAL synchronous_commit TO OFF"
 # Backends whose SQL has INSERT ... ON CONFLICT ... DO UPDATE ... WHERE.
 UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
+# A counter's stored text: its decimal digits. A pickled value (base64 of a pickle, which
+# starts with an opcode below 0x80 or PROTO 0x80) never starts with a digit or "-".
+_COUNTER = re.compile(r"-?[0-9]+")
+_COUNTER_FIRST = "-0123456789"
 
 
 class AtomicDatabaseCache(DatabaseCache):
@@ -58,15 +73,8 @@ class AtomicDatabaseCache(DatabaseCache):
         if connection.vendor not in UPSERT_VENDORS:
             return bool(super().add(key, value, timeout, version))
         key = self.make_and_validate_key(key, version=version)
-        seconds = self.get_backend_timeout(timeout)
-        zone = UTC if settings.USE_TZ else None
-        if seconds is None:
-            expires = datetime.max.replace(tzinfo=zone)
-        else:
-            expires = datetime.fromtimestamp(seconds, tz=zone)
-        # Whole seconds, as Django's DatabaseCache stores them.
-        expires = expires.replace(microsecond=0)
-        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        expires = self._expires_at(timeout)
+        encoded = self._encode(value)
         quote = connection.ops.quote_name
         table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
         key_column, value_column, expires_column = (
@@ -91,6 +99,15 @@ class AtomicDatabaseCache(DatabaseCache):
                 ],
             )
             return bool(cursor.rowcount == 1)
+
+    def _expires_at(self, timeout: Any) -> datetime:
+        """When a value stored now with `timeout` expires, in whole seconds as Django's
+        DatabaseCache stores it."""
+        seconds = self.get_backend_timeout(timeout)
+        zone = UTC if settings.USE_TZ else None
+        if seconds is None:
+            return datetime.max.replace(tzinfo=zone, microsecond=0)
+        return datetime.fromtimestamp(seconds, tz=zone).replace(microsecond=0)
 
     def _cull_when_full(self, db: str, connection: Any, cursor: Any) -> None:
         """Django's culling, as its `add` does it: past MAX_ENTRIES, drop expired rows
@@ -134,11 +151,103 @@ class AtomicDatabaseCache(DatabaseCache):
             row = cursor.fetchone()
             if row is None or self._expired(connection, row[1]):
                 raise ValueError(f"Key '{key}' not found.")
-            stored = connection.ops.process_clob(row[0])
-            value = pickle.loads(base64.b64decode(stored.encode(), validate=True)) + delta
-            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-            cursor.execute(update, [encoded, key])
+            value = self._decode(connection.ops.process_clob(row[0])) + delta
+            cursor.execute(update, [self._encode(value), key])
         return int(value)
+
+    def hit(self, key: Any, timeout: int, version: int | None = None) -> int | None:
+        """Count one at `key` and return the count, in one statement: 1 when the key was
+        missing or expired (a new window of `timeout` seconds), else the count plus one,
+        the expiry unchanged.
+
+        Returns None, having changed nothing, where one statement cannot count: a
+        database without the upsert, or a live value that is not a counter (stored by
+        `set`); the caller then counts with `incr` and `add`.
+        """
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        if connection.vendor not in UPSERT_VENDORS:
+            return None
+        key = self.make_and_validate_key(key, version=version)
+        expires = self._expires_at(timeout)
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
+        key_column, value_column, expires_column = (
+            quote("cache_key"),
+            quote("value"),
+            quote("expires"),
+        )
+        expired = f"{table}.{expires_column} < %s"
+        current = f"{table}.{value_column}"
+        first_characters = ", ".join(f"'{c}'" for c in _COUNTER_FIRST)
+        moment = connection.ops.adapt_datetimefield_value(now())
+        with connection.cursor() as cursor:
+            # Only quoted names and constants go into the SQL text; every value is a
+            # bound parameter. `expired` is tested against one instant throughout.
+            cursor.execute(
+                f"INSERT INTO {table} ({key_column}, {value_column}, {expires_column}) "
+                f"VALUES (%s, '1', %s) ON CONFLICT ({key_column}) DO UPDATE SET "
+                f"{value_column} = CASE WHEN {expired} THEN excluded.{value_column} "
+                f"ELSE CAST(CAST({current} AS BIGINT) + 1 AS TEXT) END, "
+                f"{expires_column} = CASE WHEN {expired} THEN excluded.{expires_column} "
+                f"ELSE {table}.{expires_column} END "
+                f"WHERE {expired} OR SUBSTR({current}, 1, 1) IN ({first_characters}) "
+                f"RETURNING {value_column}",
+                [
+                    key,
+                    connection.ops.adapt_datetimefield_value(expires),
+                    moment,
+                    moment,
+                    moment,
+                ],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            count = int(connection.ops.process_clob(row[0]))
+            if count == 1:
+                # A window opened (a row added or replaced): cull as `add` does.
+                self._cull_when_full(db, connection, cursor)
+        return count
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        """Django's `get_many`, decoding counters as well as pickled values."""
+        if not keys:
+            return {}
+        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
+        db = router.db_for_read(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        placeholders = ", ".join(["%s"] * len(key_map))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} "
+                f"FROM {quote(self._table)} WHERE {quote('cache_key')} IN ({placeholders})",  # type: ignore[attr-defined]
+                list(key_map),
+            )
+            rows = cursor.fetchall()
+        result: dict[Any, Any] = {}
+        expired_keys = []
+        for key, value, expires in rows:
+            if self._expired(connection, expires):
+                expired_keys.append(key)
+            else:
+                result[key_map.get(key)] = self._decode(connection.ops.process_clob(value))
+        self._base_delete_many(expired_keys)  # type: ignore[attr-defined]
+        return result
+
+    def _encode(self, value: Any) -> str:
+        """An integer as its digits (a counter `hit` can add to); anything else as
+        Django's DatabaseCache stores it, a base64 pickle."""
+        if type(value) is int:
+            return str(value)
+        return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+
+    @staticmethod
+    def _decode(stored: str) -> Any:
+        if _COUNTER.fullmatch(stored):
+            return int(stored)
+        return pickle.loads(base64.b64decode(stored.encode(), validate=True))
 
     @staticmethod
     def _expired(connection: Any, expires: Any) -> bool:

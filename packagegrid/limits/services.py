@@ -5,14 +5,17 @@ the subject's first counted action. The "limits" cache is Redis when REDIS_URL i
 the database otherwise (settings.CACHES), never per-process memory, so four workers hold
 the same limit as one.
 
-Why counting is atomic on both backends: the first action of a window creates the counter
-with `add`, which only one process can win (Redis SET NX; in the database one INSERT ...
-ON CONFLICT that writes only over a missing or expired row); every other action uses
-`incr`, a single INCRBY on Redis and a row-locked read-and-write in the database
-(packagegrid.limits.cache). `incr` is tried first, as nearly every action falls in an open
-window; when it fails (ValueError: no window, or it ended) `add` opens a new window: both
-stores call a counter expired at the same moment, and of several processes that get there
-at once exactly one opens it, the others count in it.
+Why counting is atomic on both backends: on Redis the first action of a window creates
+the counter with `add`, which only one process can win (SET NX), and every other action
+uses `incr`, a single INCRBY. `incr` is tried first, as nearly every action falls in an
+open window; when it fails (ValueError: no window, or it ended) `add` opens a new window:
+both call a counter expired at the same moment, and of several processes that get there at
+once exactly one opens it, the others count in it. In the database one statement does
+both (`hit` in packagegrid.limits.cache): an upsert that opens the window over a missing
+or expired row and otherwise adds one, under the row's lock, in one round trip where
+`incr` took four (BEGIN, a locked read, the write, COMMIT). Its `incr` and `add` keep the
+same guarantees and serve the Redis fallback (packagegrid.caching.redis) and any value
+`hit` cannot count.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import logging
 
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+
+from packagegrid.limits.cache import AtomicDatabaseCache
 
 CACHE_ALIAS = "limits"
 logger = logging.getLogger(__name__)
@@ -44,6 +49,10 @@ def limit_hit(*, scope: str, subject: str, period: int) -> int:
     The window is `period` seconds from the first action counted in it.
     """
     cache, key = _cache(), _key(scope, subject)
+    if isinstance(cache, AtomicDatabaseCache):
+        counted = cache.hit(key, period)
+        if counted is not None:
+            return counted
     for _ in range(3):
         # `incr` first: within a window (nearly every action) that is the only call, and
         # `add` runs only to open a window. In the database that saves `add`'s statements

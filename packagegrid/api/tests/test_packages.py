@@ -110,16 +110,49 @@ def test_it_lists_grids_of_a_package_in_the_order_it_joined_them(client: Client)
     assert body["grids"] == [f"http://testserver/api/v4/grids/{pk}/" for pk in (90, 80)]
 
 
-@pytest.mark.parametrize("count", [1, 30])
+# The page and its grid links, and the count when the list does not fit on the page.
+@pytest.mark.parametrize(("count", "limit", "queries"), [(1, 1000, 2), (30, 1000, 2), (30, 30, 3)])
 def test_it_lists_any_page_size_in_three_queries(
-    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+    client: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    count: int,
+    limit: int,
+    queries: int,
 ) -> None:
     packages = [make_package() for _ in range(count)]
     make_grid(packages=packages)
     make_grid(packages=packages[:5])
-    with django_assert_num_queries(VERSIONS_QUERY + 3):
-        response = client.get("/api/v4/packages/", {"limit": 1000})
+    with django_assert_num_queries(VERSIONS_QUERY + queries):
+        response = client.get("/api/v4/packages/", {"limit": limit})
     assert len(response.json()["results"]) == count
+    assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize(
+    ("params", "count", "results", "next_offset"),
+    [
+        ({"limit": 3}, 3, 3, None),  # a full first page: counted
+        ({"limit": 2}, 3, 2, "offset=2"),
+        ({"limit": 4}, 3, 3, None),  # the whole list on the page: its length
+        ({"limit": 2, "offset": 2}, 3, 1, None),  # not the first page: counted
+        ({"limit": 2, "offset": 9}, 3, 0, None),  # past the end
+    ],
+)
+def test_every_page_gives_the_lists_count(
+    client: Client,
+    params: dict[str, int],
+    count: int,
+    results: int,
+    next_offset: str | None,
+) -> None:
+    for _ in range(3):
+        make_package()
+    body = client.get("/api/v4/packages/", params).json()
+    assert (body["count"], len(body["results"])) == (count, results)
+    if next_offset is None:
+        assert body["next"] is None
+    else:
+        assert next_offset in body["next"]
 
 
 def test_it_reads_a_package_in_two_queries(

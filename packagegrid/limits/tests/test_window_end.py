@@ -1,7 +1,9 @@
 """The end of a window in the database counters: exactly one worker opens the next one.
 
 Both tests fail on Django's own DatabaseCache.add: it calls a row expired a second later
-than `incr` does, and it replaces an expired row by a read and an unlocked update.
+than `incr` does, and it replaces an expired row by a read and an unlocked update. They
+run on both ways of counting: the one-statement `hit`, and `incr` with `add` (which count
+where `hit` cannot, and while Redis is down).
 """
 
 from __future__ import annotations
@@ -38,8 +40,16 @@ def _expire(scope: str, at: datetime) -> None:
         )
 
 
+@pytest.fixture(params=["hit", "incr-and-add"])
+def counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way the database counts: `hit`, or (with `hit` declining) `incr` and `add`."""
+    if request.param == "incr-and-add":
+        monkeypatch.setattr(AtomicDatabaseCache, "hit", lambda *args, **kwargs: None)
+    return str(request.param)
+
+
 def test_the_second_after_a_window_ends_counts_in_a_new_window(
-    db_limits: None, monkeypatch: pytest.MonkeyPatch
+    db_limits: None, counting: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scope = _scope()
     for _ in range(20):
@@ -55,7 +65,7 @@ def test_the_second_after_a_window_ends_counts_in_a_new_window(
 
 
 def test_workers_at_the_end_of_a_window_open_one_new_window(
-    db_limits: None, transactional_db: None, monkeypatch: pytest.MonkeyPatch
+    db_limits: None, transactional_db: None, counting: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip(
@@ -72,29 +82,37 @@ def test_workers_at_the_end_of_a_window_open_one_new_window(
 
     # Each worker, inside `add`, waits after its first statement on the counter's row
     # until every worker got there: all of them look at the expired row before any of
-    # them goes on, the moment a race needs. A store that serializes them breaks the
-    # barrier after its timeout and they go on one by one.
+    # them goes on, the moment a race needs. Inside `hit` (one statement) each waits
+    # before it, so that all of them send it at once. A store that serializes them
+    # breaks the barrier after its timeout and they go on one by one.
     barrier = threading.Barrier(THREADS, timeout=3)
     local = threading.local()
-    original_add = AtomicDatabaseCache.add
+    method = "hit" if counting == "hit" else "add"
+    original = getattr(AtomicDatabaseCache, method)
 
-    def add(self: AtomicDatabaseCache, *args: Any, **kwargs: Any) -> bool:
-        local.in_add = True
+    def watched(self: AtomicDatabaseCache, *args: Any, **kwargs: Any) -> Any:
+        local.inside = True
         try:
-            return bool(original_add(self, *args, **kwargs))
+            return original(self, *args, **kwargs)
         finally:
-            local.in_add = False
+            local.inside = False
+
+    def wait() -> None:
+        local.paused = True
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
 
     def pause(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        result = execute(sql, params, many, context)
         touches_row = any(isinstance(p, str) and p.startswith(key) for p in params or ())
-        if getattr(local, "in_add", False) and not getattr(local, "paused", False) and touches_row:
-            local.paused = True
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait()
+        waits = getattr(local, "inside", False) and not getattr(local, "paused", False)
+        if waits and touches_row and method == "hit":
+            wait()
+        result = execute(sql, params, many, context)
+        if waits and touches_row and method == "add":
+            wait()
         return result
 
-    monkeypatch.setattr(AtomicDatabaseCache, "add", add)
+    monkeypatch.setattr(AtomicDatabaseCache, method, watched)
     counts: list[int] = []
     errors: list[Exception] = []
 
