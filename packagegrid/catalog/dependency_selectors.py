@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -120,14 +120,29 @@ class PackageDependencies:
     outdated_pins: list[OutdatedPin]
 
 
+# Between the Django specifiers of a requirement's target, aggregated into one string:
+# a PEP 508 specifier never holds a line break.
+_SPECIFIER_SEPARATOR = "\n"
+
+
 def package_dependencies(*, package: Package, today: date | None = None) -> PackageDependencies:
-    """The package's requirements, its dependents and its outdated pins, in four queries:
-    the requirements (which also give the pins' edges), the first dependents, their
-    total (counted in the dependency index alone), and the Django specifiers of the
-    requirements listed in the directory."""
-    dependencies = list(
+    """The package's requirements, its dependents and its outdated pins, in three queries:
+    the requirements, each with the Django specifiers of its target when the directory
+    lists it (which give the pins), the first dependents, and their total (counted in the
+    dependency index alone)."""
+    # The targets' specifiers in the requirements' own query, not a query of their own:
+    # at this size a query costs more to build and compile in Python than to run.
+    target_django = (
+        Dependency.objects.filter(package=OuterRef("target_id"), key=DJANGO_KEY, optional=False)
+        .order_by()
+        .values("package_id")
+        .annotate(specifiers=StringAgg("specifier", delimiter=Value(_SPECIFIER_SEPARATOR)))
+        .values("specifiers")
+    )
+    rows = list(
         Dependency.objects.filter(package=package)
         .select_related("target")
+        .annotate(target_django=Subquery(target_django))
         .only(
             "name",
             "key",
@@ -141,17 +156,18 @@ def package_dependencies(*, package: Package, today: date | None = None) -> Pack
         )
         .order_by("position")
     )
+    dependencies: list[Dependency] = [*rows]
     dependents: list[Package] = list(
         package_dependents(package=package).only("slug", "title")[:DEPENDENTS_SHOWN]
     )
     edges: list[Edge] = [
         (d.name, d.key, d.specifier, d.target_id) for d in dependencies if not d.optional
     ]
-    through = _django_specifiers(
-        Dependency.objects.filter(package=package, optional=False, target__isnull=False).values(
-            "target_id"
-        )
-    )
+    through: dict[int, list[str]] = {
+        row.target_id: row.target_django.split(_SPECIFIER_SEPARATOR)
+        for row in rows
+        if row.target_id is not None and row.target_django is not None
+    }
     supported = supported_releases("django", today or timezone.localdate())
     return PackageDependencies(
         dependencies=dependencies,

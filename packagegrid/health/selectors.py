@@ -29,7 +29,15 @@ from django.db.models.functions import Coalesce
 from packaging.requirements import InvalidRequirement, Requirement
 
 from packagegrid.catalog.dependency_selectors import dependents_count_subquery, package_dependents
-from packagegrid.catalog.models import Dependency, Favorite, Package, Release, RepoData, Usage
+from packagegrid.catalog.models import (
+    Dependency,
+    Favorite,
+    Package,
+    PyPIData,
+    Release,
+    RepoData,
+    Usage,
+)
 from packagegrid.catalog.selectors import (
     package_list_for_api,
     people_count_subquery,
@@ -106,7 +114,13 @@ LATEST_RELEASES = "latest_releases"
 def latest_release_prefetch() -> Prefetch[str, QuerySet[Release], str]:
     """Prefetch, as `LATEST_RELEASES`, each package's release named by
     `PyPIData.latest_version` (at most one): one query for any number of packages."""
-    latest = Release.objects.filter(version=F("package__pypi_data__latest_version")).only(
+    # A semi-join on PyPIData alone: going through `package__pypi_data` joined the
+    # packages table too, whose planning (it has many indexes) and scan cost more than
+    # the rest of the query.
+    is_latest = PyPIData.objects.filter(
+        package_id=OuterRef("package_id"), latest_version=OuterRef("version")
+    )
+    latest = Release.objects.filter(Exists(is_latest)).only(
         "package_id", "version", "uploaded_at", "yanked"
     )
     return Prefetch("releases", queryset=latest, to_attr=LATEST_RELEASES)

@@ -54,20 +54,31 @@ def test_it_flags_a_listed_dependency_that_pins_an_old_django() -> None:
     assert [p.text for p in pins] == ["django-stuck (requires Django<4.0,>=2.2)"]
 
 
-def test_the_package_page_reads_take_four_queries_whatever_the_counts(
+def test_the_package_page_reads_take_three_queries_whatever_the_counts(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     core = _listed("django-core-thing")
     few = make_package()
     make_dependencies(few, "django-core-thing")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         small = package_dependencies(package=core, today=TODAY)
     make_dependencies(core, "Django<4", "requests", "django-stuck", "asgiref")
     for _ in range(25):
         make_dependencies(make_package(), "django-core-thing")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         large = package_dependencies(package=core, today=TODAY)
     assert (small.dependents_count, large.dependents_count) == (1, 26)
     assert len(large.dependents) == 20
     assert [d.name for d in large.dependencies] == ["Django", "requests", "django-stuck", "asgiref"]
     assert [p.text for p in large.outdated_pins] == ["Django<4"]
+
+
+def test_the_package_page_reads_every_django_requirement_of_a_listed_dependency() -> None:
+    stuck = _listed("django-stuck")
+    make_dependencies(stuck, "Django<4.0", "Django<3.2", "requests")
+    package = make_package()
+    make_dependencies(package, "django-stuck>=1", "requests")
+    pins = package_dependencies(package=package, today=TODAY).outdated_pins
+    assert len(pins) == 1
+    assert pins[0].dependency == "django-stuck"
+    assert sorted(pins[0].specifier.split(",")) == ["<3.2", "<4.0"]

@@ -17,9 +17,18 @@ from packagegrid.catalog.models import Package
 from packagegrid.catalog.page_selectors import ListRow, list_row
 from packagegrid.health.models import Lifecycle
 from packagegrid.lib.markup import render_markdown
-from packagegrid.lib.urls import url_maker
+from packagegrid.lib.urls import route_path, url_maker
 
 register = template.Library()
+
+
+@register.simple_tag
+def route(name: str) -> str:
+    """`{% route "packages" %}`: the path `{% url "packages" %}` gives, for a route
+    without arguments, reversed once per process instead of on every render
+    (`packagegrid.lib.urls.route_path`)."""
+    return route_path(name)
+
 
 # Cell text (stripped, case-folded) that reads as a plain yes or no.
 YES_TEXTS = frozenset({"+", "yes", "✓"})

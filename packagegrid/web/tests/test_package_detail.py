@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # compatibility rows and advisories (+2), then the trends panel's snapshots (+1), then the
 # dependencies panel: requirements, dependents, their count, and the Django
 # requirements of the requirements listed here (+4), then the weekly downloads (+1).
-PACKAGE_QUERIES = 13
+PACKAGE_QUERIES = 12
 
 
 def test_it_shows_the_package(client: Client) -> None:
