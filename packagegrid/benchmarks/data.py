@@ -37,8 +37,15 @@ from packagegrid.downloads.models import PackageDownloads
 from packagegrid.fetchers.models import FetchState
 from packagegrid.grids.models import Element, Feature, Grid, GridPackage
 from packagegrid.health.compatibility import compatibility
-from packagegrid.health.models import Advisory, CIMatrix, Compatibility, PackageHealth
+from packagegrid.health.models import (
+    Advisory,
+    CIMatrix,
+    Compatibility,
+    PackageHealth,
+    ProductSupport,
+)
 from packagegrid.health.scores import package_health_recompute
+from packagegrid.health.services import product_support_store
 from packagegrid.search.services import search_index_deferred
 
 SEED = 20_260_901
@@ -268,6 +275,7 @@ def bench_data_flush() -> None:
         for model in (
             PackageHealth,
             Advisory,
+            ProductSupport,
             Compatibility,
             CIMatrix,
             Dependency,
@@ -673,6 +681,7 @@ class _Builder:
                     )
                 )
         _insert(Compatibility, rows)
+        product_support_store(package_ids=package_ids)  # the readiness pages' read model
         _insert(Advisory, advisories)
         return len(rows), len(advisories)
 

@@ -157,6 +157,9 @@ def latency_measure(target: LatencyTarget, *, iterations: int = ITERATIONS) -> L
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
             status = max(status, response.status_code)
+            # Dropped before the next request, as a server drops it: its objects are then
+            # garbage when the next request starts (`lib.warm.request_gc_install`).
+            del response
     return LatencyRow(
         name=target.name,
         path=target.paths[0],

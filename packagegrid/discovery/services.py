@@ -38,6 +38,7 @@ from packagegrid.fetchers.http import HttpClient
 from packagegrid.fetchers.pypi import pypi_project_fetch
 from packagegrid.fetchers.services import package_apply_pypi, package_finish_fetch
 from packagegrid.fetchers.types import FetchFailed, PyPIFetch, PyPIProject, invalid_data
+from packagegrid.health.services import product_support_list
 from packagegrid.lib.pypi_names import normalize_pypi_name
 from packagegrid.lib.repo_urls import InvalidRepoURL, RepoRef, parse_repo_url
 from packagegrid.search.services import search_index_package
@@ -389,6 +390,7 @@ def discovery_accept(*, package: Package, user: User) -> Package:
     # results stop marking it, and the lists read `reviewed` from it) and the change feed.
     packages_changed([package.pk])
     search_index_package(package_id=package.pk)
+    product_support_list(package_id=package.pk)  # the readiness pages' read model
     change_record(
         kind=Kind.PACKAGE, object_id=package.pk, action=Action.UPDATE, fields=["reviewed"]
     )

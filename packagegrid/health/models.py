@@ -59,6 +59,47 @@ class Compatibility(models.Model):
         return f"{self.package_id} supports {self.product} {self.version}"
 
 
+def support_versions(versions: list[str]) -> str:
+    """`ProductSupport.versions` for these feature releases: " 4.2 5.2 " ("" for none)."""
+    return f" {' '.join(versions)} " if versions else ""
+
+
+class ProductSupport(models.Model):
+    """The feature releases of one product that a package's compatibility rows name, in
+    one row: the read model of the readiness pages.
+
+    A release page ranks every listed package by its status for one release ("ready",
+    "not declared", "unknown"). Grouping the compatibility rows per request read every
+    package's rows of the product (138,000 at PyPI scale, most of them discovered
+    packages') to rank 5,000; this table has one row per listed package that declares the
+    product, and the status is a `LIKE` on it. Rewritten by `package_apply_compatibility` whenever
+    its rows change (`product_support_store`), and by `discovery_accept` when a package
+    becomes listed. A package without a row here declares no version of the product.
+    """
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="+")
+    product = models.CharField(max_length=10, choices=Product.choices)
+    # The releases, space-separated with a space at each end (`support_versions`), so that
+    # " 5.2 " finds 5.2 and not 5.20.
+    versions = models.TextField()
+    # `Package.reviewed`: readiness pages rank listed packages only.
+    listed = models.BooleanField()
+
+    class Meta:
+        verbose_name_plural = "product support"
+        constraints = [
+            models.UniqueConstraint(fields=["package", "product"], name="unique_product_support"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["product", "listed", "package"], name="product_support_listed_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} supports {self.product}{self.versions.rstrip()}"
+
+
 class Advisory(models.Model):
     """A security advisory PyPI lists against a package's latest version."""
 

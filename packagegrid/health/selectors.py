@@ -51,6 +51,7 @@ from packagegrid.health.models import (
     Lifecycle,
     PackageHealth,
     Product,
+    ProductSupport,
 )
 from packagegrid.health.releases import PRODUCTS, ProductRelease, known_release, known_releases
 from packagegrid.lib.pypi_names import normalize_pypi_name, pypi_name_from_url
@@ -236,8 +237,8 @@ def readiness_packages(*, product: str, version: str) -> QuerySet[Package]:
 
 def _readiness_ranking(product: str, version: str) -> tuple[str, list[object]]:
     """SQL of every package with its status rank (0 ready, 1 not declared, 2 unknown) and
-    sort keys, with its parameters. The compatibility rows and the usage counts are
-    grouped once in derived tables and joined, instead of probed per package by
+    sort keys, with its parameters. The statuses (`_readiness_status_sql`) and the usage
+    counts are read once in derived tables and joined, instead of probed per package by
     correlated subqueries: on PostgreSQL those cost 5,000 index probes each, and a plan
     expensive enough to be JIT-compiled on every request (30-140 ms)."""
     status, params = _readiness_status_sql(product, version)
@@ -260,15 +261,13 @@ def _readiness_ranking(product: str, version: str) -> tuple[str, list[object]]:
 def _readiness_status_sql(product: str, version: str) -> tuple[str, list[str | bool]]:
     """SQL of each listed package's readiness for one release (`ready` 1 when some
     compatibility row names the version, 0 when rows name only other versions; packages
-    without rows are absent), with its parameters. Its `reviewed = %s` condition is
-    `PackageQuerySet.listed()` written in SQL: the compatibility rows of auto-discovered
-    packages are not grouped at all (most of them at PyPI scale)."""
-    compatibility = Compatibility._meta.db_table
+    without rows are absent), with its parameters: one row per listed package that
+    declares the product, read from the readiness read model (`ProductSupport`) through
+    its index, instead of grouping every package's compatibility rows per request."""
     return (
-        "SELECT cc.package_id, MAX(CASE WHEN cc.version = %s THEN 1 ELSE 0 END) AS ready"
-        f" FROM {compatibility} cc JOIN {Package._meta.db_table} cp ON cp.id = cc.package_id"
-        " WHERE cc.product = %s AND cp.reviewed = %s GROUP BY cc.package_id",
-        [version, product, True],
+        "SELECT package_id, CASE WHEN versions LIKE %s THEN 1 ELSE 0 END AS ready"
+        f" FROM {ProductSupport._meta.db_table} WHERE product = %s AND listed = %s",
+        [f"% {version} %", product, True],
     )
 
 

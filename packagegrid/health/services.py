@@ -14,7 +14,14 @@ from packagegrid.fetchers.types import AdvisoryInfo
 from packagegrid.health.ci import merge
 from packagegrid.health.ci_client import CIFetch
 from packagegrid.health.compatibility import compatibility
-from packagegrid.health.models import Advisory, CIMatrix, Compatibility
+from packagegrid.health.models import (
+    Advisory,
+    CIMatrix,
+    Compatibility,
+    ProductSupport,
+    support_versions,
+)
+from packagegrid.health.releases import feature_key
 
 
 @transaction.atomic
@@ -98,7 +105,58 @@ def package_apply_compatibility(
         Compatibility.objects.bulk_create(new)
     if updated:
         Compatibility.objects.bulk_update(updated, ["sources"])
+    if gone or new:  # the versions named changed, not just their sources
+        _product_support_write([package.pk], {package.pk: package.reviewed}, list(wanted))
     return bool(gone or new or updated)
+
+
+# Package ids per batch of `product_support_store` (SQLite allows 32,766 parameters).
+SUPPORT_BATCH = 5000
+
+
+def product_support_store(*, package_ids: Iterable[int]) -> None:
+    """Rewrite the `ProductSupport` rows of these packages from their compatibility rows
+    and `reviewed` flags (four queries per SUPPORT_BATCH packages), for writers that change
+    compatibility rows in bulk; `package_apply_compatibility` keeps its package's rows."""
+    ids = list(package_ids)
+    for start in range(0, len(ids), SUPPORT_BATCH):
+        batch = ids[start : start + SUPPORT_BATCH]
+        listed = dict(Package.objects.filter(pk__in=batch).values_list("pk", "reviewed"))
+        rows = Compatibility.objects.filter(package_id__in=batch)
+        named = list(rows.values_list("package_id", "product", "version"))
+        _product_support_write(batch, listed, [(p, v) for _, p, v in named], owners=named)
+
+
+def product_support_list(*, package_id: int) -> None:
+    """Count a package that became listed (reviewed) on the readiness pages (one query)."""
+    ProductSupport.objects.filter(package_id=package_id).update(listed=True)
+
+
+def _product_support_write(
+    package_ids: list[int],
+    listed: Mapping[int, bool],
+    named: list[tuple[str, str]],
+    *,
+    owners: list[tuple[int, str, str]] | None = None,
+) -> None:
+    """Replace the rows of `package_ids` (two queries): `named` holds the (product,
+    version) pairs of the one package given, or `owners` (package, product, version)
+    triples of several."""
+    triples = owners if owners is not None else [(package_ids[0], p, v) for p, v in named]
+    versions: dict[tuple[int, str], list[str]] = {}
+    for package_id, product, version in triples:
+        versions.setdefault((package_id, product), []).append(version)
+    ProductSupport.objects.filter(package_id__in=package_ids).delete()
+    ProductSupport.objects.bulk_create(
+        ProductSupport(
+            package_id=package_id,
+            product=product,
+            versions=support_versions(sorted(found, key=feature_key)),
+            listed=listed[package_id],
+        )
+        for (package_id, product), found in sorted(versions.items())
+        if package_id in listed
+    )
 
 
 @transaction.atomic
