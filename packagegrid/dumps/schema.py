@@ -191,6 +191,7 @@ LEFT_OUT = {
     "fetchers.WebhookDelivery": "bookkeeping",
     "search.SearchDocument": "derived: rebuilt from the records on import",
     "search.CategoryCounts": "derived: counted again with the search index on import",
+    "health.ProductSupport": "derived: rewritten from the compatibility rows on import",
     "search.Synonym": "search configuration, seeded by a migration",
     "caching.ContentVersion": "bookkeeping",
     "watching.Watch": "what a person watches, private",

@@ -21,6 +21,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.utils import timezone
 
 from packagegrid.caching.bulk import after_bulk_write
+from packagegrid.catalog.models import Package
 from packagegrid.dumps.schema import (
     ATTRIBUTION,
     FORMAT,
@@ -43,6 +44,7 @@ from packagegrid.dumps.schema import (
     sqlite_value,
 )
 from packagegrid.dumps.selectors import DumpFile, DumpManifest
+from packagegrid.health.services import product_support_store
 
 CHUNK = 2000
 # gzip's own default level: level 9 makes the file about 3% smaller and the dump
@@ -284,7 +286,8 @@ def dump_import(*, path: Path) -> dict[str, int]:
 
     Rows keep their ids; users get no password (they reset it to log in again) and no
     e-mail address, which the dump does not hold. The search index is rebuilt and id
-    sequences are moved past the imported ids. Raises DumpError, having written nothing,
+    sequences are moved past the imported ids, and the readiness pages' read model is
+    rewritten from the compatibility rows. Raises DumpError, having written nothing,
     when any kind's table already has rows, or when the file is not a complete, valid
     dump of this format (the message names the line).
     """
@@ -303,6 +306,8 @@ def dump_import(*, path: Path) -> dict[str, int]:
             # Foreign keys are checked at commit; check them now to report them here.
             connection.check_constraints()
             after_bulk_write(inserted_with_ids=[kind.model for kind in KINDS])
+            # The readiness pages' read model, derived from the compatibility rows.
+            product_support_store(package_ids=Package.objects.values_list("pk", flat=True))
     except IntegrityError as error:
         raise DumpError(f"A record refers to a row the dump does not hold: {error}") from None
     return counts

@@ -22,6 +22,7 @@ from packagegrid.dumps.tests.support import (
     jsonl_text,
     sqlite_rows,
 )
+from packagegrid.health.models import ProductSupport
 from packagegrid.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,13 @@ def test_it_moves_id_sequences_past_the_imported_ids(dumped: Path) -> None:
     call_command("import_dump", str(dumped / "packagegrid.jsonl.gz"), stdout=StringIO())
     highest = max(Package.objects.values_list("id", flat=True))
     assert make_package(slug="after-import").pk > highest
+
+
+def test_it_rewrites_the_readiness_pages_read_model(dumped: Path) -> None:
+    call_command("import_dump", str(dumped / "packagegrid.jsonl.gz"), stdout=StringIO())
+    # support.build_catalogue declares Django 5.2 for one package only.
+    rows = ProductSupport.objects.values_list("package__slug", "product", "versions")
+    assert list(rows) == [("nouvelle-chose", "django", " 5.2 ")]
 
 
 def test_it_gives_imported_people_no_password_and_no_email(dumped: Path) -> None:

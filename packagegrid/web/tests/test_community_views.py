@@ -20,8 +20,8 @@ HTMX = {"HX-Request": "true"}
 # and fetch problems) and the similar-packages search (this package is in no grid, and
 # the search matches something on its first query), and its health facts' two:
 # compatibility and advisories, the trends panel's snapshots, the dependencies panel's
-# four, then the weekly downloads.
-PAGE_QUERIES_LOGGED_IN = 15
+# three, then the weekly downloads.
+PAGE_QUERIES_LOGGED_IN = 14
 
 
 @pytest.fixture(autouse=True)

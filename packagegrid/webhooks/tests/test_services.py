@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -171,8 +172,6 @@ def test_a_redirect_a_timeout_and_a_refused_connection_are_failures(
     httpserver.expect_request("/moved").respond_with_data("", status=302, headers={"Location": "/"})
 
     def slow(request: Request) -> Response:
-        import time
-
         time.sleep(0.5)
         return Response("late")
 
@@ -188,6 +187,12 @@ def test_a_redirect_a_timeout_and_a_refused_connection_are_failures(
     assert moved.response_code == 302
     assert "timed out" in late.last_error
     assert "connection" in closed.last_error and closed.response_code is None
+    # The server logs the slow request when its handler returns, after the client gave
+    # up: wait for it here, or it lands in the log of the next test using the server.
+    deadline = time.monotonic() + 5
+    while not any(request.path == "/slow" for request, _ in httpserver.log):
+        assert time.monotonic() < deadline, "the slow request was never answered"
+        time.sleep(0.05)
 
 
 def test_the_backoff_doubles_up_to_a_day(settings: Any) -> None:
