@@ -1,6 +1,7 @@
 """API v4: read-only, wire-compatible with djangopackages.org's `/api/v4/`; API v5's
 packages (v4's facts plus health); and v1's 410."""
 
+from datetime import tzinfo
 from typing import Any, cast
 
 from django.db.models import Model, QuerySet
@@ -93,6 +94,31 @@ class LinkContextMixin:
         return context
 
 
+class RowsListMixin:
+    """A v4 list from plain rows, with the same JSON as the serializer's: three queries a
+    page (count, page, the rows' related ids). A view sets `rows` (built once like
+    `queryset`; each request gets a copy) and says how to read and write a page."""
+
+    rows: QuerySet[Any]
+
+    def related_ids(self, ids: list[int]) -> dict[int, list[int]]:
+        """The ids each row lists (its grids, its packages), by row id: one query."""
+        raise NotImplementedError
+
+    def row_json(
+        self, row: dict[str, Any], related: list[int], links: LinkBuilder, zone: tzinfo
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        view = cast(viewsets.GenericViewSet, self)  # type: ignore[type-arg]  # DRF stubs: generic
+        rows: list[dict[str, Any]] = view.paginate_queryset(self.rows.all()) or []
+        related = self.related_ids([row["id"] for row in rows])
+        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
+        data = [self.row_json(row, related.get(row["id"], []), links, zone) for row in rows]
+        return view.get_paginated_response(data)
+
+
 class IdLookupMixin:
     """Finds an object by id: ASCII digits within a bigint (`parse_id`); 404 otherwise.
 
@@ -143,23 +169,26 @@ class IdOrSlugLookupMixin(IdLookupMixin):
         responses={200: V4PackageSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
     ),
 )
-class PackageViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+class PackageViewSet(
+    RowsListMixin,
+    LinkContextMixin,
+    IdOrSlugLookupMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]  # DRF stubs: generic
+):
     """Packages, newest id first; found by id or slug."""
 
     # v4 serves curated data only: packages discovery listed appear once reviewed.
     queryset = package_list_for_api().filter(reviewed=True)
     serializer_class = PackageSerializer
-    # The list's rows, built once like `queryset` (each request gets a copy).
     rows = package_rows_for_api_v4()
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        """The list from plain rows (`package_rows_for_api_v4`), the same JSON as the
-        serializer's: three queries a page (count, page, grid ids)."""
-        rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
-        grids = package_grid_ids(package_ids=[row["id"] for row in rows])
-        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
-        data = [package_row_v4(row, grids.get(row["id"], []), links, zone) for row in rows]
-        return self.get_paginated_response(data)
+    def related_ids(self, ids: list[int]) -> dict[int, list[int]]:
+        return package_grid_ids(package_ids=ids)
+
+    def row_json(
+        self, row: dict[str, Any], related: list[int], links: LinkBuilder, zone: tzinfo
+    ) -> dict[str, Any]:
+        return package_row_v4(row, related, links, zone)
 
     def get_queryset(self) -> QuerySet[Any]:
         # One package is read as a plain row too (`retrieve`); the lookup is the same.
@@ -416,22 +445,25 @@ class CompareV5ViewSet(V5Mixin, viewsets.ViewSet):
         responses={200: V4GridSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
     ),
 )
-class GridViewSet(LinkContextMixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+class GridViewSet(
+    RowsListMixin,
+    LinkContextMixin,
+    IdOrSlugLookupMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]  # DRF stubs: generic
+):
     """Grids, newest id first; found by id or slug."""
 
     queryset = grid_list_for_api()
     serializer_class = GridSerializer
-    # The list's rows, built once like `queryset` (each request gets a copy).
     rows = grid_rows_for_api_v4()
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        """The list from plain rows (`grid_rows_for_api_v4`), the same JSON as the
-        serializer's: three queries a page (count, page, package ids)."""
-        rows: list[dict[str, Any]] = self.paginate_queryset(self.rows.all()) or []
-        packages = grid_package_ids(grid_ids=[row["id"] for row in rows])
-        links, zone = LinkBuilder(request, V4_ROOT), timezone.get_current_timezone()
-        data = [grid_row_v4(row, packages.get(row["id"], []), links, zone) for row in rows]
-        return self.get_paginated_response(data)
+    def related_ids(self, ids: list[int]) -> dict[int, list[int]]:
+        return grid_package_ids(grid_ids=ids)
+
+    def row_json(
+        self, row: dict[str, Any], related: list[int], links: LinkBuilder, zone: tzinfo
+    ) -> dict[str, Any]:
+        return grid_row_v4(row, related, links, zone)
 
 
 @extend_schema_view(
