@@ -75,13 +75,7 @@ class AtomicDatabaseCache(DatabaseCache):
         key = self.make_and_validate_key(key, version=version)
         expires = self._expires_at(timeout)
         encoded = self._encode(value)
-        quote = connection.ops.quote_name
-        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
-        key_column, value_column, expires_column = (
-            quote("cache_key"),
-            quote("value"),
-            quote("expires"),
-        )
+        table, key_column, value_column, expires_column = self._quoted_names(connection)
         with connection.cursor() as cursor:
             self._cull_when_full(db, connection, cursor)
             # Only quoted names go into the SQL text; every value is a bound parameter.
@@ -109,6 +103,12 @@ class AtomicDatabaseCache(DatabaseCache):
             return datetime.max.replace(tzinfo=zone, microsecond=0)
         return datetime.fromtimestamp(seconds, tz=zone).replace(microsecond=0)
 
+    def _quoted_names(self, connection: Any) -> tuple[str, str, str, str]:
+        """The table and its key, value and expiry columns, quoted for `connection`."""
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
+        return table, quote("cache_key"), quote("value"), quote("expires")
+
     def _cull_when_full(self, db: str, connection: Any, cursor: Any) -> None:
         """Django's culling, as its `add` does it: past MAX_ENTRIES, drop expired rows
         (and then a share of the rest)."""
@@ -126,11 +126,10 @@ class AtomicDatabaseCache(DatabaseCache):
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        quote = connection.ops.quote_name
-        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
+        table, key_column, value_column, expires_column = self._quoted_names(connection)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         # Only quoted names go into the SQL text; every value is a bound parameter.
-        update = f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s"
+        update = f"UPDATE {table} SET {value_column} = %s WHERE {key_column} = %s"
         with transaction.atomic(using=db), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # A counter is worth less than the wait for the WAL flush at commit, which
@@ -144,8 +143,8 @@ class AtomicDatabaseCache(DatabaseCache):
                 else:
                     update = f"{update}; {_NO_FLUSH_WAIT}"
             cursor.execute(
-                f"SELECT {quote('value')}, {quote('expires')} FROM {table} "
-                f"WHERE {quote('cache_key')} = %s{lock}",
+                f"SELECT {value_column}, {expires_column} FROM {table} "
+                f"WHERE {key_column} = %s{lock}",
                 [key],
             )
             row = cursor.fetchone()
@@ -170,13 +169,7 @@ class AtomicDatabaseCache(DatabaseCache):
             return None
         key = self.make_and_validate_key(key, version=version)
         expires = self._expires_at(timeout)
-        quote = connection.ops.quote_name
-        table = quote(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache, untyped in the stubs
-        key_column, value_column, expires_column = (
-            quote("cache_key"),
-            quote("value"),
-            quote("expires"),
-        )
+        table, key_column, value_column, expires_column = self._quoted_names(connection)
         expired = f"{table}.{expires_column} < %s"
         current = f"{table}.{value_column}"
         first_characters = ", ".join(f"'{c}'" for c in _COUNTER_FIRST)
@@ -217,12 +210,12 @@ class AtomicDatabaseCache(DatabaseCache):
         key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
         db = router.db_for_read(self.cache_model_class)
         connection = connections[db]
-        quote = connection.ops.quote_name
+        table, key_column, value_column, expires_column = self._quoted_names(connection)
         placeholders = ", ".join(["%s"] * len(key_map))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} "
-                f"FROM {quote(self._table)} WHERE {quote('cache_key')} IN ({placeholders})",  # type: ignore[attr-defined]
+                f"SELECT {key_column}, {value_column}, {expires_column} "
+                f"FROM {table} WHERE {key_column} IN ({placeholders})",
                 list(key_map),
             )
             rows = cursor.fetchall()
