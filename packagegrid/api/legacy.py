@@ -53,6 +53,7 @@ from packagegrid.api.legacy_serializers import (
     LegacyPaths,
     LegacyUserSerializer,
 )
+from packagegrid.api.openapi import ActionSchemaMixin
 from packagegrid.api.pagination import MAX_LIMIT, lenient_int
 from packagegrid.api.schema import (
     LEGACY_NOT_FOUND,
@@ -360,7 +361,7 @@ class PackageViewSet(LegacyViewSet):
         responses={200: V3GridSerializer, 404: LEGACY_NOT_FOUND}, parameters=[v3_slug()]
     ),
 )
-class GridViewSet(LegacyViewSet):
+class GridViewSet(ActionSchemaMixin, LegacyViewSet):
     """Grids by title; `grids/<slug>/packages/` pages through one grid's packages."""
 
     queryset = grid_list_for_legacy_api()

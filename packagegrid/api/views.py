@@ -27,6 +27,7 @@ from packagegrid.api.filters import (
     release_package_filter,
 )
 from packagegrid.api.links import LinkBuilder
+from packagegrid.api.openapi import ActionSchemaMixin
 from packagegrid.api.pagination import ID_SORT, KeysetCursorPagination, SortKey
 from packagegrid.api.schema import (
     BAD_REQUEST,
@@ -249,7 +250,12 @@ def ordering_parameter(sorts: dict[str, SortKey], default: str) -> OpenApiParame
         responses={200: V5PackageSerializer, 404: NOT_FOUND}, parameters=[id_or_slug()]
     ),
 )
-class PackageV5ViewSet(V5Mixin, IdOrSlugLookupMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]  # DRF stubs: generic
+class PackageV5ViewSet(
+    ActionSchemaMixin,
+    V5Mixin,
+    IdOrSlugLookupMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]  # DRF stubs: generic
+):
     """Packages with their health, compatibility, advisories, latest release, licence,
     usage and favourite counts and fetch states; found by id or slug. Cursor pages,
     filters and orderings as the README's API v5 reference describes."""
