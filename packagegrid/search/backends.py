@@ -45,6 +45,8 @@ class SearchBackend(Protocol):
     position_function: str
     # SQL function giving the largest of two or more numbers.
     greatest_function: str
+    # SQL aggregate joining a group's texts with a separator: (text, separator).
+    concat_function: str
     # Whether a match condition used several times in one query is better computed once
     # (a MATERIALIZED CTE): FTS5 runs each MATCH subquery at each use, while PostgreSQL's
     # `@@` is a cheap test per row and a CTE would keep it from using the GIN indexes.
@@ -112,6 +114,7 @@ def _tree(query: ParsedQuery, word: Callable[[str], str], *, any_term: bool, ops
 class SQLiteBackend:
     position_function = "instr"
     greatest_function = "max"
+    concat_function = "group_concat"
     match_once = True
     vocabulary_sql = "SELECT term FROM search_vocab"
 
@@ -172,6 +175,7 @@ _STEM_WEIGHTS = {"title": "B", "body": "C", "other": "D"}
 class PostgreSQLBackend:
     position_function = "strpos"
     greatest_function = "GREATEST"
+    concat_function = "string_agg"
     match_once = False
     # ts_stat reads every vector: the result is cached (selectors.search_vocabulary).
     vocabulary_sql = "SELECT word FROM ts_stat('SELECT vector FROM search_searchdocument')"

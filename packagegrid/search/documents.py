@@ -51,6 +51,8 @@ FACET_KEYS = (
     "lifecycle",
     "pypi",
 )
+# A document's `facets` text: one facet_line() per line.
+FACET_SEPARATOR = "\n"
 # The "listing" facet: reviewed (people added or reviewed it; every grid) or discovered
 # (found on PyPI by discovery, not reviewed yet). Choosing "reviewed" is how a search
 # leaves auto-discovered packages out; by default it finds them, marked.
@@ -170,7 +172,7 @@ def package_document(facts: PackageFacts) -> SearchDocument:
         )[:MAX_BODY_CHARS],
         readme_text=index_text(facts.readme)[:MAX_README_CHARS],
         quality=min(score or 0, MAX_QUALITY),
-        facets="\n".join(facets),
+        facets=FACET_SEPARATOR.join(facets),
         package_category_id=package.category_id,
         summary=summary,
         archived=bool(repo and repo.archived),
@@ -197,7 +199,9 @@ def grid_document(grid: Grid, *, package_count: int) -> SearchDocument:
         body_text=index_text(grid.description)[:MAX_BODY_CHARS],
         other_text="",
         quality=_log_points(package_count, GRID_POINTS, GRID_SCALE),
-        facets="\n".join([facet_line("type", "grid"), facet_line("listing", LISTING_REVIEWED)]),
+        facets=FACET_SEPARATOR.join(
+            [facet_line("type", "grid"), facet_line("listing", LISTING_REVIEWED)]
+        ),
         package_count=package_count,
         is_featured=grid.is_featured,
     )

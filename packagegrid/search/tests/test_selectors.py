@@ -6,10 +6,17 @@ import pytest
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from packagegrid.conftest import make_grid, make_health, make_package, make_usage
+from packagegrid.conftest import (
+    make_grid,
+    make_health,
+    make_package,
+    make_readme,
+    make_usage,
+)
 from packagegrid.search.selectors import (
     NAME_PREFIX,
     SearchFilters,
+    SearchPage,
     search_items,
     search_page,
     search_suggestions,
@@ -206,6 +213,31 @@ def test_it_builds_a_page_with_facets_and_filters() -> None:
     assert not any(f.key == "status" for f in page.facets)
     kinds = next(f for f in page.facets if f.key == "type")
     assert {(v.value, v.count) for v in kinds.values} == {("package", 1)}
+
+
+def test_facets_count_each_match_once_however_the_matches_group() -> None:
+    """Without filters the database groups matches with the same facet lines and sends
+    groups of the same size together; with a filter every match is one row. Both must
+    count the same: three packages with the same facets, one with its own, one found
+    through its README only."""
+    for index in range(3):
+        make_health(make_package(title=f"widget {index}"), 50, "active")
+    make_health(make_package(title="widget 3"), 50, "abandoned")
+    make_readme(make_package(title="gadget"), "A widget for everything.")
+
+    page = search_page(query="widget", filters=SearchFilters())
+    filtered = search_page(query="widget", filters=SearchFilters(type="package"))
+
+    def counts(facet_key: str, found: SearchPage) -> dict[str, int]:
+        facet = next(f for f in found.facets if f.key == facet_key)
+        return {value.value: value.count for value in facet.values}
+
+    assert page.total == filtered.total == 5
+    assert counts("lifecycle", page)["active"] == 3
+    assert counts("lifecycle", page)["abandoned"] == 1
+    assert counts("type", page) == counts("type", filtered) == {"package": 5}
+    assert counts("lifecycle", page) == counts("lifecycle", filtered)
+    assert counts("pypi", page) == counts("pypi", filtered) == {"yes": 5}
 
 
 def test_it_pages_and_sorts_every_match() -> None:
