@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
+from packagegrid.catalog.models import Category
 from packagegrid.lib.env import mailer_from_url
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -160,3 +162,34 @@ def test_it_rejects_bad_e_mail_urls(url: str) -> None:
 
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         mailer_from_url(url)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "True 5"), ("0", "None None")])
+def test_postgresql_prepares_repeated_statements_unless_told_not_to(
+    value: str | None, expected: str
+) -> None:
+    env = {"SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "postgres://db/packagegrid"}
+    if value is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = value
+    code = (
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    result = _run_packagegrid(env, "shell", "--no-imports", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.django_db
+def test_a_statement_run_five_times_is_prepared_on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for slug in ["one", "two", "three", "four", "five", "six"]:
+        assert not Category.objects.filter(slug=slug).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "catalog_category" WHERE "catalog_category"."slug" = $_ LIMIT 1'],
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared == 1
