@@ -412,7 +412,7 @@ def search_items(
             reviewed_only=reviewed_only,
             readme=readme,
         )
-        return list(SearchDocument.objects.raw(sql, params))
+        return list(SearchDocument.objects.raw(*search_backend().ranking_statement(sql, params)))
 
     # READMEs are searched with the words as typed (not for the type-ahead or "more like
     # this"); what only they match comes after everything else, typos and corrections too.
@@ -874,7 +874,7 @@ def search_page(
 
 def _fetch(sql: str, params: list[Any]) -> list[_Row]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*search_backend().ranking_statement(sql, params))
         found: list[_Row] = cursor.fetchall()
         return found
 

@@ -1,6 +1,7 @@
 """The full-text backend of this database: what matches (ranking is the selectors')."""
 
 import pytest
+from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
@@ -61,3 +62,16 @@ def test_it_finds_typo_candidates_by_shared_trigrams(packages: None) -> None:
     slugs = list(candidates.values_list("slug", flat=True))
     assert "django-crispy-forms" in slugs
     assert len(slugs) <= TYPO_CANDIDATES
+
+
+def test_a_ranking_statement_is_planned_for_its_words() -> None:
+    """On PostgreSQL the words go into the SQL as literals (a prepared statement's generic
+    plan would not know how many documents they match); SQLite keeps its parameters."""
+    sql, params = search_backend().ranking_statement("SELECT %s, %s", ["it's", 20])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchone() == ("it's", 20)
+    if connection.vendor == "postgresql":
+        assert (sql, params) == ("SELECT 'it''s', 20", None)
+    else:
+        assert (sql, params) == ("SELECT %s, %s", ["it's", 20])
