@@ -138,7 +138,7 @@ class AtomicDatabaseCache(DatabaseCache):
                 # of counts (a few requests under-counted), never corrupt the table.
                 # Sent with the UPDATE (one round trip) unless the driver binds
                 # parameters on the server, which allows one statement at a time.
-                if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+                if connection.features.uses_server_side_binding:  # type: ignore[attr-defined]  # PostgreSQL's features
                     cursor.execute(_NO_FLUSH_WAIT)
                 else:
                     update = f"{update}; {_NO_FLUSH_WAIT}"

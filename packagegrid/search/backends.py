@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
@@ -194,7 +193,8 @@ class PostgreSQLBackend:
             cursor.execute("ANALYZE search_searchdocument")
 
     def ranking_statement(self, sql: str, params: list[Any]) -> tuple[str, list[Any] | None]:
-        # The words written into the SQL as literals, by psycopg's client-side binding.
+        # The words written into the SQL as literals, by psycopg's client-side binding
+        # (Django's `compose_sql`).
         # With parameters bound on the server (DATABASE_PREPARED_STATEMENTS), the fifth
         # run of one statement is prepared, and PostgreSQL then may keep a generic plan,
         # made without the words: it cannot tell that "django" matches nearly every
@@ -203,8 +203,7 @@ class PostgreSQLBackend:
         # with the same words is still prepared.
         if not params:
             return sql, None
-        connection.ensure_connection()
-        return psycopg.ClientCursor(connection.connection).mogrify(sql, params), None
+        return connection.ops.compose_sql(sql, params), None  # type: ignore[attr-defined]  # PostgreSQL's operations
 
     def match_sql(self, query: ParsedQuery, *, any_term: bool = False, names: bool = False) -> SQL:
         params: list[Any] = []

@@ -715,7 +715,7 @@ def _page_sql(parsed: ParsedQuery, *, sort: str, offset: int, limit: int, facets
             f" UNION ALL SELECT {_FACET_GROUPS}, n * COUNT(*),"
             f" {backend.concat_function}(facets, %s), {nulls}, kind_of_match, n FROM"
             " (SELECT facets, CASE WHEN weight < 0 THEN -1 ELSE 0 END AS kind_of_match,"
-            " COUNT(*) AS n FROM m GROUP BY facets, CASE WHEN weight < 0 THEN -1 ELSE 0 END)"
+            " COUNT(*) AS n FROM m GROUP BY facets, kind_of_match)"
             " AS grouped GROUP BY kind_of_match, n"
         )
         params.append(FACET_SEPARATOR)

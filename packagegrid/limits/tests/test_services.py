@@ -149,7 +149,7 @@ def test_on_postgresql_incr_does_not_wait_for_the_wal_flush(
 
     no_flush_wait = "SET LOCAL synchronous_commit TO OFF"
     write = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE"))
-    if connection.settings_dict["OPTIONS"].get("server_side_binding"):
+    if connection.features.uses_server_side_binding:  # type: ignore[attr-defined]  # PostgreSQL's features
         # Parameters bound on the server allow one statement at a time: its own, first.
         assert no_flush_wait in statements[:write]
     else:
